@@ -1,0 +1,173 @@
+package io.posrelay.ingest;
+
+import io.posrelay.v1.PaymentResult;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produces {@link PaymentResult}s to the results topic, keyed by terminal id, and reports the
+ * broker's acknowledgement through a future. The only class of the request path that imports
+ * Kafka.
+ *
+ * <p>{@code Producer#send} may block (metadata fetch, full buffer) for up to {@code max.block.ms},
+ * so sends run on {@code sendExecutor}, never on an event loop. At most {@code maxInFlight}
+ * records are between {@link #publish} and their broker callback; beyond that, and after {@link
+ * #stopAccepting()}, publish fails fast with {@link PublishRejectedException}. A publish whose
+ * future the caller already completed (e.g. timed out) before its turn on the executor is skipped.
+ * Thread-safe.
+ */
+final class PaymentResultPublisher {
+
+  private static final Logger log = LoggerFactory.getLogger(PaymentResultPublisher.class);
+
+  private final Producer<String, PaymentResult> producer;
+  private final String topic;
+  private final Executor sendExecutor;
+  private final int maxInFlight;
+  private final IngestMeters meters;
+  private final ThrottledWarnings failures = new ThrottledWarnings(log);
+  private int inFlight; // guarded by this
+  private boolean accepting = true; // guarded by this
+
+  PaymentResultPublisher(Producer<String, PaymentResult> producer, String topic,
+      Executor sendExecutor, int maxInFlight, IngestMeters meters) {
+    this.producer = producer;
+    this.topic = topic;
+    this.sendExecutor = sendExecutor;
+    this.maxInFlight = maxInFlight;
+    this.meters = meters;
+    meters.inFlightGauge(this::inFlight);
+  }
+
+  /**
+   * Hands {@code result} to Kafka.
+   *
+   * @return a future completed with null once the broker acknowledged the record (acks=all), or
+   *     exceptionally with {@link PublishRejectedException} (not sent) or the producer's error
+   */
+  CompletableFuture<Void> publish(PaymentResult result) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    synchronized (this) {
+      if (!accepting) {
+        acked.completeExceptionally(new PublishRejectedException("shutting down", true));
+        return acked;
+      }
+      if (inFlight >= maxInFlight) {
+        acked.completeExceptionally(new PublishRejectedException(
+            "too many results awaiting Kafka (" + maxInFlight + ")", false));
+        return acked;
+      }
+      inFlight++;
+    }
+    long startNanos = System.nanoTime();
+    try {
+      sendExecutor.execute(() -> send(result, acked, startNanos));
+    } catch (RejectedExecutionException e) {
+      release();
+      acked.completeExceptionally(new PublishRejectedException("publisher stopped", true));
+    }
+    return acked;
+  }
+
+  private void send(PaymentResult result, CompletableFuture<Void> acked, long startNanos) {
+    if (acked.isDone()) { // answered already (timed out): do not store what was refused
+      release();
+      return;
+    }
+    AtomicBoolean completed = new AtomicBoolean();
+    try {
+      producer.send(new ProducerRecord<>(topic, result.getTerminalId(), result),
+          (metadata, error) -> {
+            if (completed.compareAndSet(false, true)) {
+              meters.publishCompleted(System.nanoTime() - startNanos, error == null);
+              if (error == null) {
+                log.info("stored result_id={} terminal_id={} transaction_id={} at {}-{}@{}",
+                    result.getResultId(), result.getTerminalId(), result.getTransactionId(),
+                    metadata.topic(), metadata.partition(), metadata.offset());
+                acked.complete(null);
+              } else {
+                failed(result, error);
+                acked.completeExceptionally(error);
+              }
+              release(); // after completing, so the answer is queued before close() proceeds
+            }
+          });
+    } catch (RuntimeException e) {
+      if (completed.compareAndSet(false, true)) {
+        meters.publishCompleted(System.nanoTime() - startNanos, false);
+        failed(result, e);
+        acked.completeExceptionally(e);
+        release();
+      }
+    }
+  }
+
+  private void failed(PaymentResult result, Throwable error) {
+    failures.warn("Kafka publish failed result_id={} terminal_id={} transaction_id={}: {}",
+        result.getResultId(), result.getTerminalId(), result.getTransactionId(),
+        error.toString());
+  }
+
+  /**
+   * Fetches the topic's metadata in the background so the first callback does not wait for it.
+   * Failure is logged, not fatal: the server answers 503 until Kafka is reachable.
+   */
+  void warmUp() {
+    try {
+      sendExecutor.execute(() -> {
+        try {
+          int partitions = producer.partitionsFor(topic).size();
+          log.info("Kafka reachable: topic {} has {} partitions", topic, partitions);
+        } catch (RuntimeException e) {
+          log.warn("Kafka not reachable yet for topic {}: {}", topic, e.toString());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("publisher stopped before warm-up");
+    }
+  }
+
+  /** From now on {@link #publish} rejects with a shutting-down {@link PublishRejectedException}. */
+  synchronized void stopAccepting() {
+    accepting = false;
+  }
+
+  /**
+   * Waits until no record is in flight.
+   *
+   * @param timeout how long to wait at most; zero or negative = do not wait
+   * @return true if none is in flight, false if the timeout passed first
+   * @throws InterruptedException if interrupted while waiting
+   */
+  synchronized boolean awaitNoneInFlight(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
+  /** Records handed to the producer (or queued for it) and not yet acked or failed. */
+  synchronized int inFlight() {
+    return inFlight;
+  }
+
+  private synchronized void release() {
+    inFlight--;
+    if (inFlight == 0) {
+      notifyAll();
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.posrelay.ingest;
+
+/**
+ * A result that was not handed to Kafka at all: too many publishes in flight, or the server is
+ * shutting down. Answered 503 (outcome {@code overloaded}); ILK should retry.
+ */
+final class PublishRejectedException extends Exception {
+
+  private final boolean shuttingDown;
+
+  PublishRejectedException(String message, boolean shuttingDown) {
+    super(message, null, false, false);
+    this.shuttingDown = shuttingDown;
+  }
+
+  /** True when rejected because the server is closing; the connection should then be closed. */
+  boolean shuttingDown() {
+    return shuttingDown;
+  }
+}
