@@ -1,0 +1,175 @@
+package io.posrelay.relay;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code relay-server}: runs one relay node until the JVM is told to stop (SIGTERM, Ctrl-C),
+ * then shuts it down gracefully. Every option defaults from a {@code POSRELAY_…} environment
+ * variable. Exit codes: 0 after a clean shutdown, 1 if the node cannot start (e.g. Kafka
+ * unreachable, port in use), 2 for a bad option value.
+ */
+@Command(
+    name = "relay-server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a POS Relay node: POS terminals connect over TCP; every node reads every payment "
+          + "result from Kafka and delivers those of the terminals it holds."
+    })
+public final class RelayServerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RelayServerCommand.class);
+
+  @Spec @Nullable CommandSpec spec;
+
+  @Option(names = "--node-id", defaultValue = "${env:POSRELAY_NODE_ID}",
+      description = "This node's id, [A-Za-z0-9_.-]{1,64}; in Welcome and in claims "
+          + "(env POSRELAY_NODE_ID; default relay-<hostname>).")
+  @Nullable String nodeId;
+
+  @Option(names = "--kafka", defaultValue = "${env:POSRELAY_KAFKA:-127.0.0.1:9092}",
+      description = "Kafka bootstrap servers, host:port[,host:port] (env POSRELAY_KAFKA; "
+          + "default ${DEFAULT-VALUE}).")
+  String kafka = "127.0.0.1:9092";
+
+  @Option(names = "--host", defaultValue = "${env:POSRELAY_HOST:-0.0.0.0}",
+      description = "Bind address of the POS and metrics listeners (env POSRELAY_HOST; "
+          + "default ${DEFAULT-VALUE}).")
+  String host = "0.0.0.0";
+
+  @Option(names = "--port", defaultValue = "${env:POSRELAY_PORT:-7001}",
+      description = "POS TCP port; 0 = random (env POSRELAY_PORT; default ${DEFAULT-VALUE}).")
+  int port = 7001;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:POSRELAY_METRICS_PORT:-9101}",
+      description = "HTTP port of GET /metrics (Prometheus); 0 = random "
+          + "(env POSRELAY_METRICS_PORT; default ${DEFAULT-VALUE}).")
+  int metricsPort = 9101;
+
+  @Option(names = "--ack-timeout-ms", defaultValue = "${env:POSRELAY_ACK_TIMEOUT_MS:-5000}",
+      description = "Milliseconds a terminal has to ack a result before the delivery fails; > 0 "
+          + "(env POSRELAY_ACK_TIMEOUT_MS; default ${DEFAULT-VALUE}).")
+  long ackTimeoutMs = 5000;
+
+  @Option(names = "--heartbeat-interval-ms",
+      defaultValue = "${env:POSRELAY_HEARTBEAT_INTERVAL_MS:-10000}",
+      description = "Terminal ping interval in milliseconds, sent in Welcome; silent connections "
+          + "close after 3 intervals; 100..600000 (env POSRELAY_HEARTBEAT_INTERVAL_MS; "
+          + "default ${DEFAULT-VALUE}).")
+  long heartbeatIntervalMs = 10_000;
+
+  @Option(names = "--max-frame-bytes", defaultValue = "${env:POSRELAY_MAX_FRAME_BYTES:-16384}",
+      description = "Largest inbound POS frame in bytes; 64..16777216 "
+          + "(env POSRELAY_MAX_FRAME_BYTES; default ${DEFAULT-VALUE}).")
+  int maxFrameBytes = 16_384;
+
+  @Option(names = "--max-connections",
+      defaultValue = "${env:POSRELAY_MAX_CONNECTIONS:-200000}",
+      description = "Most open POS connections; more get Error CODE_OVERLOADED; >= 1 "
+          + "(env POSRELAY_MAX_CONNECTIONS; default ${DEFAULT-VALUE}).")
+  int maxConnections = 200_000;
+
+  @Option(names = "--dedup-max-entries",
+      defaultValue = "${env:POSRELAY_DEDUP_MAX_ENTRIES:-1000000}",
+      description = "Most acked result ids remembered so that ILK retries are not redelivered; "
+          + "0 = off (env POSRELAY_DEDUP_MAX_ENTRIES; default ${DEFAULT-VALUE}).")
+  long dedupMaxEntries = 1_000_000;
+
+  @Option(names = "--dedup-ttl-ms", defaultValue = "${env:POSRELAY_DEDUP_TTL_MS:-900000}",
+      description = "Milliseconds an acked result id is remembered; > 0 "
+          + "(env POSRELAY_DEDUP_TTL_MS; default ${DEFAULT-VALUE}).")
+  long dedupTtlMs = 900_000;
+
+  @Option(names = "--shutdown-drain-ms", defaultValue = "${env:POSRELAY_SHUTDOWN_DRAIN_MS:-5000}",
+      description = "At shutdown, milliseconds to wait for results in flight to be acked before "
+          + "failing them with NODE_SHUTDOWN (capped by --ack-timeout-ms); >= 0 "
+          + "(env POSRELAY_SHUTDOWN_DRAIN_MS; default ${DEFAULT-VALUE}).")
+  long shutdownDrainMs = 5000;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /** Builds the configuration, starts the node, and blocks until the JVM shuts down. */
+  @Override
+  public Integer call() throws InterruptedException {
+    RelayConfig config;
+    try {
+      config = toConfig();
+    } catch (IllegalArgumentException e) {
+      CommandLine cmd = spec == null ? new CommandLine(this) : spec.commandLine();
+      cmd.getErr().println("relay-server: " + toFlag(e.getMessage()));
+      return 2;
+    }
+    RelayServer server;
+    try {
+      server = RelayServer.start(config);
+    } catch (RuntimeException e) {
+      log.error("relay-server {} failed to start: {}", config.nodeId(), e.toString(), e);
+      return 1;
+    }
+    Thread hook = new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "posrelay-relay-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    log.info("relay-server {} ready: POS tcp://{}:{}, metrics http://{}:{}/metrics, kafka {}",
+        config.nodeId(), config.host(), server.port(), config.host(), server.metricsPort(),
+        config.kafkaBootstrap());
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * The configuration the options describe.
+   *
+   * @return the validated configuration
+   * @throws IllegalArgumentException naming the bad key, as {@link RelayConfig.Builder#build()}
+   */
+  RelayConfig toConfig() {
+    RelayConfig.Builder b = RelayConfig.builder();
+    if (nodeId != null && !nodeId.isEmpty()) {
+      b.nodeId(nodeId);
+    }
+    return b.kafkaBootstrap(kafka)
+        .host(host)
+        .port(port)
+        .metricsPort(metricsPort)
+        .ackTimeout(Duration.ofMillis(ackTimeoutMs))
+        .heartbeatInterval(Duration.ofMillis(heartbeatIntervalMs))
+        .maxFrameBytes(maxFrameBytes)
+        .maxConnections(maxConnections)
+        .dedupMaxEntries(dedupMaxEntries)
+        .dedupTtl(Duration.ofMillis(dedupTtlMs))
+        .shutdownDrain(Duration.ofMillis(shutdownDrainMs))
+        .build();
+  }
+
+  /** Rewrites a config key ("ack-timeout.ms: …") as the flag that sets it ("--ack-timeout-ms"). */
+  static String toFlag(@Nullable String message) {
+    if (message == null) {
+      return "invalid option";
+    }
+    int colon = message.indexOf(':');
+    if (colon <= 0) {
+      return message;
+    }
+    String key = message.substring(0, colon);
+    return "--" + key.replace('.', '-') + message.substring(colon);
+  }
+
+  /**
+   * Runs the command on its own.
+   *
+   * @param args command-line arguments
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new RelayServerCommand()).execute(args));
+  }
+}

@@ -1,0 +1,285 @@
+package io.posrelay.relay.delivery;
+
+import com.google.protobuf.Timestamp;
+import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.v1.DeliveryClaim;
+import io.posrelay.v1.FailureReason;
+import io.posrelay.v1.PaymentResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers results to the terminals connected to this node and follows each delivery to its
+ * outcome: written (claim OUTCOME_CLAIMED), acked (OUTCOME_DELIVERED) or failed (OUTCOME_FAILED
+ * with a reason: ack timeout, connection lost, write failed, session replaced, node shutdown).
+ *
+ * <p>Threading: {@link #dispatch} may be called from any thread and never blocks; all other
+ * work on a session runs on that session's event loop, so per-session state needs no locks. Ack
+ * timeouts are scheduled on the same event loop.
+ */
+public final class DeliveryTracker implements ResultDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryTracker.class);
+
+  private final String nodeId;
+  private final TerminalRegistry registry;
+  private final AckedResults acked;
+  private final ClaimPublisher claims;
+  private final RelayMeters meters;
+  private final long ackTimeoutNanos;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object drained = new Object();
+
+  /**
+   * @param nodeId this node's id, written into every claim
+   * @param registry the terminals connected to this node
+   * @param acked recently acked result ids (the dedup set)
+   * @param claims where claims go
+   * @param meters delivery meters
+   * @param ackTimeout how long the terminal has to ack a written result, > 0
+   * @param clock wall clock for claim timestamps and result age
+   * @param nanoTime monotonic clock for the write-to-ack latency, {@code System::nanoTime}
+   */
+  public DeliveryTracker(
+      String nodeId,
+      TerminalRegistry registry,
+      AckedResults acked,
+      ClaimPublisher claims,
+      RelayMeters meters,
+      Duration ackTimeout,
+      Clock clock,
+      LongSupplier nanoTime) {
+    this.nodeId = nodeId;
+    this.registry = registry;
+    this.acked = acked;
+    this.claims = claims;
+    this.meters = meters;
+    this.ackTimeoutNanos = ackTimeout.toNanos();
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+    meters.gauge(
+        RelayMeters.DELIVERIES_IN_FLIGHT, "Results written and awaiting the ack.", inFlight::get);
+  }
+
+  /**
+   * Hands {@code result} to the event loop of its terminal's session, or counts it as ignored
+   * if the terminal is not connected here. Thread-safe; never blocks.
+   */
+  @Override
+  public void dispatch(PaymentResult result) {
+    meters.resultReceived();
+    dispatchTo(registry.get(result.getTerminalId()), result, true);
+  }
+
+  private void dispatchTo(@Nullable PosSession session, PaymentResult result, boolean mayRetry) {
+    if (session == null) {
+      meters.resultIgnored();
+      return;
+    }
+    try {
+      session.eventLoop().execute(() -> deliver(session, result, mayRetry));
+    } catch (RejectedExecutionException shuttingDown) {
+      meters.resultIgnored();
+    }
+  }
+
+  /** Runs on the session's event loop. */
+  private void deliver(PosSession session, PaymentResult result, boolean mayRetry) {
+    if (!session.isOpen()) {
+      // Replaced or closed since the lookup: try the terminal's current session once.
+      PosSession current = registry.get(session.terminalId());
+      dispatchTo(mayRetry && current != session ? current : null, result, false);
+      return;
+    }
+    String resultId = result.getResultId();
+    if (acked.contains(resultId)) {
+      meters.resultDuplicate(false);
+      log.debug("result_id={} terminal_id={} already acked here; not redelivered",
+          resultId, session.terminalId());
+      return;
+    }
+    if (session.inFlight.containsKey(resultId)) {
+      meters.resultDuplicate(true);
+      return;
+    }
+    PendingDelivery pending = new PendingDelivery(result, nanoTime.getAsLong());
+    session.inFlight.put(resultId, pending);
+    session.timedOut.remove(resultId);
+    inFlight.incrementAndGet();
+    if (result.hasReceivedAt()) {
+      Timestamp at = result.getReceivedAt();
+      meters.resultAge(
+          Duration.between(Instant.ofEpochSecond(at.getSeconds(), at.getNanos()), clock.instant()));
+    }
+    // The claim goes first: a write that fails at once reports FAILED from inside writeAndFlush.
+    meters.claimed();
+    publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
+        FailureReason.FAILURE_REASON_UNSPECIFIED);
+    log.debug("result_id={} terminal_id={} node_id={} writing", resultId, session.terminalId(),
+        nodeId);
+    session
+        .channel()
+        .writeAndFlush(PosFrame.newBuilder().setPaymentResult(result).build())
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                log.info("result_id={} terminal_id={} node_id={} write failed: {}",
+                    resultId, session.terminalId(), nodeId, String.valueOf(f.cause()));
+                fail(session, resultId, pending, FailureReason.FAILURE_REASON_WRITE_FAILED);
+              }
+            });
+    if (session.inFlight.get(resultId) == pending) {
+      pending.ackTimeout =
+          session.eventLoop().schedule(
+              () -> {
+                if (session.inFlight.get(resultId) == pending) {
+                  session.timedOut.put(resultId, pending);
+                  fail(session, resultId, pending, FailureReason.FAILURE_REASON_ACK_TIMEOUT);
+                }
+              },
+              ackTimeoutNanos,
+              TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Records the terminal's ack of {@code resultId}: OUTCOME_DELIVERED for a result in flight or
+   * one whose ack timed out recently on this session; a repeated ack is ignored. Call on the
+   * session's event loop.
+   *
+   * @param session the session the Ack arrived on
+   * @param resultId the Ack's result id
+   */
+  public void onAck(PosSession session, String resultId) {
+    PendingDelivery pending = session.inFlight.remove(resultId);
+    if (pending != null) {
+      pending.cancelTimeout();
+      decrementInFlight();
+      acked.add(resultId);
+      meters.delivered(nanoTime.getAsLong() - pending.writtenAtNanos);
+      publish(session, pending.result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
+          FailureReason.FAILURE_REASON_UNSPECIFIED);
+      log.debug("result_id={} terminal_id={} node_id={} delivered", resultId,
+          session.terminalId(), nodeId);
+      return;
+    }
+    PendingDelivery late = session.timedOut.remove(resultId);
+    if (late != null) {
+      // Acked after the ack timeout: the terminal has it after all.
+      acked.add(resultId);
+      meters.delivered(nanoTime.getAsLong() - late.writtenAtNanos);
+      publish(session, late.result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
+          FailureReason.FAILURE_REASON_UNSPECIFIED);
+      log.info("result_id={} terminal_id={} node_id={} acked after the ack timeout", resultId,
+          session.terminalId(), nodeId);
+      return;
+    }
+    log.debug("result_id={} terminal_id={} ack for a result not in flight; ignored", resultId,
+        session.terminalId());
+  }
+
+  /**
+   * Ends {@code session}: removes it from the registry (unless a newer session replaced it) and
+   * fails every result still in flight with the session's close reason ({@link
+   * PosSession#markClosing}), CONNECTION_LOST by default. Idempotent. Call on the session's event
+   * loop once its channel is closed.
+   *
+   * @param session the session that ended
+   */
+  public void onSessionClosed(PosSession session) {
+    if (!session.end()) {
+      return;
+    }
+    registry.unregister(session);
+    FailureReason reason = session.closeReason();
+    List<String> ids = new ArrayList<>(session.inFlight.keySet());
+    for (String resultId : ids) {
+      PendingDelivery pending = session.inFlight.get(resultId);
+      if (pending != null) {
+        fail(session, resultId, pending, reason);
+      }
+    }
+  }
+
+  /** The number of results written and not yet acked or failed, on all sessions. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Waits until no result is in flight, at most {@code timeout}.
+   *
+   * @param timeout upper bound, >= 0
+   * @return {@code true} if none is in flight
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitNoneInFlight(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (drained) {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(drained, left);
+      }
+      return true;
+    }
+  }
+
+  private void fail(
+      PosSession session, String resultId, PendingDelivery pending, FailureReason reason) {
+    if (session.inFlight.remove(resultId, pending)) {
+      pending.cancelTimeout();
+      decrementInFlight();
+      meters.failed(reason);
+      publish(session, pending.result, DeliveryClaim.Outcome.OUTCOME_FAILED, reason);
+      log.info("result_id={} terminal_id={} node_id={} delivery failed: {}", resultId,
+          session.terminalId(), nodeId, reason);
+    }
+  }
+
+  private void decrementInFlight() {
+    if (inFlight.decrementAndGet() == 0) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
+  }
+
+  private void publish(
+      PosSession session,
+      PaymentResult result,
+      DeliveryClaim.Outcome outcome,
+      FailureReason reason) {
+    claims.publish(claim(session, result.getResultId(), result.getAttempt(), outcome, reason));
+  }
+
+  private DeliveryClaim claim(
+      PosSession session, String resultId, int attempt, DeliveryClaim.Outcome outcome,
+      FailureReason reason) {
+    Instant now = clock.instant();
+    return DeliveryClaim.newBuilder()
+        .setResultId(resultId)
+        .setTerminalId(session.terminalId())
+        .setNodeId(nodeId)
+        .setSessionId(session.sessionId())
+        .setOutcome(outcome)
+        .setFailureReason(reason)
+        .setAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .setAttempt(attempt)
+        .build();
+  }
+}

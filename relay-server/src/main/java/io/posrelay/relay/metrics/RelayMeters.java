@@ -1,0 +1,309 @@
+package io.posrelay.relay.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.posrelay.pos.v1.Error;
+import io.posrelay.v1.FailureReason;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Every meter of relay-server, in one place. Names are dotted lowercase in code; the Prometheus
+ * registry renders them with underscores, base units and a {@code _total} suffix on counters
+ * (e.g. {@code posrelay_relay_deliveries_total}). No tag ever carries a terminal id.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th><th>meaning</th></tr>
+ *   <tr><td>{@value #TERMINALS_CONNECTED}</td><td>gauge</td><td></td>
+ *       <td>terminals with a live session (said Hello) on this node</td></tr>
+ *   <tr><td>{@value #CONNECTIONS_OPEN}</td><td>gauge</td><td></td>
+ *       <td>open TCP connections, including those that have not said Hello yet</td></tr>
+ *   <tr><td>{@value #DELIVERIES_IN_FLIGHT}</td><td>gauge</td><td></td>
+ *       <td>results written to a terminal and awaiting its ack</td></tr>
+ *   <tr><td>{@value #DELIVERIES}</td><td>counter</td><td>outcome, reason</td>
+ *       <td>claims produced: outcome = claimed | delivered | failed; reason = none or the
+ *       failure reason in lowercase (ack_timeout, connection_lost, …)</td></tr>
+ *   <tr><td>{@value #RESULTS_RECEIVED}</td><td>counter</td><td></td>
+ *       <td>results read from the results topic</td></tr>
+ *   <tr><td>{@value #RESULTS_IGNORED}</td><td>counter</td><td></td>
+ *       <td>results for terminals not connected to this node</td></tr>
+ *   <tr><td>{@value #RESULTS_DUPLICATE}</td><td>counter</td><td>state</td>
+ *       <td>results not written because already acked here (state=acked) or in flight to the
+ *       same session (state=in_flight)</td></tr>
+ *   <tr><td>{@value #RESULTS_ERRORS}</td><td>counter</td><td>kind</td>
+ *       <td>results consumer errors: bad_record (skipped), retriable, fatal</td></tr>
+ *   <tr><td>{@value #DELIVERY_LATENCY}</td><td>timer</td><td></td>
+ *       <td>from writing a result to the terminal's ack</td></tr>
+ *   <tr><td>{@value #RESULT_AGE}</td><td>timer</td><td></td>
+ *       <td>from ilk-ingest's received_at to writing the result to the terminal</td></tr>
+ *   <tr><td>{@value #FRAMES_REJECTED}</td><td>counter</td><td>code</td>
+ *       <td>inbound frames rejected with an Error: code = malformed_frame, frame_too_large,
+ *       hello_required, invalid_hello, unauthenticated</td></tr>
+ *   <tr><td>{@value #ERRORS_SENT}</td><td>counter</td><td>code</td>
+ *       <td>every Error frame sent to a terminal, by Error.Code (lowercase, without CODE_)</td></tr>
+ *   <tr><td>{@value #CLAIMS_PUBLISH_ERRORS}</td><td>counter</td><td></td>
+ *       <td>claims the claims producer failed to write to Kafka</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe.
+ */
+public final class RelayMeters {
+  /** Gauge name; see the class table. */
+  public static final String TERMINALS_CONNECTED = "posrelay.relay.terminals.connected";
+  /** Gauge name; see the class table. */
+  public static final String CONNECTIONS_OPEN = "posrelay.relay.connections.open";
+  /** Gauge name; see the class table. */
+  public static final String DELIVERIES_IN_FLIGHT = "posrelay.relay.deliveries.in.flight";
+  /** Counter name; see the class table. */
+  public static final String DELIVERIES = "posrelay.relay.deliveries";
+  /** Counter name; see the class table. */
+  public static final String RESULTS_RECEIVED = "posrelay.relay.results.received";
+  /** Counter name; see the class table. */
+  public static final String RESULTS_IGNORED = "posrelay.relay.results.ignored";
+  /** Counter name; see the class table. */
+  public static final String RESULTS_DUPLICATE = "posrelay.relay.results.duplicate";
+  /** Counter name; see the class table. */
+  public static final String RESULTS_ERRORS = "posrelay.relay.results.errors";
+  /** Timer name; see the class table. */
+  public static final String DELIVERY_LATENCY = "posrelay.relay.delivery.latency";
+  /** Timer name; see the class table. */
+  public static final String RESULT_AGE = "posrelay.relay.result.age";
+  /** Counter name; see the class table. */
+  public static final String FRAMES_REJECTED = "posrelay.relay.frames.rejected";
+  /** Counter name; see the class table. */
+  public static final String ERRORS_SENT = "posrelay.relay.errors.sent";
+  /** Counter name; see the class table. */
+  public static final String CLAIMS_PUBLISH_ERRORS = "posrelay.relay.claims.publish.errors";
+
+  private static final Set<Error.Code> FRAME_REJECTION_CODES =
+      EnumSet.of(Error.Code.CODE_MALFORMED_FRAME, Error.Code.CODE_FRAME_TOO_LARGE,
+          Error.Code.CODE_HELLO_REQUIRED, Error.Code.CODE_INVALID_HELLO,
+          Error.Code.CODE_UNAUTHENTICATED);
+
+  /** Kinds of results-consumer errors, the {@code kind} tag of {@value #RESULTS_ERRORS}. */
+  public enum ConsumerErrorKind {
+    /** A record that could not be deserialized; logged with its offset and skipped. */
+    BAD_RECORD,
+    /** A retriable Kafka error; the consumer keeps polling. */
+    RETRIABLE,
+    /** A non-retriable error; the consumer stops. */
+    FATAL
+  }
+
+  private final MeterRegistry registry;
+  private final Counter claimed;
+  private final Counter delivered;
+  private final Map<FailureReason, Counter> failed = new EnumMap<>(FailureReason.class);
+  private final Counter received;
+  private final Counter ignored;
+  private final Counter duplicateAcked;
+  private final Counter duplicateInFlight;
+  private final Map<ConsumerErrorKind, Counter> consumerErrors =
+      new EnumMap<>(ConsumerErrorKind.class);
+  private final Map<Error.Code, Counter> framesRejected = new EnumMap<>(Error.Code.class);
+  private final Map<Error.Code, Counter> errorsSent = new EnumMap<>(Error.Code.class);
+  private final Counter claimPublishErrors;
+  private final Timer deliveryLatency;
+  private final Timer resultAge;
+
+  /**
+   * Registers the counters and timers in {@code registry}. Gauges are registered separately
+   * with {@link #gauge}, by the component that owns the value.
+   *
+   * @param registry the server's own registry, never the global one
+   */
+  public RelayMeters(MeterRegistry registry) {
+    this.registry = registry;
+    claimed = deliveries("claimed", "none");
+    delivered = deliveries("delivered", "none");
+    for (FailureReason reason : FailureReason.values()) {
+      // UNCLAIMED is the ledger's verdict, never a relay node's.
+      if (reason != FailureReason.UNRECOGNIZED
+          && reason != FailureReason.FAILURE_REASON_UNSPECIFIED
+          && reason != FailureReason.FAILURE_REASON_UNCLAIMED) {
+        failed.put(reason, deliveries("failed", lower(reason.name(), "FAILURE_REASON_")));
+      }
+    }
+    received = counter(RESULTS_RECEIVED, "Results read from the results topic.");
+    ignored = counter(RESULTS_IGNORED, "Results for terminals not connected to this node.");
+    duplicateAcked = duplicate("acked");
+    duplicateInFlight = duplicate("in_flight");
+    for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
+      consumerErrors.put(
+          kind,
+          Counter.builder(RESULTS_ERRORS)
+              .description("Results consumer errors by kind.")
+              .tag("kind", kind.name().toLowerCase(Locale.ROOT))
+              .register(registry));
+    }
+    for (Error.Code code : Error.Code.values()) {
+      if (code != Error.Code.UNRECOGNIZED && code != Error.Code.CODE_UNSPECIFIED) {
+        String tag = lower(code.name(), "CODE_");
+        if (FRAME_REJECTION_CODES.contains(code)) {
+          framesRejected.put(
+              code,
+              Counter.builder(FRAMES_REJECTED)
+                  .description("Inbound frames rejected with an Error, by code.")
+                  .tag("code", tag)
+                  .register(registry));
+        }
+        errorsSent.put(
+            code,
+            Counter.builder(ERRORS_SENT)
+                .description("Error frames sent to terminals, by code.")
+                .tag("code", tag)
+                .register(registry));
+      }
+    }
+    claimPublishErrors =
+        counter(CLAIMS_PUBLISH_ERRORS, "Claims that could not be written to Kafka.");
+    deliveryLatency =
+        Timer.builder(DELIVERY_LATENCY)
+            .description("From writing a result to the terminal's ack.")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    resultAge =
+        Timer.builder(RESULT_AGE)
+            .description("From ilk-ingest's received_at to writing the result to the terminal.")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+  }
+
+  /**
+   * Registers a gauge that reads {@code value} at scrape time.
+   *
+   * @param name one of the gauge names of this class
+   * @param description shown as the Prometheus HELP text
+   * @param value read on the scraping thread; must be thread-safe and cheap
+   */
+  public void gauge(String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  /** Counts a claim OUTCOME_CLAIMED. */
+  public void claimed() {
+    claimed.increment();
+  }
+
+  /**
+   * Counts a claim OUTCOME_DELIVERED and records the write-to-ack latency.
+   *
+   * @param latencyNanos from the write to the ack, nanoseconds, >= 0
+   */
+  public void delivered(long latencyNanos) {
+    delivered.increment();
+    deliveryLatency.record(Duration.ofNanos(Math.max(0, latencyNanos)));
+  }
+
+  /**
+   * Counts a claim OUTCOME_FAILED.
+   *
+   * @param reason why the delivery failed
+   */
+  public void failed(FailureReason reason) {
+    Counter counter = failed.get(reason);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  /** Counts a result read from Kafka. */
+  public void resultReceived() {
+    received.increment();
+  }
+
+  /** Counts a result whose terminal is not connected to this node. */
+  public void resultIgnored() {
+    ignored.increment();
+  }
+
+  /**
+   * Counts a result that was not written because it is a duplicate.
+   *
+   * @param inFlight {@code true} if it is in flight to the same session, {@code false} if the
+   *     terminal already acked it on this node
+   */
+  public void resultDuplicate(boolean inFlight) {
+    (inFlight ? duplicateInFlight : duplicateAcked).increment();
+  }
+
+  /**
+   * Counts a results-consumer error.
+   *
+   * @param kind bad record, retriable or fatal
+   */
+  public void consumerError(ConsumerErrorKind kind) {
+    consumerErrors.get(kind).increment();
+  }
+
+  /**
+   * Records the age of a result at the moment it is written to its terminal.
+   *
+   * @param age from received_at to now; negative values (clock skew) count as 0
+   */
+  public void resultAge(Duration age) {
+    resultAge.record(age.isNegative() ? Duration.ZERO : age);
+  }
+
+  /**
+   * Counts an inbound frame rejected with an Error.
+   *
+   * @param code the Error code sent
+   */
+  public void frameRejected(Error.Code code) {
+    Counter counter = framesRejected.get(code);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  /**
+   * Counts an Error frame sent to a terminal.
+   *
+   * @param code the Error code sent
+   */
+  public void errorSent(Error.Code code) {
+    Counter counter = errorsSent.get(code);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  /** Counts a claim the Kafka producer failed to write. */
+  public void claimPublishError() {
+    claimPublishErrors.increment();
+  }
+
+  private Counter deliveries(String outcome, String reason) {
+    return Counter.builder(DELIVERIES)
+        .description("Delivery claims produced, by outcome and failure reason.")
+        .tag("outcome", outcome)
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  private Counter duplicate(String state) {
+    return Counter.builder(RESULTS_DUPLICATE)
+        .description("Results not written again: already acked here, or in flight.")
+        .tag("state", state)
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  private static String lower(String enumName, String prefix) {
+    return enumName.substring(prefix.length()).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,239 @@
+package io.posrelay.relay.pos;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.posrelay.pos.v1.Error;
+import io.posrelay.pos.v1.Hello;
+import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.pos.v1.Pong;
+import io.posrelay.pos.v1.Welcome;
+import io.posrelay.relay.delivery.DeliveryTracker;
+import io.posrelay.relay.delivery.PosSession;
+import io.posrelay.relay.delivery.TerminalRegistry;
+import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.v1.FailureReason;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The POS protocol state of one connection: Hello first (answered with Welcome), then Ping/Pong
+ * and Acks. Results are written to the terminal by the {@link DeliveryTracker}, not here.
+ *
+ * <p>Protocol violations end the connection with one Error frame: a frame before Hello or a
+ * second Hello (CODE_HELLO_REQUIRED), invalid Hello fields (CODE_INVALID_HELLO), a frame type
+ * that only the node may send or an empty or unparsable frame (CODE_MALFORMED_FRAME), an
+ * oversized length prefix (CODE_FRAME_TOO_LARGE), silence beyond the reader idle time
+ * (CODE_IDLE_TIMEOUT). A newer Hello for the same terminal on this node replaces this session
+ * (CODE_SESSION_REPLACED).
+ *
+ * <p>Not sharable: one instance per channel; all methods run on the channel's event loop.
+ */
+public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFrame> {
+  private static final Logger log = LoggerFactory.getLogger(PosSessionHandler.class);
+
+  /**
+   * A user event that makes the handler end the connection because the node is shutting down:
+   * Error CODE_SHUTTING_DOWN, close, and results in flight fail with NODE_SHUTDOWN. Fire it with
+   * {@code channel.pipeline().fireUserEventTriggered(SHUTTING_DOWN)} from any thread.
+   */
+  public static final Object SHUTTING_DOWN = new Object() {
+    @Override
+    public String toString() {
+      return "SHUTTING_DOWN";
+    }
+  };
+
+  private final String nodeId;
+  private final int heartbeatIntervalMillis;
+  private final TerminalRegistry registry;
+  private final DeliveryTracker tracker;
+  private final RelayMeters meters;
+  private final Clock clock;
+  private @Nullable PosSession session;
+  private boolean closing;
+
+  /**
+   * @param nodeId this node's id, sent in Welcome
+   * @param heartbeatIntervalMillis sent in Welcome: how often the terminal must ping, > 0
+   * @param registry the terminals connected to this node
+   * @param tracker deliveries, told about acks and the end of the session
+   * @param meters where rejected frames and sent errors are counted
+   * @param clock wall clock for the session's connected-at time
+   */
+  public PosSessionHandler(
+      String nodeId,
+      int heartbeatIntervalMillis,
+      TerminalRegistry registry,
+      DeliveryTracker tracker,
+      RelayMeters meters,
+      Clock clock) {
+    this.nodeId = nodeId;
+    this.heartbeatIntervalMillis = heartbeatIntervalMillis;
+    this.registry = registry;
+    this.tracker = tracker;
+    this.meters = meters;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, PosFrame frame) {
+    if (closing) {
+      return;
+    }
+    PosSession current = session;
+    if (frame.getFrameCase() == PosFrame.FrameCase.HELLO) {
+      if (current != null) {
+        reject(ctx, Error.Code.CODE_HELLO_REQUIRED, "Hello arrived twice on one connection");
+      } else {
+        onHello(ctx, frame.getHello());
+      }
+      return;
+    }
+    if (current == null) {
+      reject(ctx, Error.Code.CODE_HELLO_REQUIRED,
+          "the first frame must be Hello, got " + frameName(frame));
+      return;
+    }
+    switch (frame.getFrameCase()) {
+      case PING ->
+          ctx.writeAndFlush(
+              PosFrame.newBuilder()
+                  .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce()))
+                  .build());
+      case PONG -> {
+        // An answer to a Ping; the node sends none today, so there is nothing to match.
+      }
+      case ACK -> tracker.onAck(current, frame.getAck().getResultId());
+      default ->
+          reject(ctx, Error.Code.CODE_MALFORMED_FRAME,
+              frameName(frame) + " is not allowed from a terminal");
+    }
+  }
+
+  private void onHello(ChannelHandlerContext ctx, Hello hello) {
+    String problem = HelloValidator.problemWith(hello);
+    if (problem != null) {
+      reject(ctx, Error.Code.CODE_INVALID_HELLO, problem);
+      return;
+    }
+    PosSession fresh =
+        new PosSession(
+            hello.getTerminalId(),
+            hello.getMerchantId(),
+            UUID.randomUUID().toString(),
+            ctx.channel(),
+            clock.instant());
+    session = fresh;
+    // Registered before the Welcome is written, so a result dispatched as soon as the terminal
+    // sees its Welcome finds the session. The dispatch runs on this event loop after this task,
+    // so the Welcome still goes out first.
+    PosSession replaced = registry.register(fresh);
+    ctx.writeAndFlush(
+        PosFrame.newBuilder()
+            .setWelcome(
+                Welcome.newBuilder()
+                    .setNodeId(nodeId)
+                    .setSessionId(fresh.sessionId())
+                    .setHeartbeatIntervalMs(heartbeatIntervalMillis))
+            .build());
+    log.debug("terminal_id={} session_id={} node_id={} connected from {}", fresh.terminalId(),
+        fresh.sessionId(), nodeId, ctx.channel().remoteAddress());
+    if (replaced != null) {
+      log.info("terminal_id={} node_id={} session_id={} replaced by session_id={}",
+          fresh.terminalId(), nodeId, replaced.sessionId(), fresh.sessionId());
+      try {
+        replaced.eventLoop().execute(() -> endReplaced(replaced, fresh));
+      } catch (RejectedExecutionException shuttingDown) {
+        replaced.channel().close();
+      }
+    }
+  }
+
+  private void endReplaced(PosSession replaced, PosSession by) {
+    replaced.markClosing(FailureReason.FAILURE_REASON_SESSION_REPLACED);
+    PosErrors.sendAndClose(replaced.channel(), Error.Code.CODE_SESSION_REPLACED,
+        "replaced by a newer session " + by.sessionId() + " of this terminal", meters);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+      if (!closing) {
+        closing = true;
+        PosErrors.sendAndClose(ctx.channel(), Error.Code.CODE_IDLE_TIMEOUT,
+            "nothing received for 3 heartbeat intervals", meters);
+      }
+      return;
+    }
+    if (evt == SHUTTING_DOWN) {
+      if (!closing) {
+        closing = true;
+        PosSession current = session;
+        if (current != null) {
+          current.markClosing(FailureReason.FAILURE_REASON_NODE_SHUTDOWN);
+        }
+        PosErrors.sendAndClose(ctx.channel(), Error.Code.CODE_SHUTTING_DOWN,
+            "the node is shutting down; reconnect to any node", meters);
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    closing = true;
+    PosSession ended = session;
+    if (ended != null) {
+      tracker.onSessionClosed(ended);
+      log.debug("terminal_id={} session_id={} node_id={} disconnected", ended.terminalId(),
+          ended.sessionId(), nodeId);
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      reject(ctx, Error.Code.CODE_FRAME_TOO_LARGE, cause.getMessage());
+    } else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
+      reject(ctx, Error.Code.CODE_MALFORMED_FRAME,
+          cause instanceof CorruptedFrameException
+              ? cause.getMessage()
+              : "the frame is not a valid PosFrame");
+    } else if (cause instanceof IOException) {
+      log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    } else {
+      log.warn("unexpected error on connection from {}; closing", ctx.channel().remoteAddress(),
+          cause);
+      ctx.close();
+    }
+  }
+
+  private void reject(ChannelHandlerContext ctx, Error.Code code, @Nullable String message) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    meters.frameRejected(code);
+    log.debug("rejecting connection from {}: {} {}", ctx.channel().remoteAddress(), code, message);
+    PosErrors.sendAndClose(ctx.channel(), code, message == null ? code.name() : message, meters);
+  }
+
+  private static String frameName(PosFrame frame) {
+    return frame.getFrameCase() == PosFrame.FrameCase.FRAME_NOT_SET
+        ? "an empty frame"
+        : frame.getFrameCase().name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

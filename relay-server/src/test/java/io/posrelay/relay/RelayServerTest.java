@@ -1,0 +1,173 @@
+package io.posrelay.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.posrelay.pos.v1.Ack;
+import io.posrelay.pos.v1.Error;
+import io.posrelay.pos.v1.Hello;
+import io.posrelay.pos.v1.Ping;
+import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.RecordingClaims;
+import io.posrelay.relay.delivery.ResultDispatcher;
+import io.posrelay.relay.kafka.ResultsConsumer;
+import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.v1.PaymentResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real Netty server on 127.0.0.1 with random ports; Kafka replaced by in-memory fakes. */
+class RelayServerTest {
+  private static final String TOPIC = "posrelay.results";
+  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+
+  /** A MockConsumer that waits a little on an empty poll, as a real one would. */
+  static final class IdleMockConsumer extends MockConsumer<String, PaymentResult> {
+    IdleMockConsumer() {
+      super("latest");
+    }
+
+    @Override
+    public ConsumerRecords<String, PaymentResult> poll(Duration timeout) {
+      ConsumerRecords<String, PaymentResult> records = super.poll(timeout);
+      if (records.isEmpty()) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // outside the consumer's lock
+      }
+      return records;
+    }
+  }
+
+  private final IdleMockConsumer mock = new IdleMockConsumer();
+  private final RecordingClaims claims = new RecordingClaims();
+  private RelayServer server;
+
+  @BeforeEach
+  void start() {
+    Node node = new Node(1, "127.0.0.1", 9092);
+    mock.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
+    mock.updateEndOffsets(Map.of(P0, 0L));
+    RelayConfig config = RelayConfig.builder().nodeId("relay-test").host("127.0.0.1").port(0)
+        .metricsPort(0).ackTimeout(Duration.ofSeconds(30)).shutdownDrain(Duration.ofMillis(200))
+        .build();
+    server = RelayServer.start(config, new RelayServer.KafkaClients() {
+      @Override
+      public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
+        return claims;
+      }
+
+      @Override
+      public ResultsConsumer results(RelayConfig c, ResultDispatcher dispatcher,
+          RelayMeters meters, MeterRegistry registry) {
+        return new ResultsConsumer(mock, TOPIC, dispatcher, meters, Duration.ofHours(1),
+            "test-results");
+      }
+    });
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Socket connect() throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+    socket.setSoTimeout(5_000);
+    return socket;
+  }
+
+  private static void send(Socket socket, PosFrame frame) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    frame.writeDelimitedTo(out);
+    out.flush();
+  }
+
+  private static PosFrame receive(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    PosFrame frame = PosFrame.parseDelimitedFrom(in);
+    assertThat(frame).as("a frame before end of stream").isNotNull();
+    return frame;
+  }
+
+  private void publish(long offset, String resultId, String terminalId) {
+    PaymentResult result = PaymentResult.newBuilder().setResultId(resultId)
+        .setTerminalId(terminalId).setResultCode("0000").setAmount(1000).setAttempt(1).build();
+    mock.schedulePollTask(
+        () -> mock.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, terminalId, result)));
+  }
+
+  @Test
+  void terminal_receivesItsResult_acksIt_andTheClaimsFollow() throws Exception {
+    try (Socket socket = connect()) {
+      send(socket, PosFrame.newBuilder()
+          .setHello(Hello.newBuilder().setTerminalId("T-1")).build());
+      PosFrame welcome = receive(socket);
+      assertThat(welcome.getWelcome().getNodeId()).isEqualTo("relay-test");
+
+      publish(0, "r-1", "T-1");
+      PosFrame delivered = receive(socket);
+      assertThat(delivered.getPaymentResult().getResultId()).isEqualTo("r-1");
+      send(socket, PosFrame.newBuilder().setAck(Ack.newBuilder().setResultId("r-1")).build());
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> claims.outcomes().equals(List.of("CLAIMED", "DELIVERED")));
+
+      send(socket, PosFrame.newBuilder().setPing(Ping.newBuilder().setNonce(9)).build());
+      assertThat(receive(socket).getPong().getNonce()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void metrics_areServedOverHttp() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+            .timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("posrelay_relay_terminals_connected")
+        .contains("posrelay_relay_deliveries_total")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void close_sendsShuttingDown_failsInFlight_andClosesTheClaimPublisher() throws Exception {
+    try (Socket socket = connect()) {
+      send(socket, PosFrame.newBuilder()
+          .setHello(Hello.newBuilder().setTerminalId("T-2")).build());
+      receive(socket);
+      publish(0, "r-2", "T-2");
+      assertThat(receive(socket).getPaymentResult().getResultId()).isEqualTo("r-2");
+      server.close(); // never acked: waits the drain time, then fails it
+      PosFrame error = receive(socket);
+      assertThat(error.getError().getCode()).isEqualTo(Error.Code.CODE_SHUTTING_DOWN);
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      assertThat(claims.outcomes()).containsExactly("CLAIMED", "FAILED/NODE_SHUTDOWN");
+      assertThat(claims.closed()).isTrue();
+      assertThat(mock.closed()).isTrue();
+    }
+  }
+}

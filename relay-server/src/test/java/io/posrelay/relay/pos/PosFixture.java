@@ -1,0 +1,79 @@
+package io.posrelay.relay.pos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Timestamp;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.posrelay.pos.v1.Ack;
+import io.posrelay.pos.v1.Hello;
+import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.delivery.AckedResults;
+import io.posrelay.relay.delivery.DeliveryTracker;
+import io.posrelay.relay.delivery.RecordingClaims;
+import io.posrelay.relay.delivery.TerminalRegistry;
+import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.v1.PaymentResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** One node's delivery components, wired as RelayServer does, without Kafka or sockets. */
+final class PosFixture {
+  static final String NODE_ID = "node-1";
+  static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+  static final int HEARTBEAT_MILLIS = 10_000;
+
+  final SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
+  final RelayMeters meters = new RelayMeters(meterRegistry);
+  final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+  final TerminalRegistry registry = new TerminalRegistry();
+  final RecordingClaims claims = new RecordingClaims();
+  final DeliveryTracker tracker =
+      new DeliveryTracker(NODE_ID, registry, new AckedResults(1000, Duration.ofMinutes(10),
+          System::nanoTime), claims, meters, ACK_TIMEOUT, clock, System::nanoTime);
+
+  PosSessionHandler handler() {
+    return new PosSessionHandler(NODE_ID, HEARTBEAT_MILLIS, registry, tracker, meters, clock);
+  }
+
+  static PosFrame hello(String terminalId) {
+    return PosFrame.newBuilder()
+        .setHello(Hello.newBuilder().setTerminalId(terminalId).setMerchantId("M-1"))
+        .build();
+  }
+
+  static PosFrame ack(String resultId) {
+    return PosFrame.newBuilder().setAck(Ack.newBuilder().setResultId(resultId)).build();
+  }
+
+  static PaymentResult result(String resultId, String terminalId) {
+    return PaymentResult.newBuilder()
+        .setResultId(resultId)
+        .setTransactionId("tx-" + resultId)
+        .setTerminalId(terminalId)
+        .setResultCode("0000")
+        .setAmount(1000)
+        .setCurrency("KRW")
+        .setApprovalNumber("12345678")
+        .setCardNumberMasked("123456******7890")
+        .setReceivedAt(Timestamp.newBuilder().setSeconds(1_767_322_000L))
+        .setAttempt(1)
+        .build();
+  }
+
+  /** Connects a terminal and reads its Welcome. */
+  EmbeddedChannel connect(String terminalId) {
+    EmbeddedChannel ch = new EmbeddedChannel(handler());
+    ch.writeInbound(hello(terminalId));
+    PosFrame welcome = ch.readOutbound();
+    assertThat(welcome.getFrameCase()).isEqualTo(PosFrame.FrameCase.WELCOME);
+    return ch;
+  }
+
+  double counter(String name, String... tags) {
+    var counter = meterRegistry.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+}
