@@ -1,0 +1,105 @@
+package io.posrelay.relayctl;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code relayctl demo}: a local cluster, both simulators, and a summary of every result. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "End-to-end demo on a local cluster, with a summary of every result.",
+      "Starts a local cluster (as 'local' does), connects simulated terminals to both relay"
+          + " nodes, posts simulated ILK results for --duration-s (a share of them for terminals"
+          + " nobody holds), waits for the deliveries to settle, asks admin-api what became of"
+          + " every result, prints a summary and stops the cluster.",
+      "Exit code 0 if nothing was lost and every result for a connected terminal was delivered."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin LocalCommand.LocalClusterOptions cluster = new LocalCommand.LocalClusterOptions();
+
+  @Option(
+      names = "--duration-s",
+      defaultValue = "20",
+      description = "Seconds of sending (default: ${DEFAULT-VALUE}).")
+  int durationSeconds;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "20",
+      description = "Results per second (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--terminals",
+      defaultValue = "20",
+      description = "Simulated terminals, spread over the relay nodes (default: ${DEFAULT-VALUE}).")
+  int terminals;
+
+  @Option(
+      names = "--unconnected-ratio",
+      defaultValue = "0.1",
+      description = "Fraction of results for terminals nobody holds (default: ${DEFAULT-VALUE}).")
+  double unconnectedRatio;
+
+  @Option(
+      names = "--claim-deadline-ms",
+      defaultValue = "3000",
+      description = "admin-api's claim deadline, for the settle wait (default: ${DEFAULT-VALUE}).")
+  long claimDeadlineMillis;
+
+  @Option(
+      names = "--ack-timeout-ms",
+      defaultValue = "5000",
+      description = "The relay nodes' ack timeout, for the settle wait (default: ${DEFAULT-VALUE}).")
+  long ackTimeoutMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    if (durationSeconds < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--duration-s: " + durationSeconds + " (expected: >= 1)");
+    }
+    if (claimDeadlineMillis < 0 || ackTimeoutMillis < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--claim-deadline-ms / --ack-timeout-ms: " + claimDeadlineMillis + " / "
+              + ackTimeoutMillis + " (expected: >= 0)");
+    }
+    IlkSimulatorConfig ilk;
+    try {
+      ilk = IlkSimulatorConfig.builder()
+          .ratePerSecond(rate)
+          .duration(Duration.ofSeconds(durationSeconds))
+          .terminals(terminals)
+          .unconnectedRatio(unconnectedRatio)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
+    LocalClusterConfig config = cluster.toConfig(spec);
+    PrintWriter out = spec.commandLine().getOut();
+    StopSignal stop = StopSignal.onShutdown();
+    try (LocalCluster local = LocalCluster.start(config)) {
+      out.println(local.endpoints().readyLine());
+      out.flush();
+      DemoSummary summary =
+          new DemoRun(local.endpoints(), ilk, Duration.ofMillis(claimDeadlineMillis),
+              Duration.ofMillis(ackTimeoutMillis))
+              .run(stop::stopRequested);
+      out.println(summary.table());
+      out.flush();
+      return summary.passed() && !stop.stopRequested() ? 0 : RelayCtl.EXIT_FAILURE;
+    } finally {
+      stop.done();
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.posrelay.relayctl;
+
+import io.grpc.StatusRuntimeException;
+import io.posrelay.admin.v1.Delivery;
+import io.posrelay.admin.v1.DeliveryStatus;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One end-to-end demo run against a running cluster: simulated terminals connect to every relay
+ * node, simulated ILK posts results for a while (some for terminals nobody holds), then the
+ * ledger is asked what became of every published result. Usable from tests with any endpoints.
+ */
+public final class DemoRun {
+  private static final Logger log = LoggerFactory.getLogger(DemoRun.class);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration SETTLE_MARGIN = Duration.ofSeconds(4);
+
+  private final LocalEndpoints endpoints;
+  private final IlkSimulatorConfig ilk;
+  private final Duration claimDeadline;
+  private final Duration ackTimeout;
+
+  /**
+   * @param endpoints where the cluster listens
+   * @param ilk what to send (its URL is replaced by the cluster's webhook)
+   * @param claimDeadline admin-api's claim deadline, to know how long results may stay PENDING
+   * @param ackTimeout the relay nodes' ack timeout, likewise for DELIVERING
+   */
+  public DemoRun(
+      LocalEndpoints endpoints, IlkSimulatorConfig ilk, Duration claimDeadline, Duration ackTimeout) {
+    this.endpoints = endpoints;
+    this.ilk = ilk;
+    this.claimDeadline = claimDeadline;
+    this.ackTimeout = ackTimeout;
+  }
+
+  /**
+   * Runs the demo: connect terminals, send, settle, query the ledger.
+   *
+   * @param stopRequested polled while sending and settling; true ends the run early
+   * @return the summary
+   * @throws TimeoutException if the terminals do not all connect within 30 s
+   * @throws StatusRuntimeException if admin-api cannot be queried
+   * @throws InterruptedException if interrupted
+   */
+  public DemoSummary run(BooleanSupplier stopRequested)
+      throws TimeoutException, InterruptedException {
+    IlkSimulatorConfig config = withUrl(ilk, URI.create(endpoints.webhookUrl()));
+    Map<String, Long> receivedNanos = new ConcurrentHashMap<>();
+    Map<String, Long> sentNanos = new ConcurrentHashMap<>();
+    try (PosSimulator terminals =
+        PosSimulator.start(
+            endpoints.posAddresses(),
+            SimTerminals.terminalIds(config.terminalPrefix(), config.terminals()),
+            r -> receivedNanos.putIfAbsent(r.result().getResultId(), r.receivedNanos()))) {
+      if (!terminals.awaitAllConnected(CONNECT_TIMEOUT)) {
+        throw new TimeoutException("only " + terminals.connectedTerminals() + " of "
+            + terminals.terminals() + " terminals connected within " + CONNECT_TIMEOUT);
+      }
+      log.info("demo: {} terminals connected {}; sending {}/s for {} s", terminals.terminals(),
+          terminals.connectedByNode(), config.ratePerSecond(), config.duration().toSeconds());
+      Histogram webhookMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+      IlkSimulator ilkSimulator =
+          new IlkSimulator(
+              config,
+              a -> {
+                sentNanos.put(a.resultId(), a.sentNanos());
+                synchronized (webhookMicros) {
+                  webhookMicros.recordValue(clamp(webhookMicros, a.webhookNanos() / 1000));
+                }
+              });
+      Thread stopper = stopWhen(stopRequested, ilkSimulator);
+      IlkSimStats sent = ilkSimulator.run();
+      stopper.interrupt();
+      synchronized (webhookMicros) {
+        log.info("demo: ilk-sim {}; webhook 202 in p50 {} ms, p99 {} ms", sent.summary(),
+            millis(webhookMicros.getValueAtPercentile(50)),
+            millis(webhookMicros.getValueAtPercentile(99)));
+      }
+      Map<String, Delivery> ledger = settle(sentNanos.keySet(), stopRequested);
+      log.info("demo: pos-sim {}", terminals.summary());
+      Histogram latencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+      sentNanos.forEach(
+          (resultId, sentAt) -> {
+            Long receivedAt = receivedNanos.get(resultId);
+            if (receivedAt != null) {
+              latencyMicros.recordValue(clamp(latencyMicros, (receivedAt - sentAt) / 1000));
+            }
+          });
+      return DemoSummary.of(sentNanos.keySet(), ledger, terminals.duplicates(), latencyMicros);
+    }
+  }
+
+  /**
+   * Polls the ledger until every published result is DELIVERED, FAILED or EXPIRED, or the claim
+   * deadline plus ack timeout plus a margin has passed.
+   */
+  private Map<String, Delivery> settle(
+      Set<String> published, BooleanSupplier stopRequested) throws InterruptedException {
+    long deadline =
+        System.nanoTime() + claimDeadline.plus(ackTimeout).plus(SETTLE_MARGIN).toNanos();
+    try (DeliveryLedgerClient ledger = new DeliveryLedgerClient(endpoints.grpcAddress())) {
+      while (true) {
+        Map<String, Delivery> deliveries = ledger.listAll(CALL_TIMEOUT);
+        long open = published.stream().filter(id -> !isFinal(deliveries.get(id))).count();
+        if (open == 0 || System.nanoTime() > deadline || stopRequested.getAsBoolean()) {
+          if (open > 0) {
+            log.warn("demo: {} of {} results not yet DELIVERED or FAILED", open, published.size());
+          }
+          return deliveries;
+        }
+        log.info("demo: waiting for {} of {} results to settle", open, published.size());
+        TimeUnit.MILLISECONDS.sleep(1000);
+      }
+    }
+  }
+
+  private static String millis(long micros) {
+    return String.format(java.util.Locale.ROOT, "%.1f", micros / 1000.0);
+  }
+
+  private static long clamp(Histogram histogram, long value) {
+    return Math.min(histogram.getHighestTrackableValue(), Math.max(0, value));
+  }
+
+  private static boolean isFinal(@Nullable Delivery delivery) {
+    if (delivery == null) {
+      return false;
+    }
+    DeliveryStatus status = delivery.getStatus();
+    return status == DeliveryStatus.DELIVERY_STATUS_DELIVERED
+        || status == DeliveryStatus.DELIVERY_STATUS_FAILED
+        || status == DeliveryStatus.DELIVERY_STATUS_EXPIRED;
+  }
+
+  private static Thread stopWhen(BooleanSupplier stopRequested, IlkSimulator simulator) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                while (!stopRequested.getAsBoolean()) {
+                  TimeUnit.MILLISECONDS.sleep(100);
+                }
+                simulator.stop();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "demo-stop");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static IlkSimulatorConfig withUrl(IlkSimulatorConfig c, URI url) {
+    return IlkSimulatorConfig.builder()
+        .url(url)
+        .ratePerSecond(c.ratePerSecond())
+        .count(c.count())
+        .duration(c.duration())
+        .terminals(c.terminals())
+        .terminalPrefix(c.terminalPrefix())
+        .unconnectedRatio(c.unconnectedRatio())
+        .unconnectedPrefix(c.unconnectedPrefix())
+        .maxInFlight(c.maxInFlight())
+        .requestTimeout(c.requestTimeout())
+        .runId(c.runId())
+        .seed(c.seed())
+        .build();
+  }
+}

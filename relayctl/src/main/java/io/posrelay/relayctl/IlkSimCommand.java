@@ -1,0 +1,132 @@
+package io.posrelay.relayctl;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code relayctl ilk-sim}: simulated ILK approval callbacks posted to the webhook. */
+@Command(
+    name = "ilk-sim",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Simulated ILK: posts approval results to the ilk-ingest webhook.",
+      "Posts at a steady rate, for"
+          + " terminals PREFIX0001…PREFIX<terminals> (as pos-sim holds them) and, with"
+          + " --unconnected-ratio, for terminals that nobody holds. Prints the counts at the end.",
+      "Exit code 0 if every callback was accepted (202), else 1."
+    })
+final class IlkSimCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--url",
+      defaultValue = "http://127.0.0.1:8080/ilk/v1/results",
+      description = "Webhook URL (default: ${DEFAULT-VALUE}).")
+  String url = "";
+
+  @Option(
+      names = "--rate",
+      defaultValue = "10",
+      description = "Callbacks per second, > 0 (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--count",
+      defaultValue = "0",
+      description = "Callbacks in total; 0 = no limit (default: ${DEFAULT-VALUE}).")
+  long count;
+
+  @Option(
+      names = "--duration-s",
+      defaultValue = "0",
+      description = "Send for this many seconds; 0 = no limit (default: ${DEFAULT-VALUE}).")
+  int durationSeconds;
+
+  @Option(
+      names = "--terminals",
+      defaultValue = "10",
+      description = "Terminals addressed (default: ${DEFAULT-VALUE}).")
+  int terminals;
+
+  @Option(
+      names = "--terminal-prefix",
+      defaultValue = "T",
+      description = "Prefix of terminal ids; must match pos-sim (default: ${DEFAULT-VALUE}).")
+  String terminalPrefix = "T";
+
+  @Option(
+      names = "--unconnected-ratio",
+      defaultValue = "0",
+      description = "Fraction 0..1 of results for terminals nobody holds (default: ${DEFAULT-VALUE}).")
+  double unconnectedRatio;
+
+  @Option(
+      names = "--unconnected-prefix",
+      defaultValue = "X",
+      description = "Prefix of the unconnected terminals' ids (default: ${DEFAULT-VALUE}).")
+  String unconnectedPrefix = "X";
+
+  @Override
+  public Integer call() throws Exception {
+    IlkSimulatorConfig config = toConfig();
+    PrintWriter out = spec.commandLine().getOut();
+    IlkSimulator simulator = new IlkSimulator(config, accepted -> { });
+    StopSignal stop = StopSignal.onShutdown();
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                stop.await(Duration.ZERO);
+                simulator.stop();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "ilk-sim-stop");
+    watcher.setDaemon(true);
+    watcher.start();
+    IlkSimStats stats;
+    try {
+      stats = simulator.run();
+      out.println("ilk-sim summary: " + stats.summary());
+      out.flush();
+    } finally {
+      stop.done();
+    }
+    return stats.accepted() == stats.sent() ? 0 : RelayCtl.EXIT_FAILURE;
+  }
+
+  /**
+   * Builds the simulator configuration.
+   *
+   * @throws ParameterException (exit code 2) naming the bad option
+   */
+  IlkSimulatorConfig toConfig() {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--url: " + url + " (expected: a URL)");
+    }
+    try {
+      return IlkSimulatorConfig.builder()
+          .url(uri)
+          .ratePerSecond(rate)
+          .count(count)
+          .duration(Duration.ofSeconds(durationSeconds))
+          .terminals(terminals)
+          .terminalPrefix(terminalPrefix)
+          .unconnectedRatio(unconnectedRatio)
+          .unconnectedPrefix(unconnectedPrefix)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
+  }
+}

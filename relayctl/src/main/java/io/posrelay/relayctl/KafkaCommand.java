@@ -1,0 +1,73 @@
+package io.posrelay.relayctl;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code relayctl kafka}: a single-node KRaft Kafka broker in this process, until SIGTERM. */
+@Command(
+    name = "kafka",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A single-node Kafka (KRaft) on 127.0.0.1 in this process, until Ctrl-C.",
+      "Broker and controller in one process, for local runs only ('local' starts it for you)."
+    })
+final class KafkaCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(KafkaCommand.class);
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:POSRELAY_HOME:-.}/.posrelay/kafka",
+      description = "Directory for server.properties and the log directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir = Path.of(".posrelay/kafka");
+
+  @Option(
+      names = "--port",
+      defaultValue = "9092",
+      description = "PLAINTEXT (client) listener port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--controller-port",
+      defaultValue = "9093",
+      description = "CONTROLLER listener port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int controllerPort;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "6",
+      description = "Default partition count of new topics (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Override
+  public Integer call() throws Exception {
+    EmbeddedKafka kafka;
+    try {
+      kafka = EmbeddedKafka.start(dataDir, port, controllerPort, partitions);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-shutdown"));
+    KafkaTopics.awaitReady(kafka.bootstrapServers(), READY_TIMEOUT);
+    log.info(
+        "Kafka ready: bootstrap={} controller={}:{} data-dir={}",
+        kafka.bootstrapServers(),
+        LocalPorts.LOOPBACK,
+        controllerPort,
+        dataDir.toAbsolutePath().normalize());
+    kafka.awaitShutdown();
+    log.info("Kafka stopped");
+    return 0;
+  }
+}

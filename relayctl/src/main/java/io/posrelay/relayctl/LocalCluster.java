@@ -1,0 +1,210 @@
+package io.posrelay.relayctl;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole POS Relay cluster on this machine, as child processes: an embedded Kafka broker (unless
+ * an external one is configured), ilk-ingest, the relay nodes and admin-api, each listening on
+ * 127.0.0.1 and logging to {@code <workDir>/logs/<name>.log}.
+ *
+ * <p>{@link #start} returns when every listener accepts connections and the topics exist. {@link
+ * #close()} stops the children in reverse start order (SIGTERM, bounded wait, then SIGKILL);
+ * idempotent. A child that dies while the cluster runs is logged, not restarted.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
+
+  private final LocalClusterConfig config;
+  private final List<ChildProcess> children = new ArrayList<>();
+  private @Nullable LocalEndpoints endpoints;
+  private boolean closed;
+
+  private LocalCluster(LocalClusterConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts the cluster and waits until it is ready.
+   *
+   * @param config validated configuration
+   * @return the running cluster
+   * @throws IllegalStateException if a port is in use (checked before anything starts), or a
+   *     child exits or is not ready within {@link LocalClusterConfig#startTimeout()} (the message
+   *     carries the tail of its log); everything started is stopped again
+   * @throws Exception if Kafka does not answer or the topics cannot be created
+   */
+  public static LocalCluster start(LocalClusterConfig config) throws Exception {
+    LocalCluster cluster = new LocalCluster(config);
+    try {
+      cluster.startAll();
+      return cluster;
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** Where the cluster listens. */
+  public LocalEndpoints endpoints() {
+    LocalEndpoints current = endpoints;
+    if (current == null) {
+      throw new IllegalStateException("cluster not started");
+    }
+    return current;
+  }
+
+  private void startAll() throws Exception {
+    boolean embedded = config.externalKafka() == null;
+    int kafkaPort = embedded ? LocalPorts.orFree(config.kafkaPort()) : 0;
+    int controllerPort = embedded ? LocalPorts.orFree(config.controllerPort()) : 0;
+    int ingestPort = LocalPorts.orFree(config.ingestPort());
+    List<Integer> posPorts = config.relayPosPorts().stream().map(LocalPorts::orFree).toList();
+    List<Integer> relayMetricsPorts =
+        config.relayMetricsPorts().stream().map(LocalPorts::orFree).toList();
+    int grpcPort = LocalPorts.orFree(config.grpcPort());
+    int adminMetricsPort = LocalPorts.orFree(config.adminMetricsPort());
+
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    if (embedded) {
+      ports.put("kafka", kafkaPort);
+      ports.put("kafka controller", controllerPort);
+    }
+    ports.put("ilk-ingest", ingestPort);
+    for (int i = 0; i < posPorts.size(); i++) {
+      ports.put(nodeId(i) + " POS", posPorts.get(i));
+      ports.put(nodeId(i) + " metrics", relayMetricsPorts.get(i));
+    }
+    ports.put("admin-api gRPC", grpcPort);
+    ports.put("admin-api metrics", adminMetricsPort);
+    checkPortsFree(ports);
+
+    Path logs = config.workDir().resolve("logs");
+    String bootstrap;
+    if (embedded) {
+      Path kafkaDir = config.workDir().resolve("kafka");
+      if (!config.keepData()) {
+        deleteRecursively(kafkaDir);
+      }
+      ChildProcess kafka =
+          launch(
+              "kafka",
+              List.of(
+                  "kafka",
+                  "--data-dir", kafkaDir.toAbsolutePath().toString(),
+                  "--port", Integer.toString(kafkaPort),
+                  "--controller-port", Integer.toString(controllerPort),
+                  "--partitions", Integer.toString(config.partitions())),
+              logs);
+      kafka.awaitPort(kafkaPort, config.startTimeout());
+      bootstrap = LocalPorts.LOOPBACK + ":" + kafkaPort;
+    } else {
+      bootstrap = config.externalKafka();
+    }
+    KafkaTopics.awaitReady(bootstrap, config.startTimeout());
+    KafkaTopics.create(bootstrap, config.partitions(), config.startTimeout());
+
+    Map<ChildProcess, List<Integer>> awaited = new LinkedHashMap<>();
+    awaited.put(
+        launch("ilk-ingest", serviceArgs("ilk-ingest", bootstrap, ingestPort), logs),
+        List.of(ingestPort));
+    for (int i = 0; i < posPorts.size(); i++) {
+      List<String> args = new ArrayList<>(serviceArgs("relay-server", bootstrap, posPorts.get(i)));
+      args.addAll(
+          List.of("--node-id", nodeId(i), "--metrics-port", relayMetricsPorts.get(i).toString()));
+      awaited.put(launch(nodeId(i), args, logs), List.of(posPorts.get(i), relayMetricsPorts.get(i)));
+    }
+    List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort));
+    adminArgs.addAll(List.of("--metrics-port", Integer.toString(adminMetricsPort)));
+    awaited.put(launch("admin-api", adminArgs, logs), List.of(grpcPort, adminMetricsPort));
+    for (Map.Entry<ChildProcess, List<Integer>> entry : awaited.entrySet()) {
+      for (int port : entry.getValue()) {
+        entry.getKey().awaitPort(port, config.startTimeout());
+      }
+    }
+    endpoints =
+        new LocalEndpoints(
+            bootstrap, ingestPort, posPorts, relayMetricsPorts, grpcPort, adminMetricsPort,
+            displayPath(logs));
+  }
+
+  private ChildProcess launch(String name, List<String> args, Path logs) throws IOException {
+    ChildProcess child = ChildProcess.start(name, args, logs.resolve(name + ".log"));
+    synchronized (this) {
+      children.add(child);
+    }
+    return child;
+  }
+
+  private static List<String> serviceArgs(String service, String bootstrap, int port) {
+    return List.of(
+        service, "--kafka", bootstrap, "--host", LocalPorts.LOOPBACK, "--port",
+        Integer.toString(port));
+  }
+
+  /** Node id of the i-th relay node (0-based): {@code relay-1}, {@code relay-2}, … */
+  static String nodeId(int index) {
+    return "relay-" + (index + 1);
+  }
+
+  private static void checkPortsFree(Map<String, Integer> ports) {
+    List<String> busy = new ArrayList<>();
+    ports.forEach(
+        (what, port) -> {
+          if (!LocalPorts.isFree(port)) {
+            busy.add(port + " (" + what + ")");
+          }
+        });
+    if (!busy.isEmpty()) {
+      throw new IllegalStateException(
+          "port already in use on " + LocalPorts.LOOPBACK + ": " + String.join(", ", busy)
+              + "; stop what holds it or choose other ports");
+    }
+  }
+
+  private static String displayPath(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath();
+    return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Stops every child in reverse start order, each within the stop timeout; idempotent. */
+  @Override
+  public void close() {
+    List<ChildProcess> toStop;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toStop = new ArrayList<>(children);
+    }
+    if (!toStop.isEmpty()) {
+      log.info("stopping {} processes", toStop.size());
+    }
+    for (int i = toStop.size() - 1; i >= 0; i--) {
+      toStop.get(i).stop(config.stopTimeout());
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.posrelay.relayctl;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.codec.protobuf.ProtobufVarint32FrameDecoder;
+import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
+import io.posrelay.pos.v1.PosFrame;
+
+/**
+ * The pipeline of a simulated terminal's connection: the POS protocol's framing (varint32 length
+ * prefix + one {@link PosFrame}) and the {@link PosTerminalHandler}.
+ *
+ * <pre>
+ *  bytes on the wire:  [varint32 length][PosFrame bytes][varint32 length][PosFrame bytes]…
+ *  inbound:  ProtobufVarint32FrameDecoder → ProtobufDecoder(PosFrame) → PosTerminalHandler
+ *  outbound: PosFrame → ProtobufEncoder → ProtobufVarint32LengthFieldPrepender → socket
+ * </pre>
+ *
+ * <p>The simulator trusts the relay node it talks to, so it sets no maximum frame size.
+ */
+final class PosSimChannelInitializer extends ChannelInitializer<SocketChannel> {
+  private final PosTerminal terminal;
+
+  PosSimChannelInitializer(PosTerminal terminal) {
+    this.terminal = terminal;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("frameDecoder", new ProtobufVarint32FrameDecoder());
+    pipeline.addLast("protobufDecoder", new ProtobufDecoder(PosFrame.getDefaultInstance()));
+    pipeline.addLast("framePrepender", new ProtobufVarint32LengthFieldPrepender());
+    pipeline.addLast("protobufEncoder", new ProtobufEncoder());
+    pipeline.addLast("terminal", new PosTerminalHandler(terminal));
+  }
+}

@@ -1,0 +1,110 @@
+package io.posrelay.relayctl;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code relayctl pos-sim}: simulated POS terminals that receive and ack payment results. */
+@Command(
+    name = "pos-sim",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Simulated POS terminals that receive and ack payment results.",
+      "Each terminal holds one connection to a relay node (round-robin over --pos), says Hello, pings, acks every payment result and reconnects with backoff."
+          + " Prints a summary at the end (Ctrl-C or --duration-s)."
+    })
+final class PosSimCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--pos",
+      defaultValue = "127.0.0.1:7001,127.0.0.1:7002",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "Relay nodes' POS addresses (default: ${DEFAULT-VALUE}).")
+  String pos = "";
+
+  @Option(
+      names = "--terminals",
+      defaultValue = "10",
+      description = "Number of terminals (default: ${DEFAULT-VALUE}).")
+  int terminals;
+
+  @Option(
+      names = "--terminal-prefix",
+      defaultValue = "T",
+      description = "Terminal ids are PREFIX0001, PREFIX0002, … (default: ${DEFAULT-VALUE}).")
+  String terminalPrefix = "T";
+
+  @Option(
+      names = "--duration-s",
+      defaultValue = "0",
+      description = "Run this many seconds; 0 = until Ctrl-C (default: ${DEFAULT-VALUE}).")
+  int durationSeconds;
+
+  @Option(names = {"-v", "--verbose"}, description = "Print one line per received result.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    List<HostPort> addresses = validate();
+    PrintWriter out = spec.commandLine().getOut();
+    StopSignal stop = StopSignal.onShutdown();
+    try (PosSimulator simulator =
+        PosSimulator.start(
+            addresses,
+            SimTerminals.terminalIds(terminalPrefix, terminals),
+            received -> {
+              if (verbose) {
+                synchronized (out) {
+                  out.println(describe(received));
+                  out.flush();
+                }
+              }
+            })) {
+      stop.await(Duration.ofSeconds(durationSeconds));
+      synchronized (out) {
+        out.println("pos-sim summary: " + simulator.summary());
+        out.flush();
+      }
+    } finally {
+      stop.done();
+    }
+    return 0;
+  }
+
+  private List<HostPort> validate() {
+    if (terminals < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--terminals: " + terminals + " (expected: >= 1)");
+    }
+    if (durationSeconds < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--duration-s: " + durationSeconds + " (expected: >= 0)");
+    }
+    try {
+      SimTerminals.checkPrefix("--terminal-prefix", terminalPrefix);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try {
+      return HostPort.parseList(pos);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--pos: " + e.getMessage());
+    }
+  }
+
+  /** One line per received result; the card number is already masked by ILK. */
+  static String describe(ReceivedResult received) {
+    return received.receivedAt() + " " + received.terminalId() + " via " + received.nodeId()
+        + " result " + received.result().getResultId() + " tx "
+        + received.result().getTransactionId() + " " + received.result().getResultCode() + " "
+        + received.result().getAmount() + " " + received.result().getCurrency()
+        + (received.duplicate() ? " DUPLICATE" : "");
+  }
+}

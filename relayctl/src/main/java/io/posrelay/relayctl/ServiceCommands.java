@@ -1,0 +1,22 @@
+package io.posrelay.relayctl;
+
+import io.posrelay.admin.AdminApiCommand;
+import io.posrelay.ingest.IlkIngestCommand;
+import io.posrelay.relay.RelayServerCommand;
+import picocli.CommandLine;
+
+/**
+ * Registers the three services as subcommands of relayctl: {@code ilk-ingest}, {@code
+ * relay-server} and {@code admin-api}. Their command classes live in the service modules; each
+ * runs its server until SIGTERM.
+ */
+final class ServiceCommands {
+  private ServiceCommands() {}
+
+  /** Adds the service subcommands to {@code relayCtl}. */
+  static void register(CommandLine relayCtl) {
+    relayCtl.addSubcommand(new IlkIngestCommand());
+    relayCtl.addSubcommand(new RelayServerCommand());
+    relayCtl.addSubcommand(new AdminApiCommand());
+  }
+}
