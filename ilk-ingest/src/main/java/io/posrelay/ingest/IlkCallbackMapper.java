@@ -71,7 +71,9 @@ final class IlkCallbackMapper {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxNestingDepth(16)
-            .maxStringLength(16 * 1024)
+            // The body limit (64 KiB by default) already bounds every string; each known field has
+            // its own, tighter length check with an error naming it.
+            .maxStringLength(1024 * 1024)
             .maxNameLength(256)
             .maxNumberLength(64)
             .build())

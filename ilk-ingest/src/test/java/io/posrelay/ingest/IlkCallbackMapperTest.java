@@ -130,6 +130,15 @@ class IlkCallbackMapperTest {
   }
 
   @Test
+  void unknownFieldWithLongString_isIgnored_notMalformed() throws Exception {
+    // Regression: a 16 KiB string limit in the JSON parser rejected valid bodies under 64 KiB.
+    Map<String, Object> body = fullCallback();
+    body.put("issuerNote", "x".repeat(40_000));
+
+    assertThat(map(body).getTerminalId()).isEqualTo("CAT-0001");
+  }
+
+  @Test
   void largestAmount_andUtcApprovedAt_areAccepted() throws Exception {
     Map<String, Object> body = with("amount", Long.MAX_VALUE);
     body.put("approvedAt", "2026-11-29T03:00:00.5Z");
