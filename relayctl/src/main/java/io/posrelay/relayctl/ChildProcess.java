@@ -31,7 +31,7 @@ final class ChildProcess implements AutoCloseable {
   private final Path logFile;
   private volatile boolean stopping;
 
-  private ChildProcess(String name, Process process, Path logFile) {
+  private ChildProcess(String name, List<String> args, Process process, Path logFile) {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
@@ -41,8 +41,9 @@ final class ChildProcess implements AutoCloseable {
             p -> {
               if (!stopping) {
                 log.warn(
-                    "{} (pid {}) exited unexpectedly with code {}; log: {}",
-                    name, p.pid(), p.exitValue(), logFile);
+                    "{} (pid {}) exited unexpectedly with code {}; log: {}; to run it again"
+                        + " (outside this supervisor, stop it yourself): bin/relayctl {}",
+                    name, p.pid(), p.exitValue(), logFile, String.join(" ", args));
               }
             });
   }
@@ -71,7 +72,7 @@ final class ChildProcess implements AutoCloseable {
     builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     Process process = builder.start();
     log.info("started {} (pid {}): {}", name, process.pid(), String.join(" ", args));
-    return new ChildProcess(name, process, logFile);
+    return new ChildProcess(name, List.copyOf(args), process, logFile);
   }
 
   /** JVM options of children: {@code POSRELAY_CHILD_JAVA_OPTS}, or small-heap defaults. */
