@@ -1,11 +1,9 @@
 package io.posrelay.relay;
 
-import io.posrelay.v1.kafka.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The configuration of one relay node. Immutable; built with {@link #builder()}, which checks
@@ -27,13 +25,20 @@ import java.util.regex.Pattern;
  *   <tr><td>dedup.ttl.ms</td><td>900000 (15 min)</td><td>&gt; 0</td></tr>
  *   <tr><td>shutdown-drain.ms</td><td>5000</td><td>&gt;= 0; see {@link #drainTimeout()}</td></tr>
  *   <tr><td>partition-refresh.ms</td><td>30000</td><td>&gt;= 1000</td></tr>
- *   <tr><td>results-topic / claims-topic</td><td>posrelay.results / posrelay.claims</td>
- *       <td>non-blank</td></tr>
+ *   <tr><td>results-topic / claims-topic / sessions-topic</td>
+ *       <td>posrelay.results / posrelay.claims / posrelay.sessions</td><td>non-blank</td></tr>
+ *   <tr><td>admin</td><td>127.0.0.1:9090</td><td>host:port of admin-api's gRPC listener, or
+ *       empty = no recovery on reconnect</td></tr>
+ *   <tr><td>claim-deadline.ms</td><td>3000</td><td>&gt; 0; the ledger's claim deadline: a
+ *       PENDING result older than this is recovered on Hello</td></tr>
+ *   <tr><td>max-concurrent-recoveries</td><td>16</td><td>&gt;= 1; recovery asks to admin-api
+ *       in flight at once; the rest wait in FIFO order</td></tr>
+ *   <tr><td>write-buffer.low-bytes / write-buffer.high-bytes</td><td>32768 / 65536</td>
+ *       <td>1 &lt;= low &lt; high &lt;= 64 MiB</td></tr>
+ *   <tr><td>write-stall-timeout.ms</td><td>10000</td><td>&gt; 0</td></tr>
  * </table>
  */
 public final class RelayConfig {
-  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-
   private final String nodeId;
   private final String kafkaBootstrap;
   private final String host;
@@ -49,8 +54,15 @@ public final class RelayConfig {
   private final Duration shutdownDrain;
   private final String resultsTopic;
   private final String claimsTopic;
+  private final String sessionsTopic;
+  private final String adminAddress;
+  private final Duration claimDeadline;
+  private final int maxConcurrentRecoveries;
+  private final int writeBufferLowBytes;
+  private final int writeBufferHighBytes;
+  private final Duration writeStallTimeout;
 
-  private RelayConfig(Builder b) {
+  RelayConfig(RelayConfigBuilder b) {
     nodeId = b.nodeId;
     kafkaBootstrap = b.kafkaBootstrap;
     host = b.host;
@@ -66,11 +78,18 @@ public final class RelayConfig {
     shutdownDrain = b.shutdownDrain;
     resultsTopic = b.resultsTopic;
     claimsTopic = b.claimsTopic;
+    sessionsTopic = b.sessionsTopic;
+    adminAddress = b.adminAddress;
+    claimDeadline = b.claimDeadline;
+    maxConcurrentRecoveries = b.maxConcurrentRecoveries;
+    writeBufferLowBytes = b.writeBufferLowBytes;
+    writeBufferHighBytes = b.writeBufferHighBytes;
+    writeStallTimeout = b.writeStallTimeout;
   }
 
   /** A builder with every default set. */
-  public static Builder builder() {
-    return new Builder();
+  public static RelayConfigBuilder builder() {
+    return new RelayConfigBuilder();
   }
 
   /**
@@ -159,6 +178,53 @@ public final class RelayConfig {
     return claimsTopic;
   }
 
+  /** The sessions topic (compacted), which drives session takeover across nodes. */
+  public String sessionsTopic() {
+    return sessionsTopic;
+  }
+
+  /**
+   * admin-api's gRPC address as {@code host:port}, asked for a terminal's undelivered results
+   * after its Hello; empty = recovery on reconnect is off.
+   */
+  public String adminAddress() {
+    return adminAddress;
+  }
+
+  /**
+   * The ledger's claim deadline: a PENDING result received longer ago than this is one no node
+   * delivered, so recovery on Hello delivers it.
+   */
+  public Duration claimDeadline() {
+    return claimDeadline;
+  }
+
+  /**
+   * Most recovery asks ({@code ListDeliveries}) in flight to admin-api at once on this node, >= 1;
+   * the asks of other new sessions wait their turn, first come first served.
+   */
+  public int maxConcurrentRecoveries() {
+    return maxConcurrentRecoveries;
+  }
+
+  /** A terminal's channel becomes writable again when its outbound buffer drops below this. */
+  public int writeBufferLowBytes() {
+    return writeBufferLowBytes;
+  }
+
+  /** A terminal's channel becomes unwritable when its outbound buffer exceeds this. */
+  public int writeBufferHighBytes() {
+    return writeBufferHighBytes;
+  }
+
+  /**
+   * How long a terminal's channel may stay unwritable (the terminal does not read) before its
+   * results in flight fail with WRITE_FAILED and it is disconnected.
+   */
+  public Duration writeStallTimeout() {
+    return writeStallTimeout;
+  }
+
   /**
    * How long shutdown waits for results in flight to be acked before failing them with
    * NODE_SHUTDOWN: the smaller of the ack timeout and shutdown-drain.ms (default 5 s).
@@ -172,159 +238,14 @@ public final class RelayConfig {
     return String.format(Locale.ROOT,
         "RelayConfig{node-id=%s, kafka=%s, host=%s, port=%d, metrics-port=%d, ack-timeout.ms=%d,"
             + " heartbeat-interval.ms=%d, max-frame-bytes=%d, max-connections=%d,"
-            + " dedup.max-entries=%d, dedup.ttl.ms=%d, results-topic=%s, claims-topic=%s}",
+            + " dedup.max-entries=%d, dedup.ttl.ms=%d, results-topic=%s, claims-topic=%s,"
+            + " sessions-topic=%s, admin=%s, claim-deadline.ms=%d,"
+            + " max-concurrent-recoveries=%d, write-buffer.low-bytes=%d,"
+            + " write-buffer.high-bytes=%d, write-stall-timeout.ms=%d}",
         nodeId, kafkaBootstrap, host, port, metricsPort, ackTimeout.toMillis(),
         heartbeatInterval.toMillis(), maxFrameBytes, maxConnections, dedupMaxEntries,
-        dedupTtl.toMillis(), resultsTopic, claimsTopic);
-  }
-
-  /** Collects values; {@link #build()} validates them. Not thread-safe. */
-  public static final class Builder {
-    private String nodeId = defaultNodeId();
-    private String kafkaBootstrap = "127.0.0.1:9092";
-    private String host = "0.0.0.0";
-    private int port = 7001;
-    private int metricsPort = 9101;
-    private Duration ackTimeout = Duration.ofSeconds(5);
-    private Duration heartbeatInterval = Duration.ofSeconds(10);
-    private int maxFrameBytes = 16 * 1024;
-    private int maxConnections = 200_000;
-    private long dedupMaxEntries = 1_000_000;
-    private Duration dedupTtl = Duration.ofMinutes(15);
-    private Duration partitionRefreshInterval = Duration.ofSeconds(30);
-    private Duration shutdownDrain = Duration.ofSeconds(5);
-    private String resultsTopic = Topics.RESULTS;
-    private String claimsTopic = Topics.CLAIMS;
-
-    private Builder() {}
-
-    /** @param nodeId [A-Za-z0-9_.-]{1,64} @return this */
-    public Builder nodeId(String nodeId) {
-      this.nodeId = nodeId;
-      return this;
-    }
-
-    /** @param kafkaBootstrap Kafka {@code bootstrap.servers}, e.g. "127.0.0.1:9092" @return this */
-    public Builder kafkaBootstrap(String kafkaBootstrap) {
-      this.kafkaBootstrap = kafkaBootstrap;
-      return this;
-    }
-
-    /** @param host bind address, e.g. "0.0.0.0" or "127.0.0.1" @return this */
-    public Builder host(String host) {
-      this.host = host;
-      return this;
-    }
-
-    /** @param port POS TCP port, 0..65535; 0 = random free port @return this */
-    public Builder port(int port) {
-      this.port = port;
-      return this;
-    }
-
-    /** @param metricsPort metrics HTTP port, 0..65535; 0 = random free port @return this */
-    public Builder metricsPort(int metricsPort) {
-      this.metricsPort = metricsPort;
-      return this;
-    }
-
-    /** @param ackTimeout time a terminal has to ack a result, > 0 @return this */
-    public Builder ackTimeout(Duration ackTimeout) {
-      this.ackTimeout = ackTimeout;
-      return this;
-    }
-
-    /** @param heartbeatInterval terminal ping interval, 100 ms..10 min @return this */
-    public Builder heartbeatInterval(Duration heartbeatInterval) {
-      this.heartbeatInterval = heartbeatInterval;
-      return this;
-    }
-
-    /** @param maxFrameBytes largest inbound frame in bytes, 64..16 MiB @return this */
-    public Builder maxFrameBytes(int maxFrameBytes) {
-      this.maxFrameBytes = maxFrameBytes;
-      return this;
-    }
-
-    /** @param maxConnections most open POS connections, >= 1 @return this */
-    public Builder maxConnections(int maxConnections) {
-      this.maxConnections = maxConnections;
-      return this;
-    }
-
-    /** @param dedupMaxEntries most remembered acked result ids, >= 0; 0 = no dedup @return this */
-    public Builder dedupMaxEntries(long dedupMaxEntries) {
-      this.dedupMaxEntries = dedupMaxEntries;
-      return this;
-    }
-
-    /** @param dedupTtl how long an acked result id is remembered, > 0 @return this */
-    public Builder dedupTtl(Duration dedupTtl) {
-      this.dedupTtl = dedupTtl;
-      return this;
-    }
-
-    /** @param interval how often to look for added partitions, >= 1 s @return this */
-    public Builder partitionRefreshInterval(Duration interval) {
-      this.partitionRefreshInterval = interval;
-      return this;
-    }
-
-    /**
-     * @param shutdownDrain upper bound on waiting for in-flight acks at shutdown, >= 0; 0 = fail
-     *     them at once
-     * @return this
-     */
-    public Builder shutdownDrain(Duration shutdownDrain) {
-      this.shutdownDrain = shutdownDrain;
-      return this;
-    }
-
-    /** @param resultsTopic the results topic name, non-blank @return this */
-    public Builder resultsTopic(String resultsTopic) {
-      this.resultsTopic = resultsTopic;
-      return this;
-    }
-
-    /** @param claimsTopic the claims topic name, non-blank @return this */
-    public Builder claimsTopic(String claimsTopic) {
-      this.claimsTopic = claimsTopic;
-      return this;
-    }
-
-    /**
-     * Validates and builds.
-     *
-     * @return the configuration
-     * @throws IllegalArgumentException naming the first bad key, its value and the expected range
-     */
-    public RelayConfig build() {
-      check(NODE_ID.matcher(nodeId).matches(), "node-id", nodeId, "[A-Za-z0-9_.-]{1,64}");
-      check(!kafkaBootstrap.isBlank(), "kafka", kafkaBootstrap, "host:port[,host:port…]");
-      check(!host.isBlank(), "host", host, "a bind address");
-      check(port >= 0 && port <= 65535, "port", port, "0..65535");
-      check(metricsPort >= 0 && metricsPort <= 65535, "metrics-port", metricsPort, "0..65535");
-      check(ackTimeout.toMillis() > 0, "ack-timeout.ms", ackTimeout.toMillis(), "> 0");
-      long heartbeatMillis = heartbeatInterval.toMillis();
-      check(heartbeatMillis >= 100 && heartbeatMillis <= 600_000, "heartbeat-interval.ms",
-          heartbeatMillis, "100..600000");
-      check(maxFrameBytes >= 64 && maxFrameBytes <= 16 * 1024 * 1024, "max-frame-bytes",
-          maxFrameBytes, "64..16777216");
-      check(maxConnections >= 1, "max-connections", maxConnections, ">= 1");
-      check(dedupMaxEntries >= 0, "dedup.max-entries", dedupMaxEntries, ">= 0");
-      check(dedupTtl.toMillis() > 0, "dedup.ttl.ms", dedupTtl.toMillis(), "> 0");
-      check(partitionRefreshInterval.toMillis() >= 1000, "partition-refresh.ms",
-          partitionRefreshInterval.toMillis(), ">= 1000");
-      check(!shutdownDrain.isNegative(), "shutdown-drain.ms", shutdownDrain.toMillis(), ">= 0");
-      check(!resultsTopic.isBlank(), "results-topic", resultsTopic, "a topic name");
-      check(!claimsTopic.isBlank(), "claims-topic", claimsTopic, "a topic name");
-      return new RelayConfig(this);
-    }
-
-    private static void check(boolean ok, String key, Object value, String expected) {
-      if (!ok) {
-        throw new IllegalArgumentException(key + ": " + value + " (expected: " + expected + ")");
-      }
-    }
+        dedupTtl.toMillis(), resultsTopic, claimsTopic, sessionsTopic, adminAddress,
+        claimDeadline.toMillis(), maxConcurrentRecoveries, writeBufferLowBytes, writeBufferHighBytes,
+        writeStallTimeout.toMillis());
   }
 }

@@ -19,6 +19,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -30,14 +31,20 @@ import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.ResultDispatcher;
+import io.posrelay.relay.delivery.SessionPublisher;
+import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
-import io.posrelay.relay.kafka.KafkaClaimPublisher;
-import io.posrelay.relay.kafka.ResultsConsumer;
+import io.posrelay.relay.delivery.UndeliveredResults;
+import io.posrelay.relay.grpc.GrpcUndeliveredResults;
+import io.posrelay.relay.kafka.BroadcastConsumer;
 import io.posrelay.relay.metrics.MetricsHttpInitializer;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
 import io.posrelay.relay.pos.PosSessionHandler;
+import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.TerminalSession;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +57,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running relay node: the POS TCP listener, the broadcast results consumer, the claims
- * producer and the metrics HTTP listener. Start with {@link #start}; stop with {@link #close}.
+ * A running relay node: the POS TCP listener, the broadcast results and sessions consumers, the
+ * claims and sessions producers, the admin-api client for recovery on reconnect, and the metrics
+ * HTTP listener. Start with {@link #start}; stop with {@link #close}.
  *
  * <p>Thread-safe. Each server owns its own {@link PrometheusMeterRegistry}, so several can run in
  * one JVM.
@@ -60,6 +68,12 @@ public final class RelayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(5);
+  /** Deadline of each ListDeliveries page asked for during recovery. */
+  private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(3);
+  private static final int RECOVERY_MAX_PAGES = 20;
+  private static final Duration RECOVERY_FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration RECOVERY_MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration RECOVERY_FOLLOW_UP_MARGIN = Duration.ofSeconds(1);
 
   private final RelayConfig config;
   private final PrometheusMeterRegistry meterRegistry;
@@ -69,7 +83,10 @@ public final class RelayServer implements AutoCloseable {
   private @Nullable EventLoopGroup bossGroup;
   private @Nullable EventLoopGroup workerGroup;
   private @Nullable ClaimPublisher claims;
-  private @Nullable ResultsConsumer results;
+  private @Nullable SessionPublisher sessionPublisher;
+  private @Nullable BroadcastConsumer<PaymentResult> results;
+  private @Nullable BroadcastConsumer<TerminalSession> sessions;
+  private @Nullable AutoCloseable undelivered;
   private @Nullable DeliveryTracker tracker;
   private @Nullable Channel metricsChannel;
   private @Nullable Channel posChannel;
@@ -80,9 +97,10 @@ public final class RelayServer implements AutoCloseable {
   }
 
   /**
-   * Starts a node: creates the claims producer, assigns every results partition and resolves its
-   * end offset, then binds the metrics and POS listeners, the POS listener last — an open POS
-   * port means ready, and any result produced after this returns is seen.
+   * Starts a node: creates the claims and sessions producers, assigns every partition of the
+   * results and sessions topics and resolves its end offset, then binds the metrics and POS
+   * listeners, the POS listener last — an open POS port means ready, and any result or session
+   * produced after this returns is seen. admin-api need not be up: recovery retries.
    *
    * @param config the node's configuration
    * @return the running server
@@ -91,35 +109,21 @@ public final class RelayServer implements AutoCloseable {
    * @throws IllegalStateException if a port cannot be bound (the cause says why)
    */
   public static RelayServer start(RelayConfig config) {
-    return start(config, new KafkaClients() {
-      @Override
-      public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
-        KafkaClaimPublisher publisher = KafkaClaimPublisher.create(c.kafkaBootstrap(),
-            "posrelay-" + c.nodeId() + "-claims", c.claimsTopic(), meters);
-        publisher.bindClientMetrics(registry);
-        return publisher;
-      }
-
-      @Override
-      public ResultsConsumer results(RelayConfig c, ResultDispatcher dispatcher,
-          RelayMeters meters, MeterRegistry registry) {
-        ResultsConsumer consumer = new ResultsConsumer(
-            ResultsConsumer.createKafkaConsumer(c.kafkaBootstrap(),
-                "posrelay-" + c.nodeId() + "-results", c.partitionRefreshInterval()),
-            c.resultsTopic(), dispatcher, meters, c.partitionRefreshInterval(),
-            "posrelay-results-" + c.nodeId());
-        consumer.bindClientMetrics(registry);
-        return consumer;
-      }
-    });
+    return start(config, new KafkaRelayClients());
   }
 
   /** Where the server gets its Kafka-facing parts; tests substitute fakes. */
   interface KafkaClients {
     ClaimPublisher claims(RelayConfig config, RelayMeters meters, MeterRegistry registry);
 
-    ResultsConsumer results(RelayConfig config, ResultDispatcher dispatcher, RelayMeters meters,
+    BroadcastConsumer<PaymentResult> results(RelayConfig config, ResultDispatcher dispatcher,
+        RelayMeters meters, MeterRegistry registry);
+
+    SessionPublisher sessionPublisher(RelayConfig config, RelayMeters meters,
         MeterRegistry registry);
+
+    BroadcastConsumer<TerminalSession> sessions(RelayConfig config, SessionTakeover takeover,
+        RelayMeters meters, MeterRegistry registry);
   }
 
   /** {@link #start(RelayConfig)} with the given Kafka clients. */
@@ -149,9 +153,28 @@ public final class RelayServer implements AutoCloseable {
         new DeliveryTracker(config.nodeId(), registry, acked, publisher, meters,
             config.ackTimeout(), clock, System::nanoTime);
     tracker = deliveries;
-    ResultsConsumer consumer = clients.results(config, deliveries, meters, meterRegistry);
+    SessionPublisher announcer = clients.sessionPublisher(config, meters, meterRegistry);
+    sessionPublisher = announcer;
+    BroadcastConsumer<PaymentResult> consumer =
+        clients.results(config, deliveries, meters, meterRegistry);
     results = consumer;
+    BroadcastConsumer<TerminalSession> sessionsConsumer = clients.sessions(config,
+        new SessionTakeover(config.nodeId(), registry, meters), meters, meterRegistry);
+    sessions = sessionsConsumer;
     consumer.start(KAFKA_START_TIMEOUT);
+    sessionsConsumer.start(KAFKA_START_TIMEOUT);
+    UndeliveredResults source = null;
+    if (!config.adminAddress().isEmpty()) {
+      GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.adminAddress(),
+          RECOVERY_DEADLINE, RECOVERY_MAX_PAGES);
+      undelivered = grpc;
+      source = grpc;
+    }
+    SessionRecovery recovery = new SessionRecovery(source, deliveries, meters, clock,
+        config.claimDeadline(), config.maxConcurrentRecoveries(), RECOVERY_FIRST_BACKOFF,
+        RECOVERY_MAX_BACKOFF,
+        config.claimDeadline().plus(config.ackTimeout()).plus(RECOVERY_FOLLOW_UP_MARGIN),
+        SessionRecovery::fullJitter);
 
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -171,18 +194,41 @@ public final class RelayServer implements AutoCloseable {
     PosChannelInitializer pos =
         new PosChannelInitializer(config.nodeId(), config.maxFrameBytes(),
             config.heartbeatInterval().toMillis(), posChannels, limit, registry, deliveries,
-            meters, clock);
+            announcer, recovery, config.writeStallTimeout(), meters, clock);
+    ServerBootstrap posBootstrap = new ServerBootstrap();
+    if (epoll) {
+      keepAliveWithinHeartbeats(posBootstrap, config.heartbeatInterval());
+    }
     posChannel =
-        bind(new ServerBootstrap().group(boss, workers).channel(channelType)
+        bind(posBootstrap.group(boss, workers).channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                    new WriteBufferWaterMark(config.writeBufferLowBytes(),
+                        config.writeBufferHighBytes()))
                 .childHandler(pos),
             config.port(), "port");
     log.debug("relay node {} started on {} ({}): POS port {}, metrics port {}", config.nodeId(),
         config.host(), epoll ? "epoll" : "nio", port(), metricsPort());
+  }
+
+  /**
+   * Half-open connections (a terminal that vanished without FIN) are found by the reader idle
+   * timeout (3 heartbeat intervals, in the pipeline) and, below it, by TCP: keepalive probes start
+   * after one silent heartbeat interval, and unacknowledged data (a result written to a dead
+   * peer) aborts the connection after 3 intervals ({@code TCP_USER_TIMEOUT}). The OS defaults
+   * (2 hours) would not help. Linux (epoll) only; with NIO only SO_KEEPALIVE and the idle
+   * timeout apply.
+   */
+  private static void keepAliveWithinHeartbeats(ServerBootstrap bootstrap, Duration heartbeat) {
+    int intervalSeconds = (int) Math.max(1, heartbeat.toSeconds());
+    bootstrap
+        .childOption(EpollChannelOption.TCP_KEEPIDLE, intervalSeconds)
+        .childOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, intervalSeconds / 3))
+        .childOption(EpollChannelOption.TCP_KEEPCNT, 3)
+        .childOption(EpollChannelOption.TCP_USER_TIMEOUT,
+            (int) Math.min(Integer.MAX_VALUE, 3 * heartbeat.toMillis()));
   }
 
   private Channel bind(ServerBootstrap bootstrap, int port, String key) {
@@ -260,6 +306,9 @@ public final class RelayServer implements AutoCloseable {
       if (results != null) {
         results.close(STEP_TIMEOUT);
       }
+      if (sessions != null) {
+        sessions.close(STEP_TIMEOUT);
+      }
       DeliveryTracker deliveries = tracker;
       if (deliveries != null && !deliveries.awaitNoneInFlight(config.drainTimeout())) {
         log.info("{} result(s) still in flight at shutdown; failing them with NODE_SHUTDOWN",
@@ -282,6 +331,12 @@ public final class RelayServer implements AutoCloseable {
       }
       if (claims != null) {
         claims.close(STEP_TIMEOUT);
+      }
+      if (sessionPublisher != null) {
+        sessionPublisher.close(STEP_TIMEOUT);
+      }
+      if (undelivered != null) {
+        closeQuietly(undelivered);
       }
       shutdown(workerGroup);
       shutdown(bossGroup);

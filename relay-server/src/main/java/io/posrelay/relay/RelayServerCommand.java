@@ -94,6 +94,47 @@ public final class RelayServerCommand implements Callable<Integer> {
           + "(env POSRELAY_SHUTDOWN_DRAIN_MS; default ${DEFAULT-VALUE}).")
   long shutdownDrainMs = 5000;
 
+  @Option(names = "--admin", defaultValue = "${env:POSRELAY_ADMIN:-127.0.0.1:9090}",
+      description = "admin-api's gRPC address, host:port, asked for a terminal's undelivered "
+          + "results after its Hello (recovery on reconnect); empty = recovery off "
+          + "(env POSRELAY_ADMIN; default ${DEFAULT-VALUE}).")
+  String admin = "127.0.0.1:9090";
+
+  @Option(names = "--claim-deadline-ms",
+      defaultValue = "${env:POSRELAY_CLAIM_DEADLINE_MS:-3000}",
+      description = "The ledger's claim deadline in milliseconds (as admin-api's); recovery "
+          + "redelivers a PENDING result only once it is older than this; > 0 "
+          + "(env POSRELAY_CLAIM_DEADLINE_MS; default ${DEFAULT-VALUE}).")
+  long claimDeadlineMs = 3000;
+
+  @Option(names = "--max-concurrent-recoveries",
+      defaultValue = "${env:POSRELAY_MAX_CONCURRENT_RECOVERIES:-16}",
+      description = "Most recovery asks (ListDeliveries) in flight to admin-api at once; the "
+          + "asks of other new sessions wait their turn; >= 1 "
+          + "(env POSRELAY_MAX_CONCURRENT_RECOVERIES; default ${DEFAULT-VALUE}).")
+  int maxConcurrentRecoveries = 16;
+
+  @Option(names = "--write-buffer-low-bytes",
+      defaultValue = "${env:POSRELAY_WRITE_BUFFER_LOW_BYTES:-32768}",
+      description = "Low watermark of each terminal's outbound buffer in bytes; >= 1 "
+          + "(env POSRELAY_WRITE_BUFFER_LOW_BYTES; default ${DEFAULT-VALUE}).")
+  int writeBufferLowBytes = 32 * 1024;
+
+  @Option(names = "--write-buffer-high-bytes",
+      defaultValue = "${env:POSRELAY_WRITE_BUFFER_HIGH_BYTES:-65536}",
+      description = "High watermark of each terminal's outbound buffer in bytes: a result for a "
+          + "terminal above it fails with WRITE_FAILED and the terminal is disconnected; "
+          + "> --write-buffer-low-bytes, <= 67108864 "
+          + "(env POSRELAY_WRITE_BUFFER_HIGH_BYTES; default ${DEFAULT-VALUE}).")
+  int writeBufferHighBytes = 64 * 1024;
+
+  @Option(names = "--write-stall-timeout-ms",
+      defaultValue = "${env:POSRELAY_WRITE_STALL_TIMEOUT_MS:-10000}",
+      description = "Milliseconds a terminal's outbound buffer may stay above the high "
+          + "watermark before its results in flight fail with WRITE_FAILED and it is "
+          + "disconnected; > 0 (env POSRELAY_WRITE_STALL_TIMEOUT_MS; default ${DEFAULT-VALUE}).")
+  long writeStallTimeoutMs = 10_000;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /** Builds the configuration, starts the node, and blocks until the JVM shuts down. */
@@ -119,9 +160,10 @@ public final class RelayServerCommand implements Callable<Integer> {
       stopped.countDown();
     }, "posrelay-relay-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    log.info("relay-server {} ready: POS tcp://{}:{}, metrics http://{}:{}/metrics, kafka {}",
-        config.nodeId(), config.host(), server.port(), config.host(), server.metricsPort(),
-        config.kafkaBootstrap());
+    log.info("relay-server {} ready: POS tcp://{}:{}, metrics http://{}:{}/metrics, kafka {}, "
+            + "admin {}", config.nodeId(), config.host(), server.port(), config.host(),
+        server.metricsPort(), config.kafkaBootstrap(),
+        config.adminAddress().isEmpty() ? "(recovery off)" : config.adminAddress());
     stopped.await();
     return 0;
   }
@@ -130,10 +172,10 @@ public final class RelayServerCommand implements Callable<Integer> {
    * The configuration the options describe.
    *
    * @return the validated configuration
-   * @throws IllegalArgumentException naming the bad key, as {@link RelayConfig.Builder#build()}
+   * @throws IllegalArgumentException naming the bad key, as {@link RelayConfigBuilder#build()}
    */
   RelayConfig toConfig() {
-    RelayConfig.Builder b = RelayConfig.builder();
+    RelayConfigBuilder b = RelayConfig.builder();
     if (nodeId != null && !nodeId.isEmpty()) {
       b.nodeId(nodeId);
     }
@@ -148,6 +190,11 @@ public final class RelayServerCommand implements Callable<Integer> {
         .dedupMaxEntries(dedupMaxEntries)
         .dedupTtl(Duration.ofMillis(dedupTtlMs))
         .shutdownDrain(Duration.ofMillis(shutdownDrainMs))
+        .adminAddress(admin)
+        .claimDeadline(Duration.ofMillis(claimDeadlineMs))
+        .maxConcurrentRecoveries(maxConcurrentRecoveries)
+        .writeBufferWaterMark(writeBufferLowBytes, writeBufferHighBytes)
+        .writeStallTimeout(Duration.ofMillis(writeStallTimeoutMs))
         .build();
   }
 

@@ -22,6 +22,28 @@ class RelayConfigTest {
     assertThat(config.maxConnections()).isEqualTo(200_000);
     assertThat(config.resultsTopic()).isEqualTo("posrelay.results");
     assertThat(config.claimsTopic()).isEqualTo("posrelay.claims");
+    assertThat(config.sessionsTopic()).isEqualTo("posrelay.sessions");
+    assertThat(config.adminAddress()).isEqualTo("127.0.0.1:9090");
+    assertThat(config.claimDeadline()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.maxConcurrentRecoveries()).isEqualTo(16);
+    assertThat(config.writeBufferLowBytes()).isEqualTo(32 * 1024);
+    assertThat(config.writeBufferHighBytes()).isEqualTo(64 * 1024);
+    assertThat(config.writeStallTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void recoveryAndWriteBufferKeys_areValidated() {
+    assertThat(RelayConfig.builder().adminAddress("").build().adminAddress()).isEmpty();
+    assertThat(RelayConfig.builder().adminAddress("admin.internal:9090").build().adminAddress())
+        .isEqualTo("admin.internal:9090");
+    assertThatThrownBy(() -> RelayConfig.builder().adminAddress("admin").build())
+        .hasMessage("admin: admin (expected: host:port, or empty to disable recovery)");
+    assertThatThrownBy(() -> RelayConfig.builder().claimDeadline(Duration.ZERO).build())
+        .hasMessage("claim-deadline.ms: 0 (expected: > 0)");
+    assertThatThrownBy(() -> RelayConfig.builder().writeBufferWaterMark(64, 64).build())
+        .hasMessageStartingWith("write-buffer.high-bytes: 64 (expected: > write-buffer.low-bytes");
+    assertThatThrownBy(() -> RelayConfig.builder().writeStallTimeout(Duration.ZERO).build())
+        .hasMessage("write-stall-timeout.ms: 0 (expected: > 0)");
   }
 
   @Test
@@ -45,6 +67,8 @@ class RelayConfigTest {
         .hasMessageStartingWith("max-frame-bytes: 10");
     assertThatThrownBy(() -> RelayConfig.builder().maxConnections(0).build())
         .hasMessageStartingWith("max-connections: 0");
+    assertThatThrownBy(() -> RelayConfig.builder().maxConcurrentRecoveries(0).build())
+        .hasMessage("max-concurrent-recoveries: 0 (expected: >= 1)");
     assertThatThrownBy(() -> RelayConfig.builder().heartbeatInterval(Duration.ZERO).build())
         .hasMessageStartingWith("heartbeat-interval.ms: 0");
   }
@@ -54,7 +78,10 @@ class RelayConfigTest {
     RelayServerCommand command = new RelayServerCommand();
     new CommandLine(command).parseArgs("--node-id", "relay-9", "--kafka", "k:1", "--port", "0",
         "--metrics-port", "0", "--ack-timeout-ms", "1500", "--heartbeat-interval-ms", "2000",
-        "--max-frame-bytes", "4096", "--max-connections", "10");
+        "--max-frame-bytes", "4096", "--max-connections", "10", "--admin", "",
+        "--claim-deadline-ms", "2000", "--write-buffer-low-bytes", "1024",
+        "--write-buffer-high-bytes", "2048", "--write-stall-timeout-ms", "500",
+        "--max-concurrent-recoveries", "4");
     RelayConfig config = command.toConfig();
     assertThat(config.nodeId()).isEqualTo("relay-9");
     assertThat(config.kafkaBootstrap()).isEqualTo("k:1");
@@ -62,6 +89,12 @@ class RelayConfigTest {
     assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.maxFrameBytes()).isEqualTo(4096);
     assertThat(config.maxConnections()).isEqualTo(10);
+    assertThat(config.adminAddress()).isEmpty();
+    assertThat(config.claimDeadline()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.writeBufferLowBytes()).isEqualTo(1024);
+    assertThat(config.writeBufferHighBytes()).isEqualTo(2048);
+    assertThat(config.writeStallTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.maxConcurrentRecoveries()).isEqualTo(4);
   }
 
   @Test

@@ -11,7 +11,11 @@ import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.RecordingClaims;
 import io.posrelay.relay.delivery.ResultDispatcher;
-import io.posrelay.relay.kafka.ResultsConsumer;
+import io.posrelay.relay.delivery.RecordingSessions;
+import io.posrelay.relay.delivery.SessionPublisher;
+import io.posrelay.relay.kafka.BroadcastConsumer;
+import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.v1.TerminalSession;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.PaymentResult;
 import java.io.IOException;
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.Test;
 class RelayServerTest {
   private static final String TOPIC = "posrelay.results";
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+  private static final String SESSIONS_TOPIC = "posrelay.sessions";
 
   /** A MockConsumer that waits a little on an empty poll, as a real one would. */
   static final class IdleMockConsumer extends MockConsumer<String, PaymentResult> {
@@ -62,6 +67,8 @@ class RelayServerTest {
 
   private final IdleMockConsumer mock = new IdleMockConsumer();
   private final RecordingClaims claims = new RecordingClaims();
+  private final RecordingSessions announced = new RecordingSessions();
+  private final MockConsumer<String, TerminalSession> sessionsMock = new MockConsumer<>("latest");
   private RelayServer server;
 
   @BeforeEach
@@ -69,9 +76,12 @@ class RelayServerTest {
     Node node = new Node(1, "127.0.0.1", 9092);
     mock.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
     mock.updateEndOffsets(Map.of(P0, 0L));
+    sessionsMock.updatePartitions(SESSIONS_TOPIC,
+        List.of(new PartitionInfo(SESSIONS_TOPIC, 0, node, null, null)));
+    sessionsMock.updateEndOffsets(Map.of(new TopicPartition(SESSIONS_TOPIC, 0), 0L));
     RelayConfig config = RelayConfig.builder().nodeId("relay-test").host("127.0.0.1").port(0)
         .metricsPort(0).ackTimeout(Duration.ofSeconds(30)).shutdownDrain(Duration.ofMillis(200))
-        .build();
+        .adminAddress("").build();
     server = RelayServer.start(config, new RelayServer.KafkaClients() {
       @Override
       public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
@@ -79,10 +89,23 @@ class RelayServerTest {
       }
 
       @Override
-      public ResultsConsumer results(RelayConfig c, ResultDispatcher dispatcher,
+      public BroadcastConsumer<PaymentResult> results(RelayConfig c, ResultDispatcher dispatcher,
           RelayMeters meters, MeterRegistry registry) {
-        return new ResultsConsumer(mock, TOPIC, dispatcher, meters, Duration.ofHours(1),
-            "test-results");
+        return new BroadcastConsumer<>(mock, TOPIC, dispatcher::dispatch, meters::consumerError,
+            Duration.ofHours(1), "test-results");
+      }
+
+      @Override
+      public SessionPublisher sessionPublisher(RelayConfig c, RelayMeters meters,
+          MeterRegistry registry) {
+        return announced;
+      }
+
+      @Override
+      public BroadcastConsumer<TerminalSession> sessions(RelayConfig c, SessionTakeover takeover,
+          RelayMeters meters, MeterRegistry registry) {
+        return new BroadcastConsumer<>(sessionsMock, SESSIONS_TOPIC, takeover,
+            meters.sessions()::consumerError, Duration.ofHours(1), "test-sessions");
       }
     });
   }
@@ -168,6 +191,34 @@ class RelayServerTest {
       assertThat(claims.outcomes()).containsExactly("CLAIMED", "FAILED/NODE_SHUTDOWN");
       assertThat(claims.closed()).isTrue();
       assertThat(mock.closed()).isTrue();
+      assertThat(sessionsMock.closed()).isTrue();
+    }
+  }
+
+  @Test
+  void newerSessionAnnouncedByAnotherNode_replacesTheSessionHere() throws Exception {
+    try (Socket socket = connect()) {
+      send(socket, PosFrame.newBuilder()
+          .setHello(Hello.newBuilder().setTerminalId("T-3")).build());
+      PosFrame welcome = receive(socket);
+      await().atMost(Duration.ofSeconds(5)).until(() -> announced.all().size() == 1);
+      assertThat(announced.all()).extracting(TerminalSession::getSessionId)
+          .containsExactly(welcome.getWelcome().getSessionId());
+      TerminalSession own = announced.all().get(0);
+
+      TerminalSession elsewhere = own.toBuilder().setNodeId("relay-other")
+          .setSessionId("s-other")
+          .setConnectedAt(own.getConnectedAt().toBuilder()
+              .setSeconds(own.getConnectedAt().getSeconds() + 1))
+          .build();
+      sessionsMock.schedulePollTask(() -> {
+        sessionsMock.addRecord(new ConsumerRecord<>(SESSIONS_TOPIC, 0, 0, "T-3", own));
+        sessionsMock.addRecord(new ConsumerRecord<>(SESSIONS_TOPIC, 0, 1, "T-3", elsewhere));
+      });
+
+      PosFrame error = receive(socket);
+      assertThat(error.getError().getCode()).isEqualTo(Error.Code.CODE_SESSION_REPLACED);
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
     }
   }
 }

@@ -24,12 +24,19 @@ import org.slf4j.LoggerFactory;
  * outcome: written (claim OUTCOME_CLAIMED), acked (OUTCOME_DELIVERED) or failed (OUTCOME_FAILED
  * with a reason: ack timeout, connection lost, write failed, session replaced, node shutdown).
  *
+ * <p>While a new session's recovery runs ({@link SessionRecovery}), live results for it are held
+ * (bounded) so that recovered ones are written first. A result for a terminal whose outbound
+ * buffer is above the high watermark is not written: it fails with WRITE_FAILED and the terminal
+ * is disconnected.
+ *
  * <p>Threading: {@link #dispatch} may be called from any thread and never blocks; all other
  * work on a session runs on that session's event loop, so per-session state needs no locks. Ack
  * timeouts are scheduled on the same event loop.
  */
 public final class DeliveryTracker implements ResultDispatcher {
   private static final Logger log = LoggerFactory.getLogger(DeliveryTracker.class);
+  /** Most live results held per session while its recovery runs; more are written at once. */
+  static final int MAX_HELD_LIVE = 1024;
 
   private final String nodeId;
   private final TerminalRegistry registry;
@@ -89,20 +96,58 @@ public final class DeliveryTracker implements ResultDispatcher {
       return;
     }
     try {
-      session.eventLoop().execute(() -> deliver(session, result, mayRetry));
+      session.eventLoop().execute(() -> deliverLive(session, result, mayRetry));
     } catch (RejectedExecutionException shuttingDown) {
       meters.resultIgnored();
     }
   }
 
-  /** Runs on the session's event loop. */
-  private void deliver(PosSession session, PaymentResult result, boolean mayRetry) {
+  /** A result from the results topic. Runs on the session's event loop. */
+  private void deliverLive(PosSession session, PaymentResult result, boolean mayRetry) {
     if (!session.isOpen()) {
       // Replaced or closed since the lookup: try the terminal's current session once.
       PosSession current = registry.get(session.terminalId());
       dispatchTo(mayRetry && current != session ? current : null, result, false);
       return;
     }
+    if (session.holdingLive && session.heldLive.size() < MAX_HELD_LIVE) {
+      session.heldLive.add(result); // written after the recovered results
+      return;
+    }
+    deliver(session, result);
+  }
+
+  /**
+   * Delivers a result found by recovery, at once (ahead of held live results). Skips it if it
+   * was acked on this node or is in flight on this session. Call on the session's event loop.
+   *
+   * @param session an open session of the result's terminal
+   * @param result the undelivered result, as the ledger holds it
+   */
+  void redeliver(PosSession session, PaymentResult result) {
+    if (session.isOpen()) {
+      deliver(session, result);
+    }
+  }
+
+  /**
+   * Ends the hold of live results that arrived while recovery ran, and writes them in arrival
+   * order. Call on the session's event loop.
+   *
+   * @param session the session
+   */
+  void releaseHeld(PosSession session) {
+    session.holdingLive = false;
+    PaymentResult held;
+    while ((held = session.heldLive.poll()) != null) {
+      if (session.isOpen()) {
+        deliver(session, held);
+      }
+    }
+  }
+
+  /** Runs on the session's event loop; the session is open. */
+  private void deliver(PosSession session, PaymentResult result) {
     String resultId = result.getResultId();
     if (acked.contains(resultId)) {
       meters.resultDuplicate(false);
@@ -112,6 +157,10 @@ public final class DeliveryTracker implements ResultDispatcher {
     }
     if (session.inFlight.containsKey(resultId)) {
       meters.resultDuplicate(true);
+      return;
+    }
+    if (!session.channel().isWritable()) {
+      stalled(session, result);
       return;
     }
     PendingDelivery pending = new PendingDelivery(result, nanoTime.getAsLong());
@@ -211,6 +260,25 @@ public final class DeliveryTracker implements ResultDispatcher {
         fail(session, resultId, pending, reason);
       }
     }
+  }
+
+  /**
+   * The terminal stopped reading: its outbound buffer is above the high watermark and another
+   * result is due. This result fails with WRITE_FAILED at once (it was never written), the
+   * session closes without an Error frame (the terminal would not read it), and the results in
+   * flight fail with WRITE_FAILED when the channel is inactive.
+   */
+  private void stalled(PosSession session, PaymentResult result) {
+    meters.failed(FailureReason.FAILURE_REASON_WRITE_FAILED);
+    publish(session, result, DeliveryClaim.Outcome.OUTCOME_FAILED,
+        FailureReason.FAILURE_REASON_WRITE_FAILED);
+    log.info("result_id={} terminal_id={} node_id={} delivery failed: WRITE_FAILED (outbound "
+            + "buffer full: the terminal is not reading); disconnecting", result.getResultId(),
+        session.terminalId(), nodeId);
+    if (session.markClosing(FailureReason.FAILURE_REASON_WRITE_FAILED)) {
+      meters.sessions().writeStall(false);
+    }
+    session.channel().close();
   }
 
   /** The number of results written and not yet acked or failed, on all sessions. */

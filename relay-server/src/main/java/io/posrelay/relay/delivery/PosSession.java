@@ -3,9 +3,12 @@ package io.posrelay.relay.delivery;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.posrelay.v1.FailureReason;
+import io.posrelay.v1.PaymentResult;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +37,17 @@ public final class PosSession {
           return size() > MAX_TIMED_OUT;
         }
       };
+  /** While set, live results wait in {@link #heldLive} so recovered ones are written first. */
+  boolean holdingLive;
+  final ArrayDeque<PaymentResult> heldLive = new ArrayDeque<>();
+  /** Whether the one follow-up recovery fetch (for young PENDING results) was scheduled. */
+  boolean recoveryFollowUp;
+  /** The recovery fetch waiting for its turn or running, if any. */
+  RecoveryScheduler.@Nullable Ticket recoveryTicket;
+  /** The recovery retry or follow-up waiting to run, if any. */
+  @Nullable ScheduledFuture<?> recoveryTimer;
+  /** Whether the session's last recovery fetch failed and will be retried. */
+  boolean recoveryFailing;
   private @Nullable FailureReason closeReason;
   private boolean ended;
 
@@ -93,11 +107,15 @@ public final class PosSession {
    * on {@link #eventLoop()}, before closing the channel.
    *
    * @param reason why the node is closing this session
+   * @return {@code true} if this call set the reason, {@code false} if the session was already
+   *     closing for another
    */
-  public void markClosing(FailureReason reason) {
+  public boolean markClosing(FailureReason reason) {
     if (closeReason == null) {
       closeReason = reason;
+      return true;
     }
+    return false;
   }
 
   /** {@code true} while results may be written to this session. Call on the event loop. */

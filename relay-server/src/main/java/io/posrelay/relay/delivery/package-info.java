@@ -1,5 +1,5 @@
 /**
- * Delivery of payment results to connected terminals: the terminal registry, in-flight deliveries awaiting the terminal's ack, the acked-result dedup set and the claim publisher interface. No Kafka and no socket: testable with Netty's EmbeddedChannel. Internal to relay-server.
+ * Delivery of payment results to connected terminals: the terminal registry, in-flight deliveries awaiting the terminal's ack, the acked-result dedup set, recovery of undelivered results on reconnect, and the interfaces to the outside (claim and session publishers, the ledger's undelivered results). No Kafka and no socket: testable with Netty's EmbeddedChannel. Internal to relay-server.
  */
 @NullMarked
 package io.posrelay.relay.delivery;

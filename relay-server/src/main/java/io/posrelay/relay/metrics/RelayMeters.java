@@ -4,14 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.posrelay.pos.v1.Error;
 import io.posrelay.v1.FailureReason;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +48,32 @@ import java.util.function.Supplier;
  *       <td>every Error frame sent to a terminal, by Error.Code (lowercase, without CODE_)</td></tr>
  *   <tr><td>{@value #CLAIMS_PUBLISH_ERRORS}</td><td>counter</td><td></td>
  *       <td>claims the claims producer failed to write to Kafka</td></tr>
+ *   <tr><td>{@value #SESSIONS_PUBLISH_ERRORS}</td><td>counter</td><td></td>
+ *       <td>TerminalSession records the sessions producer failed to write to Kafka (takeover
+ *       of this terminal's older session elsewhere may not happen)</td></tr>
+ *   <tr><td>{@value #SESSIONS_ERRORS}</td><td>counter</td><td>kind</td>
+ *       <td>sessions consumer errors: bad_record (skipped), retriable, fatal</td></tr>
+ *   <tr><td>{@value #SESSIONS_REPLACED}</td><td>counter</td><td>scope</td>
+ *       <td>sessions this node closed with CODE_SESSION_REPLACED because the terminal said
+ *       Hello again: scope = local (on this node) or remote (on another node, seen through
+ *       {@code posrelay.sessions})</td></tr>
+ *   <tr><td>{@value #RECOVERY_FETCHES}</td><td>counter</td><td>outcome</td>
+ *       <td>asks to admin-api for a terminal's undelivered results: outcome = success |
+ *       failure (retried with backoff)</td></tr>
+ *   <tr><td>{@value #RECOVERY_ABANDONED}</td><td>counter</td><td></td>
+ *       <td>sessions whose recovery never succeeded: closed while still retrying, or refused
+ *       for good by admin-api</td></tr>
+ *   <tr><td>{@value #RECOVERY_RESULTS}</td><td>counter</td><td></td>
+ *       <td>undelivered results found by recovery and handed to delivery (some may then be
+ *       skipped as already acked or in flight)</td></tr>
+ *   <tr><td>{@value #WRITE_STALLS}</td><td>counter</td><td>cause</td>
+ *       <td>terminals disconnected because they stopped reading: cause = stall_timeout
+ *       (unwritable longer than write-stall-timeout.ms) or buffer_full (a result arrived while
+ *       the outbound buffer was above its high watermark)</td></tr>
  * </table>
+ *
+ * <p>This class records the meters of the result delivery path; those of terminal sessions
+ * (Error frames, takeover, recovery, write stalls) are recorded through {@link #sessions()}.
  *
  * <p>Thread-safe.
  */
@@ -82,13 +104,25 @@ public final class RelayMeters {
   public static final String ERRORS_SENT = "posrelay.relay.errors.sent";
   /** Counter name; see the class table. */
   public static final String CLAIMS_PUBLISH_ERRORS = "posrelay.relay.claims.publish.errors";
+  /** Counter name; see the class table. */
+  public static final String SESSIONS_PUBLISH_ERRORS = "posrelay.relay.sessions.publish.errors";
+  /** Counter name; see the class table. */
+  public static final String SESSIONS_ERRORS = "posrelay.relay.sessions.errors";
+  /** Counter name; see the class table. */
+  public static final String SESSIONS_REPLACED = "posrelay.relay.sessions.replaced";
+  /** Counter name; see the class table. */
+  public static final String RECOVERY_FETCHES = "posrelay.relay.recovery.fetches";
+  /** Counter name; see the class table. */
+  public static final String RECOVERY_ABANDONED = "posrelay.relay.recovery.abandoned";
+  /** Counter name; see the class table. */
+  public static final String RECOVERY_RESULTS = "posrelay.relay.recovery.results";
+  /** Counter name; see the class table. */
+  public static final String WRITE_STALLS = "posrelay.relay.write.stalls";
 
-  private static final Set<Error.Code> FRAME_REJECTION_CODES =
-      EnumSet.of(Error.Code.CODE_MALFORMED_FRAME, Error.Code.CODE_FRAME_TOO_LARGE,
-          Error.Code.CODE_HELLO_REQUIRED, Error.Code.CODE_INVALID_HELLO,
-          Error.Code.CODE_UNAUTHENTICATED);
-
-  /** Kinds of results-consumer errors, the {@code kind} tag of {@value #RESULTS_ERRORS}. */
+  /**
+   * Kinds of consumer errors, the {@code kind} tag of {@value #RESULTS_ERRORS} and {@value
+   * #SESSIONS_ERRORS}.
+   */
   public enum ConsumerErrorKind {
     /** A record that could not be deserialized; logged with its offset and skipped. */
     BAD_RECORD,
@@ -108,11 +142,10 @@ public final class RelayMeters {
   private final Counter duplicateInFlight;
   private final Map<ConsumerErrorKind, Counter> consumerErrors =
       new EnumMap<>(ConsumerErrorKind.class);
-  private final Map<Error.Code, Counter> framesRejected = new EnumMap<>(Error.Code.class);
-  private final Map<Error.Code, Counter> errorsSent = new EnumMap<>(Error.Code.class);
   private final Counter claimPublishErrors;
   private final Timer deliveryLatency;
   private final Timer resultAge;
+  private final SessionMeters sessions;
 
   /**
    * Registers the counters and timers in {@code registry}. Gauges are registered separately
@@ -132,8 +165,9 @@ public final class RelayMeters {
         failed.put(reason, deliveries("failed", lower(reason.name(), "FAILURE_REASON_")));
       }
     }
-    received = counter(RESULTS_RECEIVED, "Results read from the results topic.");
-    ignored = counter(RESULTS_IGNORED, "Results for terminals not connected to this node.");
+    received = counter(registry, RESULTS_RECEIVED, "Results read from the results topic.");
+    ignored =
+        counter(registry, RESULTS_IGNORED, "Results for terminals not connected to this node.");
     duplicateAcked = duplicate("acked");
     duplicateInFlight = duplicate("in_flight");
     for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
@@ -144,27 +178,9 @@ public final class RelayMeters {
               .tag("kind", kind.name().toLowerCase(Locale.ROOT))
               .register(registry));
     }
-    for (Error.Code code : Error.Code.values()) {
-      if (code != Error.Code.UNRECOGNIZED && code != Error.Code.CODE_UNSPECIFIED) {
-        String tag = lower(code.name(), "CODE_");
-        if (FRAME_REJECTION_CODES.contains(code)) {
-          framesRejected.put(
-              code,
-              Counter.builder(FRAMES_REJECTED)
-                  .description("Inbound frames rejected with an Error, by code.")
-                  .tag("code", tag)
-                  .register(registry));
-        }
-        errorsSent.put(
-            code,
-            Counter.builder(ERRORS_SENT)
-                .description("Error frames sent to terminals, by code.")
-                .tag("code", tag)
-                .register(registry));
-      }
-    }
+    sessions = new SessionMeters(registry);
     claimPublishErrors =
-        counter(CLAIMS_PUBLISH_ERRORS, "Claims that could not be written to Kafka.");
+        counter(registry, CLAIMS_PUBLISH_ERRORS, "Claims that could not be written to Kafka.");
     deliveryLatency =
         Timer.builder(DELIVERY_LATENCY)
             .description("From writing a result to the terminal's ack.")
@@ -177,6 +193,15 @@ public final class RelayMeters {
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
+  }
+
+  /**
+   * The meters of terminal sessions: Error frames, takeover, recovery and write stalls.
+   *
+   * @return the one instance, registered in the same registry as this
+   */
+  public SessionMeters sessions() {
+    return sessions;
   }
 
   /**
@@ -255,30 +280,6 @@ public final class RelayMeters {
     resultAge.record(age.isNegative() ? Duration.ZERO : age);
   }
 
-  /**
-   * Counts an inbound frame rejected with an Error.
-   *
-   * @param code the Error code sent
-   */
-  public void frameRejected(Error.Code code) {
-    Counter counter = framesRejected.get(code);
-    if (counter != null) {
-      counter.increment();
-    }
-  }
-
-  /**
-   * Counts an Error frame sent to a terminal.
-   *
-   * @param code the Error code sent
-   */
-  public void errorSent(Error.Code code) {
-    Counter counter = errorsSent.get(code);
-    if (counter != null) {
-      counter.increment();
-    }
-  }
-
   /** Counts a claim the Kafka producer failed to write. */
   public void claimPublishError() {
     claimPublishErrors.increment();
@@ -299,11 +300,13 @@ public final class RelayMeters {
         .register(registry);
   }
 
-  private Counter counter(String name, String description) {
+  /** A counter without tags; shared with {@link SessionMeters}. */
+  static Counter counter(MeterRegistry registry, String name, String description) {
     return Counter.builder(name).description(description).register(registry);
   }
 
-  private static String lower(String enumName, String prefix) {
+  /** A tag value: {@code enumName} without {@code prefix}, in lowercase. */
+  static String lower(String enumName, String prefix) {
     return enumName.substring(prefix.length()).toLowerCase(Locale.ROOT);
   }
 }

@@ -10,7 +10,10 @@ import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.DeliveryTracker;
+import io.posrelay.relay.delivery.SessionPublisher;
+import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
+import java.time.Duration;
 import io.posrelay.relay.metrics.RelayMeters;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *  ProtobufDecoder        (PosFrame)
  *  IdleStateHandler       (reader idle = 3 × heartbeat interval)
  *  ConnectionLimitHandler (shared; CODE_OVERLOADED)
- *  PosSessionHandler      (Hello, Ping, Ack; errors)
+ *  WriteStallHandler      (unwritable longer than the stall timeout)
+ *  PosSessionHandler      (Hello, Ping, Ack; errors; takeover and recovery start)
  * </pre>
  *
  * <p>Sharable: one instance per server.
@@ -38,6 +42,9 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
   private final ConnectionLimitHandler connectionLimit;
   private final TerminalRegistry registry;
   private final DeliveryTracker tracker;
+  private final SessionPublisher sessions;
+  private final SessionRecovery recovery;
+  private final long writeStallTimeoutNanos;
   private final RelayMeters meters;
   private final Clock clock;
 
@@ -49,6 +56,9 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
    * @param connectionLimit the node's shared connection limit
    * @param registry the terminals connected to this node
    * @param tracker deliveries
+   * @param sessions where new sessions are announced
+   * @param recovery recovery of undelivered results on Hello
+   * @param writeStallTimeout longest a channel may stay unwritable, > 0
    * @param meters where rejections are counted
    * @param clock wall clock
    */
@@ -60,6 +70,9 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
       ConnectionLimitHandler connectionLimit,
       TerminalRegistry registry,
       DeliveryTracker tracker,
+      SessionPublisher sessions,
+      SessionRecovery recovery,
+      Duration writeStallTimeout,
       RelayMeters meters,
       Clock clock) {
     this.nodeId = nodeId;
@@ -69,6 +82,9 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
     this.connectionLimit = connectionLimit;
     this.registry = registry;
     this.tracker = tracker;
+    this.sessions = sessions;
+    this.recovery = recovery;
+    this.writeStallTimeoutNanos = writeStallTimeout.toNanos();
     this.meters = meters;
     this.clock = clock;
   }
@@ -84,7 +100,8 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
     p.addLast("idle", new IdleStateHandler(3 * heartbeatIntervalMillis, 0, 0,
         TimeUnit.MILLISECONDS));
     p.addLast("connectionLimit", connectionLimit);
+    p.addLast("writeStall", new WriteStallHandler(writeStallTimeoutNanos));
     p.addLast("session", new PosSessionHandler(nodeId, (int) heartbeatIntervalMillis, registry,
-        tracker, meters, clock));
+        tracker, sessions, recovery, meters, clock));
   }
 }

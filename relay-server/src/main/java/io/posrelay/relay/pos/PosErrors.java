@@ -24,7 +24,7 @@ public final class PosErrors {
    */
   public static ChannelFuture sendAndClose(
       Channel channel, Error.Code code, String message, RelayMeters meters) {
-    meters.errorSent(code);
+    meters.sessions().errorSent(code);
     PosFrame frame =
         PosFrame.newBuilder()
             .setError(Error.newBuilder().setCode(code).setMessage(message))

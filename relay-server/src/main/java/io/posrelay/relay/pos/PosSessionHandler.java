@@ -1,5 +1,6 @@
 package io.posrelay.relay.pos;
 
+import com.google.protobuf.Timestamp;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -14,11 +15,15 @@ import io.posrelay.pos.v1.Pong;
 import io.posrelay.pos.v1.Welcome;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.PosSession;
+import io.posrelay.relay.delivery.SessionPublisher;
+import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.FailureReason;
+import io.posrelay.v1.TerminalSession;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +39,12 @@ import org.slf4j.LoggerFactory;
  * that only the node may send or an empty or unparsable frame (CODE_MALFORMED_FRAME), an
  * oversized length prefix (CODE_FRAME_TOO_LARGE), silence beyond the reader idle time
  * (CODE_IDLE_TIMEOUT). A newer Hello for the same terminal on this node replaces this session
- * (CODE_SESSION_REPLACED).
+ * (CODE_SESSION_REPLACED); on another node, {@link SessionTakeover} does the same.
+ *
+ * <p>After a valid Hello: the session is registered, Welcome is written, the session is
+ * announced on {@code posrelay.sessions} (session takeover) and recovery of the terminal's
+ * undelivered results starts. A terminal that stops reading for longer than the write stall
+ * timeout is disconnected, its results in flight failing with WRITE_FAILED.
  *
  * <p>Not sharable: one instance per channel; all methods run on the channel's event loop.
  */
@@ -57,6 +67,8 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
   private final int heartbeatIntervalMillis;
   private final TerminalRegistry registry;
   private final DeliveryTracker tracker;
+  private final SessionPublisher sessions;
+  private final SessionRecovery recovery;
   private final RelayMeters meters;
   private final Clock clock;
   private @Nullable PosSession session;
@@ -67,6 +79,8 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
    * @param heartbeatIntervalMillis sent in Welcome: how often the terminal must ping, > 0
    * @param registry the terminals connected to this node
    * @param tracker deliveries, told about acks and the end of the session
+   * @param sessions where new sessions are announced, for takeover on other nodes
+   * @param recovery started for each new session, after its Welcome
    * @param meters where rejected frames and sent errors are counted
    * @param clock wall clock for the session's connected-at time
    */
@@ -75,12 +89,16 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
       int heartbeatIntervalMillis,
       TerminalRegistry registry,
       DeliveryTracker tracker,
+      SessionPublisher sessions,
+      SessionRecovery recovery,
       RelayMeters meters,
       Clock clock) {
     this.nodeId = nodeId;
     this.heartbeatIntervalMillis = heartbeatIntervalMillis;
     this.registry = registry;
     this.tracker = tracker;
+    this.sessions = sessions;
+    this.recovery = recovery;
     this.meters = meters;
     this.clock = clock;
   }
@@ -152,17 +170,23 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
       log.info("terminal_id={} node_id={} session_id={} replaced by session_id={}",
           fresh.terminalId(), nodeId, replaced.sessionId(), fresh.sessionId());
       try {
-        replaced.eventLoop().execute(() -> endReplaced(replaced, fresh));
+        replaced.eventLoop().execute(() -> SessionTakeover.replace(replaced,
+            "session " + fresh.sessionId(), false, meters));
       } catch (RejectedExecutionException shuttingDown) {
         replaced.channel().close();
       }
     }
-  }
-
-  private void endReplaced(PosSession replaced, PosSession by) {
-    replaced.markClosing(FailureReason.FAILURE_REASON_SESSION_REPLACED);
-    PosErrors.sendAndClose(replaced.channel(), Error.Code.CODE_SESSION_REPLACED,
-        "replaced by a newer session " + by.sessionId() + " of this terminal", meters);
+    Instant at = fresh.connectedAt();
+    sessions.publish(
+        TerminalSession.newBuilder()
+            .setTerminalId(fresh.terminalId())
+            .setNodeId(nodeId)
+            .setSessionId(fresh.sessionId())
+            .setConnectedAt(Timestamp.newBuilder()
+                .setSeconds(at.getEpochSecond())
+                .setNanos(at.getNano()))
+            .build());
+    recovery.start(fresh);
   }
 
   @Override
@@ -172,6 +196,19 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
         closing = true;
         PosErrors.sendAndClose(ctx.channel(), Error.Code.CODE_IDLE_TIMEOUT,
             "nothing received for 3 heartbeat intervals", meters);
+      }
+      return;
+    }
+    if (evt == WriteStallHandler.WRITE_STALLED) {
+      PosSession current = session;
+      if (!closing && (current == null
+          || current.markClosing(FailureReason.FAILURE_REASON_WRITE_FAILED))) {
+        closing = true;
+        meters.sessions().writeStall(true);
+        log.info("terminal_id={} node_id={} not reading: outbound buffer full for longer than "
+            + "the write stall timeout; disconnecting",
+            current == null ? "-" : current.terminalId(), nodeId);
+        ctx.close(); // no Error frame: the terminal does not read
       }
       return;
     }
@@ -196,6 +233,7 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
     PosSession ended = session;
     if (ended != null) {
       tracker.onSessionClosed(ended);
+      recovery.onSessionClosed(ended);
       log.debug("terminal_id={} session_id={} node_id={} disconnected", ended.terminalId(),
           ended.sessionId(), nodeId);
     }
@@ -226,7 +264,7 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
       return;
     }
     closing = true;
-    meters.frameRejected(code);
+    meters.sessions().frameRejected(code);
     log.debug("rejecting connection from {}: {} {}", ctx.channel().remoteAddress(), code, message);
     PosErrors.sendAndClose(ctx.channel(), code, message == null ? code.name() : message, meters);
   }

@@ -15,6 +15,7 @@ import io.posrelay.relay.metrics.RelayMeters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class PosChannelInitializerTest {
     return new PosChannelInitializer(PosFixture.NODE_ID, MAX_FRAME_BYTES,
         PosFixture.HEARTBEAT_MILLIS, channels,
         new ConnectionLimitHandler(maxConnections, fx.meters), fx.registry, fx.tracker,
-        fx.meters, fx.clock);
+        fx.sessions, fx.recovery, Duration.ofSeconds(10), fx.meters, fx.clock);
   }
 
   private static ByteBuf encoded(PosFrame... frames) throws IOException {

@@ -11,6 +11,9 @@ import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.RecordingClaims;
+import io.posrelay.relay.delivery.RecordingSessions;
+import io.posrelay.relay.delivery.SessionRecovery;
+import io.posrelay.relay.delivery.UndeliveredResults;
 import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.PaymentResult;
@@ -18,12 +21,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.function.LongUnaryOperator;
 
 /** One node's delivery components, wired as RelayServer does, without Kafka or sockets. */
 final class PosFixture {
   static final String NODE_ID = "node-1";
   static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
   static final int HEARTBEAT_MILLIS = 10_000;
+  /** Recovery's follow-up fetch: claim deadline 3 s + ack timeout 5 s + 1 s. */
+  static final Duration FOLLOW_UP_DELAY = Duration.ofSeconds(9);
 
   final SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
   final RelayMeters meters = new RelayMeters(meterRegistry);
@@ -34,8 +40,23 @@ final class PosFixture {
       new DeliveryTracker(NODE_ID, registry, new AckedResults(1000, Duration.ofMinutes(10),
           System::nanoTime), claims, meters, ACK_TIMEOUT, clock, System::nanoTime);
 
+  final RecordingSessions sessions = new RecordingSessions();
+  /** Recovery asks in flight at once, for {@link #recovery}. */
+  int maxConcurrentRecoveries = 16;
+  /** Recovery's wait given its cap, for {@link #recovery}; the whole cap unless a test says. */
+  LongUnaryOperator jitter = cap -> cap;
+  SessionRecovery recovery = recovery(null);
+
+  /** Recovery from {@code source}; {@code null} = recovery off. */
+  SessionRecovery recovery(@org.jspecify.annotations.Nullable UndeliveredResults source) {
+    return new SessionRecovery(source, tracker, meters, clock, Duration.ofSeconds(3),
+        maxConcurrentRecoveries, Duration.ofMillis(50), Duration.ofMillis(200), FOLLOW_UP_DELAY,
+        jitter);
+  }
+
   PosSessionHandler handler() {
-    return new PosSessionHandler(NODE_ID, HEARTBEAT_MILLIS, registry, tracker, meters, clock);
+    return new PosSessionHandler(NODE_ID, HEARTBEAT_MILLIS, registry, tracker, sessions,
+        recovery, meters, clock);
   }
 
   static PosFrame hello(String terminalId) {

@@ -23,7 +23,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ResultsConsumerTest {
+class BroadcastConsumerTest {
   private static final String TOPIC = "posrelay.results";
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
   private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
@@ -32,9 +32,9 @@ class ResultsConsumerTest {
   private final MockConsumer<String, PaymentResult> mock = new MockConsumer<>("latest");
   private final SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
   private final List<PaymentResult> dispatched = new CopyOnWriteArrayList<>();
-  private final ResultsConsumer consumer =
-      new ResultsConsumer(mock, TOPIC, dispatched::add, new RelayMeters(meterRegistry),
-          Duration.ofHours(1), "test-results");
+  private final BroadcastConsumer<PaymentResult> consumer =
+      new BroadcastConsumer<>(mock, TOPIC, dispatched::add,
+          new RelayMeters(meterRegistry)::consumerError, Duration.ofHours(1), "test-results");
 
   @AfterEach
   void close() {

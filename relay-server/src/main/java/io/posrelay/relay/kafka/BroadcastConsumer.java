@@ -2,11 +2,7 @@ package io.posrelay.relay.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.posrelay.relay.delivery.ResultDispatcher;
-import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.metrics.RelayMeters.ConsumerErrorKind;
-import io.posrelay.v1.PaymentResult;
-import io.posrelay.v1.kafka.EventSerdes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,16 +20,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every result of the results topic — all partitions, by manual assignment, with no
- * consumer group — and hands each to a {@link ResultDispatcher}. Every relay node runs one, so
- * every node sees every result (broadcast). A node starts at the end of each partition: results
- * published while it was down are for terminals that were not connected to it.
+ * Reads every record of one topic — all partitions, by manual assignment, with no consumer group
+ * — and hands each value to a handler. Every relay node runs one for {@code posrelay.results}
+ * and one for {@code posrelay.sessions}, so every node sees every result and every new session
+ * (broadcast). A node starts at the end of each partition: results published while it was down
+ * are for terminals that were not connected to it, and those that come back find them through
+ * recovery on Hello (the ledger), not through this consumer.
  *
  * <p>Errors in tiers: a record that cannot be deserialized is logged once with its
  * topic-partition@offset, counted, and skipped; a retriable Kafka error is counted and polling
@@ -44,14 +43,14 @@ import org.slf4j.LoggerFactory;
  * <p>The Kafka consumer is used by one thread at a time: the caller of {@link #start} until it
  * returns, then the poll thread, which also closes it.
  */
-public final class ResultsConsumer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ResultsConsumer.class);
+public final class BroadcastConsumer<V> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BroadcastConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-  private final Consumer<String, PaymentResult> consumer;
+  private final Consumer<String, V> consumer;
   private final String topic;
-  private final ResultDispatcher dispatcher;
-  private final RelayMeters meters;
+  private final java.util.function.Consumer<V> handler;
+  private final java.util.function.Consumer<ConsumerErrorKind> errors;
   private final long refreshIntervalNanos;
   private final Thread thread;
   private volatile boolean running = true;
@@ -61,39 +60,41 @@ public final class ResultsConsumer implements AutoCloseable {
 
   /**
    * @param consumer a consumer with no subscription; owned and closed by this object
-   * @param topic the results topic, normally {@code posrelay.results}
-   * @param dispatcher receives every result, on the poll thread
-   * @param meters where errors are counted
+   * @param topic the topic, e.g. {@code posrelay.results}
+   * @param handler receives every non-null value, on the poll thread; must not block
+   * @param errors counts consumer errors by kind (e.g. {@code meters::consumerError})
    * @param refreshInterval how often to look for added partitions, > 0
    * @param threadName the poll thread's name
    */
-  public ResultsConsumer(
-      Consumer<String, PaymentResult> consumer,
+  public BroadcastConsumer(
+      Consumer<String, V> consumer,
       String topic,
-      ResultDispatcher dispatcher,
-      RelayMeters meters,
+      java.util.function.Consumer<V> handler,
+      java.util.function.Consumer<ConsumerErrorKind> errors,
       Duration refreshInterval,
       String threadName) {
     this.consumer = consumer;
     this.topic = topic;
-    this.dispatcher = dispatcher;
-    this.meters = meters;
+    this.handler = handler;
+    this.errors = errors;
     this.refreshIntervalNanos = refreshInterval.toNanos();
     this.thread = new Thread(this::run, threadName);
   }
 
   /**
-   * Creates the Kafka consumer for results: no group id, no auto commit, no topic
+   * Creates a Kafka consumer for one broadcast topic: no group id, no auto commit, no topic
    * auto-creation, and metadata refreshed as often as partitions are looked for.
    *
    * @param bootstrap Kafka {@code bootstrap.servers}
    * @param clientId the consumer's {@code client.id}
    * @param refreshInterval {@code metadata.max.age.ms}
+   * @param values the value deserializer, e.g. {@code EventSerdes.paymentResult().deserializer()}
+   * @param <V> the value type
    * @return a new consumer
    * @throws KafkaException if the consumer cannot be created (e.g. a bad bootstrap address)
    */
-  public static Consumer<String, PaymentResult> createKafkaConsumer(
-      String bootstrap, String clientId, Duration refreshInterval) {
+  public static <V> Consumer<String, V> createKafkaConsumer(
+      String bootstrap, String clientId, Duration refreshInterval, Deserializer<V> values) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -101,13 +102,12 @@ public final class ResultsConsumer implements AutoCloseable {
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) refreshInterval.toMillis());
-    return new KafkaConsumer<>(props, new StringDeserializer(),
-        EventSerdes.paymentResult().deserializer());
+    return new KafkaConsumer<>(props, new StringDeserializer(), values);
   }
 
   /**
    * Assigns every partition of the topic, seeks to its end and resolves that position, then
-   * starts the poll thread. Any result produced after this returns is dispatched. A topic that
+   * starts the poll thread. Any record produced after this returns is handled. A topic that
    * does not exist yet is logged; its partitions are read from the beginning once they appear.
    *
    * @param timeout bound for the metadata and offset lookups
@@ -160,7 +160,7 @@ public final class ResultsConsumer implements AutoCloseable {
       }
     } catch (WakeupException e) {
       if (running) {
-        log.error("results consumer woken up unexpectedly; stopped", e);
+        log.error("consumer of {} woken up unexpectedly; stopped", topic, e);
       }
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
@@ -170,14 +170,14 @@ public final class ResultsConsumer implements AutoCloseable {
   /** One poll, its dispatches, and the partition refresh when due. Package-private for tests. */
   void pollOnce() {
     try {
-      for (ConsumerRecord<String, PaymentResult> record : consumer.poll(POLL_TIMEOUT)) {
-        PaymentResult result = record.value();
-        if (result == null) {
+      for (ConsumerRecord<String, V> record : consumer.poll(POLL_TIMEOUT)) {
+        V value = record.value();
+        if (value == null) {
           badRecord(record.topic() + "-" + record.partition() + "@" + record.offset(),
               "null value");
           continue;
         }
-        dispatcher.dispatch(result);
+        handler.accept(value);
       }
       if (System.nanoTime() - nextRefreshNanos >= 0) {
         nextRefreshNanos = System.nanoTime() + refreshIntervalNanos;
@@ -190,11 +190,11 @@ public final class ResultsConsumer implements AutoCloseable {
     } catch (WakeupException e) {
       throw e;
     } catch (RetriableException e) {
-      meters.consumerError(ConsumerErrorKind.RETRIABLE);
+      errors.accept(ConsumerErrorKind.RETRIABLE);
       log.warn("retriable error reading {}; polling goes on: {}", topic, e.toString());
     } catch (KafkaException e) {
-      meters.consumerError(ConsumerErrorKind.FATAL);
-      log.error("fatal error reading {}; this node delivers no more results", topic, e);
+      errors.accept(ConsumerErrorKind.FATAL);
+      log.error("fatal error reading {}; this node reads no more of it", topic, e);
       running = false;
     }
   }
@@ -223,7 +223,7 @@ public final class ResultsConsumer implements AutoCloseable {
   }
 
   private void badRecord(String coordinates, String problem) {
-    meters.consumerError(ConsumerErrorKind.BAD_RECORD);
+    errors.accept(ConsumerErrorKind.BAD_RECORD);
     log.warn("skipping bad record {}: {}", coordinates, problem);
   }
 

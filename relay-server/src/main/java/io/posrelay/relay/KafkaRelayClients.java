@@ -1,0 +1,64 @@
+package io.posrelay.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.ResultDispatcher;
+import io.posrelay.relay.delivery.SessionPublisher;
+import io.posrelay.relay.kafka.BroadcastConsumer;
+import io.posrelay.relay.kafka.KafkaClaimPublisher;
+import io.posrelay.relay.kafka.KafkaSessionPublisher;
+import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.TerminalSession;
+import io.posrelay.v1.kafka.EventSerdes;
+
+/**
+ * The real Kafka clients of a relay node: claims and sessions producers, and the broadcast
+ * consumers of the results and sessions topics, each with its client metrics bound. Client ids
+ * are {@code posrelay-<node-id>-…}.
+ */
+final class KafkaRelayClients implements RelayServer.KafkaClients {
+  @Override
+  public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
+    KafkaClaimPublisher publisher = KafkaClaimPublisher.create(c.kafkaBootstrap(),
+        "posrelay-" + c.nodeId() + "-claims", c.claimsTopic(), meters);
+    publisher.bindClientMetrics(registry);
+    return publisher;
+  }
+
+  @Override
+  public BroadcastConsumer<PaymentResult> results(RelayConfig c, ResultDispatcher dispatcher,
+      RelayMeters meters, MeterRegistry registry) {
+    BroadcastConsumer<PaymentResult> consumer = new BroadcastConsumer<>(
+        BroadcastConsumer.createKafkaConsumer(c.kafkaBootstrap(),
+            "posrelay-" + c.nodeId() + "-results", c.partitionRefreshInterval(),
+            EventSerdes.paymentResult().deserializer()),
+        c.resultsTopic(), dispatcher::dispatch, meters::consumerError,
+        c.partitionRefreshInterval(), "posrelay-results-" + c.nodeId());
+    consumer.bindClientMetrics(registry);
+    return consumer;
+  }
+
+  @Override
+  public SessionPublisher sessionPublisher(RelayConfig c, RelayMeters meters,
+      MeterRegistry registry) {
+    KafkaSessionPublisher publisher = KafkaSessionPublisher.create(c.kafkaBootstrap(),
+        "posrelay-" + c.nodeId() + "-sessions", c.sessionsTopic(), meters);
+    publisher.bindClientMetrics(registry);
+    return publisher;
+  }
+
+  @Override
+  public BroadcastConsumer<TerminalSession> sessions(RelayConfig c,
+      SessionTakeover takeover, RelayMeters meters, MeterRegistry registry) {
+    BroadcastConsumer<TerminalSession> consumer = new BroadcastConsumer<>(
+        BroadcastConsumer.createKafkaConsumer(c.kafkaBootstrap(),
+            "posrelay-" + c.nodeId() + "-sessions-reader", c.partitionRefreshInterval(),
+            EventSerdes.terminalSession().deserializer()),
+        c.sessionsTopic(), takeover, meters.sessions()::consumerError,
+        c.partitionRefreshInterval(), "posrelay-sessions-" + c.nodeId());
+    consumer.bindClientMetrics(registry);
+    return consumer;
+  }
+}

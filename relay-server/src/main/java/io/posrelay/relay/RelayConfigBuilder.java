@@ -1,0 +1,230 @@
+package io.posrelay.relay;
+
+import io.posrelay.v1.kafka.Topics;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Collects values; {@link #build()} validates them. Not thread-safe. Get one with every default
+ * set from {@link RelayConfig#builder()}; the keys, defaults and ranges are in the table on
+ * {@link RelayConfig}.
+ */
+public final class RelayConfigBuilder {
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):([1-9][0-9]{0,4})");
+
+  // Package-private: RelayConfig's constructor copies them once build() has checked them.
+  String nodeId = RelayConfig.defaultNodeId();
+  String kafkaBootstrap = "127.0.0.1:9092";
+  String host = "0.0.0.0";
+  int port = 7001;
+  int metricsPort = 9101;
+  Duration ackTimeout = Duration.ofSeconds(5);
+  Duration heartbeatInterval = Duration.ofSeconds(10);
+  int maxFrameBytes = 16 * 1024;
+  int maxConnections = 200_000;
+  long dedupMaxEntries = 1_000_000;
+  Duration dedupTtl = Duration.ofMinutes(15);
+  Duration partitionRefreshInterval = Duration.ofSeconds(30);
+  Duration shutdownDrain = Duration.ofSeconds(5);
+  String resultsTopic = Topics.RESULTS;
+  String claimsTopic = Topics.CLAIMS;
+  String sessionsTopic = Topics.SESSIONS;
+  String adminAddress = "127.0.0.1:9090";
+  Duration claimDeadline = Duration.ofSeconds(3);
+  int maxConcurrentRecoveries = 16;
+  int writeBufferLowBytes = 32 * 1024;
+  int writeBufferHighBytes = 64 * 1024;
+  Duration writeStallTimeout = Duration.ofSeconds(10);
+
+  RelayConfigBuilder() {}
+
+  /** @param nodeId [A-Za-z0-9_.-]{1,64} @return this */
+  public RelayConfigBuilder nodeId(String nodeId) {
+    this.nodeId = nodeId;
+    return this;
+  }
+
+  /** @param kafkaBootstrap Kafka {@code bootstrap.servers}, e.g. "127.0.0.1:9092" @return this */
+  public RelayConfigBuilder kafkaBootstrap(String kafkaBootstrap) {
+    this.kafkaBootstrap = kafkaBootstrap;
+    return this;
+  }
+
+  /** @param host bind address, e.g. "0.0.0.0" or "127.0.0.1" @return this */
+  public RelayConfigBuilder host(String host) {
+    this.host = host;
+    return this;
+  }
+
+  /** @param port POS TCP port, 0..65535; 0 = random free port @return this */
+  public RelayConfigBuilder port(int port) {
+    this.port = port;
+    return this;
+  }
+
+  /** @param metricsPort metrics HTTP port, 0..65535; 0 = random free port @return this */
+  public RelayConfigBuilder metricsPort(int metricsPort) {
+    this.metricsPort = metricsPort;
+    return this;
+  }
+
+  /** @param ackTimeout time a terminal has to ack a result, > 0 @return this */
+  public RelayConfigBuilder ackTimeout(Duration ackTimeout) {
+    this.ackTimeout = ackTimeout;
+    return this;
+  }
+
+  /** @param heartbeatInterval terminal ping interval, 100 ms..10 min @return this */
+  public RelayConfigBuilder heartbeatInterval(Duration heartbeatInterval) {
+    this.heartbeatInterval = heartbeatInterval;
+    return this;
+  }
+
+  /** @param maxFrameBytes largest inbound frame in bytes, 64..16 MiB @return this */
+  public RelayConfigBuilder maxFrameBytes(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+    return this;
+  }
+
+  /** @param maxConnections most open POS connections, >= 1 @return this */
+  public RelayConfigBuilder maxConnections(int maxConnections) {
+    this.maxConnections = maxConnections;
+    return this;
+  }
+
+  /** @param dedupMaxEntries most remembered acked result ids, >= 0; 0 = no dedup @return this */
+  public RelayConfigBuilder dedupMaxEntries(long dedupMaxEntries) {
+    this.dedupMaxEntries = dedupMaxEntries;
+    return this;
+  }
+
+  /** @param dedupTtl how long an acked result id is remembered, > 0 @return this */
+  public RelayConfigBuilder dedupTtl(Duration dedupTtl) {
+    this.dedupTtl = dedupTtl;
+    return this;
+  }
+
+  /** @param interval how often to look for added partitions, >= 1 s @return this */
+  public RelayConfigBuilder partitionRefreshInterval(Duration interval) {
+    this.partitionRefreshInterval = interval;
+    return this;
+  }
+
+  /**
+   * @param shutdownDrain upper bound on waiting for in-flight acks at shutdown, >= 0; 0 = fail
+   *     them at once
+   * @return this
+   */
+  public RelayConfigBuilder shutdownDrain(Duration shutdownDrain) {
+    this.shutdownDrain = shutdownDrain;
+    return this;
+  }
+
+  /** @param resultsTopic the results topic name, non-blank @return this */
+  public RelayConfigBuilder resultsTopic(String resultsTopic) {
+    this.resultsTopic = resultsTopic;
+    return this;
+  }
+
+  /** @param claimsTopic the claims topic name, non-blank @return this */
+  public RelayConfigBuilder claimsTopic(String claimsTopic) {
+    this.claimsTopic = claimsTopic;
+    return this;
+  }
+
+  /** @param sessionsTopic the sessions topic name, non-blank @return this */
+  public RelayConfigBuilder sessionsTopic(String sessionsTopic) {
+    this.sessionsTopic = sessionsTopic;
+    return this;
+  }
+
+  /**
+   * @param adminAddress admin-api's gRPC {@code host:port}; empty = no recovery on reconnect
+   * @return this
+   */
+  public RelayConfigBuilder adminAddress(String adminAddress) {
+    this.adminAddress = adminAddress;
+    return this;
+  }
+
+  /** @param claimDeadline the ledger's claim deadline, > 0 @return this */
+  public RelayConfigBuilder claimDeadline(Duration claimDeadline) {
+    this.claimDeadline = claimDeadline;
+    return this;
+  }
+
+  /**
+   * @param maxConcurrentRecoveries most recovery asks in flight to admin-api at once, >= 1
+   * @return this
+   */
+  public RelayConfigBuilder maxConcurrentRecoveries(int maxConcurrentRecoveries) {
+    this.maxConcurrentRecoveries = maxConcurrentRecoveries;
+    return this;
+  }
+
+  /**
+   * @param lowBytes low watermark of each terminal's outbound buffer, >= 1
+   * @param highBytes high watermark, > lowBytes, <= 64 MiB
+   * @return this
+   */
+  public RelayConfigBuilder writeBufferWaterMark(int lowBytes, int highBytes) {
+    this.writeBufferLowBytes = lowBytes;
+    this.writeBufferHighBytes = highBytes;
+    return this;
+  }
+
+  /** @param writeStallTimeout longest a terminal may stay unwritable, > 0 @return this */
+  public RelayConfigBuilder writeStallTimeout(Duration writeStallTimeout) {
+    this.writeStallTimeout = writeStallTimeout;
+    return this;
+  }
+
+  /**
+   * Validates and builds.
+   *
+   * @return the configuration
+   * @throws IllegalArgumentException naming the first bad key, its value and the expected range
+   */
+  public RelayConfig build() {
+    check(NODE_ID.matcher(nodeId).matches(), "node-id", nodeId, "[A-Za-z0-9_.-]{1,64}");
+    check(!kafkaBootstrap.isBlank(), "kafka", kafkaBootstrap, "host:port[,host:port…]");
+    check(!host.isBlank(), "host", host, "a bind address");
+    check(port >= 0 && port <= 65535, "port", port, "0..65535");
+    check(metricsPort >= 0 && metricsPort <= 65535, "metrics-port", metricsPort, "0..65535");
+    check(ackTimeout.toMillis() > 0, "ack-timeout.ms", ackTimeout.toMillis(), "> 0");
+    long heartbeatMillis = heartbeatInterval.toMillis();
+    check(heartbeatMillis >= 100 && heartbeatMillis <= 600_000, "heartbeat-interval.ms",
+        heartbeatMillis, "100..600000");
+    check(maxFrameBytes >= 64 && maxFrameBytes <= 16 * 1024 * 1024, "max-frame-bytes",
+        maxFrameBytes, "64..16777216");
+    check(maxConnections >= 1, "max-connections", maxConnections, ">= 1");
+    check(dedupMaxEntries >= 0, "dedup.max-entries", dedupMaxEntries, ">= 0");
+    check(dedupTtl.toMillis() > 0, "dedup.ttl.ms", dedupTtl.toMillis(), "> 0");
+    check(partitionRefreshInterval.toMillis() >= 1000, "partition-refresh.ms",
+        partitionRefreshInterval.toMillis(), ">= 1000");
+    check(!shutdownDrain.isNegative(), "shutdown-drain.ms", shutdownDrain.toMillis(), ">= 0");
+    check(!resultsTopic.isBlank(), "results-topic", resultsTopic, "a topic name");
+    check(!claimsTopic.isBlank(), "claims-topic", claimsTopic, "a topic name");
+    check(!sessionsTopic.isBlank(), "sessions-topic", sessionsTopic, "a topic name");
+    check(adminAddress.isEmpty() || HOST_PORT.matcher(adminAddress).matches(), "admin",
+        adminAddress, "host:port, or empty to disable recovery");
+    check(claimDeadline.toMillis() > 0, "claim-deadline.ms", claimDeadline.toMillis(), "> 0");
+    check(maxConcurrentRecoveries >= 1, "max-concurrent-recoveries", maxConcurrentRecoveries,
+        ">= 1");
+    check(writeBufferLowBytes >= 1, "write-buffer.low-bytes", writeBufferLowBytes, ">= 1");
+    check(writeBufferHighBytes > writeBufferLowBytes && writeBufferHighBytes <= 64 << 20,
+        "write-buffer.high-bytes", writeBufferHighBytes,
+        "> write-buffer.low-bytes (" + writeBufferLowBytes + ") and <= 67108864");
+    check(writeStallTimeout.toMillis() > 0, "write-stall-timeout.ms",
+        writeStallTimeout.toMillis(), "> 0");
+    return new RelayConfig(this);
+  }
+
+  private static void check(boolean ok, String key, Object value, String expected) {
+    if (!ok) {
+      throw new IllegalArgumentException(key + ": " + value + " (expected: " + expected + ")");
+    }
+  }
+}
