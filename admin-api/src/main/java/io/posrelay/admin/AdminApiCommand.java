@@ -1,5 +1,6 @@
 package io.posrelay.admin;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,19 +22,25 @@ import picocli.CommandLine.Spec;
     name = "admin-api",
     mixinStandardHelpOptions = true,
     description =
-        "Runs the delivery ledger (rebuilt from posrelay.results and posrelay.claims) and the"
+        "Runs the delivery ledger (Kafka Streams over posrelay.results and posrelay.claims, in"
+            + " RocksDB stores backed by changelog topics) and the"
             + " DeliveryAdmin gRPC API, with gRPC health, server reflection and /metrics.")
 public final class AdminApiCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(AdminApiCommand.class);
   private static final Map<String, String> FLAG_OF_KEY =
-      Map.of(
-          "kafka.bootstrap", "--kafka",
-          "host", "--host",
-          "port", "--port",
-          "metrics-port", "--metrics-port",
-          "claim-deadline.ms", "--claim-deadline-ms",
-          "ack-timeout.ms", "--ack-timeout-ms",
-          "max-records", "--max-records");
+      Map.ofEntries(
+          Map.entry("kafka.bootstrap", "--kafka"),
+          Map.entry("host", "--host"),
+          Map.entry("port", "--port"),
+          Map.entry("metrics-port", "--metrics-port"),
+          Map.entry("claim-deadline.ms", "--claim-deadline-ms"),
+          Map.entry("ack-timeout.ms", "--ack-timeout-ms"),
+          Map.entry("application-id", "--application-id"),
+          Map.entry("state-dir", "--state-dir"),
+          Map.entry("replication-factor", "--replication-factor"),
+          Map.entry("retention.ms", "--retention-ms"),
+          Map.entry("grace.ms", "--grace-ms"),
+          Map.entry("advertised-host", "--advertised-host"));
 
   @Spec CommandSpec spec;
 
@@ -82,12 +89,54 @@ public final class AdminApiCommand implements Callable<Integer> {
   long ackTimeoutMs = 5000;
 
   @Option(
-      names = "--max-records",
-      defaultValue = "${env:POSRELAY_ADMIN_MAX_RECORDS:-1000000}",
+      names = "--application-id",
+      defaultValue = "${env:POSRELAY_ADMIN_APPLICATION_ID:-posrelay-admin}",
       description =
-          "Most records kept in the in-memory ledger (about 1 KiB of heap each); the oldest"
-              + " DELIVERED go first (env POSRELAY_ADMIN_MAX_RECORDS; default: ${DEFAULT-VALUE}).")
-  int maxRecords = 1_000_000;
+          "Kafka Streams application.id; instances with the same id share the ledger (env"
+              + " POSRELAY_ADMIN_APPLICATION_ID; default: ${DEFAULT-VALUE}).")
+  String applicationId = "posrelay-admin";
+
+  @Option(
+      names = "--state-dir",
+      defaultValue = "${env:POSRELAY_ADMIN_STATE_DIR:-.posrelay/admin-state}",
+      description =
+          "Directory of the ledger's RocksDB stores, one per instance on a machine; lost state is"
+              + " restored from the changelog topics (env POSRELAY_ADMIN_STATE_DIR; default:"
+              + " ${DEFAULT-VALUE}).")
+  Path stateDir = Path.of(".posrelay", "admin-state");
+
+  @Option(
+      names = "--replication-factor",
+      defaultValue = "${env:POSRELAY_ADMIN_REPLICATION_FACTOR:-1}",
+      description =
+          "Replication factor of the ledger's changelog topics, 1..32; 3 in production (env"
+              + " POSRELAY_ADMIN_REPLICATION_FACTOR; default: ${DEFAULT-VALUE}).")
+  int replicationFactor = 1;
+
+  @Option(
+      names = "--retention-ms",
+      defaultValue = "${env:POSRELAY_ADMIN_RETENTION_MS:-86400000}",
+      description =
+          "Milliseconds a FAILED or DELIVERED record is kept before it becomes EXPIRED, > 0 (env"
+              + " POSRELAY_ADMIN_RETENTION_MS; default: ${DEFAULT-VALUE}).")
+  long retentionMs = 86_400_000L;
+
+  @Option(
+      names = "--grace-ms",
+      defaultValue = "${env:POSRELAY_ADMIN_GRACE_MS:-3600000}",
+      description =
+          "Milliseconds an EXPIRED record is kept before it is purged, > 0 (env"
+              + " POSRELAY_ADMIN_GRACE_MS; default: ${DEFAULT-VALUE}).")
+  long graceMs = 3_600_000L;
+
+  @Option(
+      names = "--advertised-host",
+      defaultValue = "${env:POSRELAY_ADMIN_ADVERTISED_HOST:-}",
+      description =
+          "Host the other admin-api instances reach this one's gRPC port at; empty = --host, or"
+              + " this machine's host name if --host is a wildcard (env"
+              + " POSRELAY_ADMIN_ADVERTISED_HOST).")
+  String advertisedHost = "";
 
   /** Runs {@code admin-api} as a stand-alone program; exits with the command's exit code. */
   public static void main(String[] args) {
@@ -133,7 +182,12 @@ public final class AdminApiCommand implements Callable<Integer> {
           .metricsPort(metricsPort)
           .claimDeadline(Duration.ofMillis(claimDeadlineMs))
           .ackTimeout(Duration.ofMillis(ackTimeoutMs))
-          .maxRecords(maxRecords)
+          .applicationId(applicationId)
+          .stateDir(stateDir)
+          .replicationFactor(replicationFactor)
+          .retention(Duration.ofMillis(retentionMs))
+          .grace(Duration.ofMillis(graceMs))
+          .advertisedHost(advertisedHost)
           .build();
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());

@@ -1,5 +1,8 @@
 package io.posrelay.admin;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,7 +18,18 @@ import java.util.Objects;
  *   <tr><td>metrics-port</td><td>9190</td><td>HTTP /metrics; 0..65535, 0 = a free port</td></tr>
  *   <tr><td>claim-deadline.ms</td><td>3000</td><td>&gt; 0</td></tr>
  *   <tr><td>ack-timeout.ms</td><td>5000</td><td>&gt; 0</td></tr>
- *   <tr><td>max-records</td><td>1,000,000</td><td>&gt;= 1 (about 1 KiB of heap each)</td></tr>
+ *   <tr><td>application-id</td><td>posrelay-admin</td><td>Kafka Streams application.id,
+ *       [A-Za-z0-9._-]{1,100}; instances with the same id share the ledger's partitions</td></tr>
+ *   <tr><td>state-dir</td><td>.posrelay/admin-state</td><td>RocksDB state, relative to the working
+ *       directory; one per instance on a machine</td></tr>
+ *   <tr><td>replication-factor</td><td>1</td><td>of the ledger's changelog topics, 1..32; 3 in
+ *       production</td></tr>
+ *   <tr><td>retention.ms</td><td>86,400,000 (24 h)</td><td>FAILED/DELIVERED → EXPIRED; &gt; 0</td></tr>
+ *   <tr><td>grace.ms</td><td>3,600,000 (1 h)</td><td>EXPIRED → purged; &gt; 0</td></tr>
+ *   <tr><td>advertised-host</td><td>host, or the host name if host is a wildcard</td><td>how
+ *       other instances reach this one's gRPC port</td></tr>
+ *   <tr><td>commit-interval.ms</td><td>100</td><td>Kafka Streams commit.interval.ms: how often
+ *       transitions become visible to read_committed readers; &gt; 0</td></tr>
  * </table>
  */
 public final class AdminConfig {
@@ -25,7 +39,13 @@ public final class AdminConfig {
   private final int metricsPort;
   private final Duration claimDeadline;
   private final Duration ackTimeout;
-  private final int maxRecords;
+  private final String applicationId;
+  private final Path stateDir;
+  private final int replicationFactor;
+  private final Duration retention;
+  private final Duration grace;
+  private final Duration commitInterval;
+  private final String advertisedHost;
 
   private AdminConfig(Builder b) {
     this.kafkaBootstrap = b.kafkaBootstrap;
@@ -34,7 +54,24 @@ public final class AdminConfig {
     this.metricsPort = b.metricsPort;
     this.claimDeadline = b.claimDeadline;
     this.ackTimeout = b.ackTimeout;
-    this.maxRecords = b.maxRecords;
+    this.applicationId = b.applicationId;
+    this.stateDir = b.stateDir;
+    this.replicationFactor = b.replicationFactor;
+    this.retention = b.retention;
+    this.grace = b.grace;
+    this.commitInterval = b.commitInterval;
+    this.advertisedHost = b.advertisedHost.isEmpty() ? defaultAdvertisedHost(b.host) : b.advertisedHost;
+  }
+
+  private static String defaultAdvertisedHost(String host) {
+    if (!host.equals("0.0.0.0") && !host.equals("::")) {
+      return host;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
   }
 
   /** A builder with every key at its default. */
@@ -72,16 +109,53 @@ public final class AdminConfig {
     return ackTimeout;
   }
 
-  /** The most records the in-memory ledger keeps. */
-  public int maxRecords() {
-    return maxRecords;
+  /** The Kafka Streams {@code application.id}: also the consumer group and the prefix of the
+   * ledger's changelog topics. */
+  public String applicationId() {
+    return applicationId;
+  }
+
+  /** Where the ledger's RocksDB stores live (Kafka Streams {@code state.dir}). */
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /** Replication factor of the ledger's changelog topics. */
+  public int replicationFactor() {
+    return replicationFactor;
+  }
+
+  /** How long a FAILED or DELIVERED record is kept before it becomes EXPIRED. */
+  public Duration retention() {
+    return retention;
+  }
+
+  /** How long an EXPIRED record is kept before it is purged. */
+  public Duration grace() {
+    return grace;
+  }
+
+  /**
+   * The host other admin-api instances reach this one's gRPC port at (Kafka Streams {@code
+   * application.server} is this plus the gRPC port).
+   */
+  public String advertisedHost() {
+    return advertisedHost;
+  }
+
+  /** Kafka Streams' {@code commit.interval.ms}. */
+  public Duration commitInterval() {
+    return commitInterval;
   }
 
   @Override
   public String toString() {
     return "AdminConfig{kafka.bootstrap=" + kafkaBootstrap + ", host=" + host + ", port=" + port
         + ", metrics-port=" + metricsPort + ", claim-deadline.ms=" + claimDeadline.toMillis()
-        + ", ack-timeout.ms=" + ackTimeout.toMillis() + ", max-records=" + maxRecords + "}";
+        + ", ack-timeout.ms=" + ackTimeout.toMillis() + ", application-id=" + applicationId + ", state-dir=" + stateDir
+        + ", replication-factor=" + replicationFactor + ", retention.ms=" + retention.toMillis()
+        + ", grace.ms=" + grace.toMillis() + ", advertised-host=" + advertisedHost + ", commit-interval.ms=" + commitInterval.toMillis()
+        + "}";
   }
 
   /** Builds an {@link AdminConfig}. Not thread-safe. */
@@ -92,9 +166,24 @@ public final class AdminConfig {
     private int metricsPort = 9190;
     private Duration claimDeadline = Duration.ofSeconds(3);
     private Duration ackTimeout = Duration.ofSeconds(5);
-    private int maxRecords = 1_000_000;
+    private String applicationId = "posrelay-admin";
+    private Path stateDir = Path.of(".posrelay", "admin-state");
+    private int replicationFactor = 1;
+    private Duration retention = Duration.ofHours(24);
+    private Duration grace = Duration.ofHours(1);
+    private Duration commitInterval = Duration.ofMillis(100);
+    private String advertisedHost = "";
 
     private Builder() {}
+
+    /**
+     * The host other instances reach this one at; default "": {@code host}, or this machine's
+     * host name when {@code host} is a wildcard address.
+     */
+    public Builder advertisedHost(String advertisedHost) {
+      this.advertisedHost = Objects.requireNonNull(advertisedHost, "advertisedHost");
+      return this;
+    }
 
     /** Kafka bootstrap servers, {@code host:port[,host:port…]}; default 127.0.0.1:9092. */
     public Builder kafkaBootstrap(String kafkaBootstrap) {
@@ -132,9 +221,39 @@ public final class AdminConfig {
       return this;
     }
 
-    /** The most ledger records kept, >= 1; default 1,000,000. */
-    public Builder maxRecords(int maxRecords) {
-      this.maxRecords = maxRecords;
+    /** The Kafka Streams application.id, [A-Za-z0-9._-]{1,100}; default posrelay-admin. */
+    public Builder applicationId(String applicationId) {
+      this.applicationId = Objects.requireNonNull(applicationId, "applicationId");
+      return this;
+    }
+
+    /** The state directory; default {@code .posrelay/admin-state} under the working directory. */
+    public Builder stateDir(Path stateDir) {
+      this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+      return this;
+    }
+
+    /** Replication factor of the changelog topics, 1..32; default 1 (3 in production). */
+    public Builder replicationFactor(int replicationFactor) {
+      this.replicationFactor = replicationFactor;
+      return this;
+    }
+
+    /** FAILED/DELIVERED → EXPIRED after this, > 0; default 24 h. */
+    public Builder retention(Duration retention) {
+      this.retention = Objects.requireNonNull(retention, "retention");
+      return this;
+    }
+
+    /** EXPIRED → purged after this, > 0; default 1 h. */
+    public Builder grace(Duration grace) {
+      this.grace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /** Kafka Streams commit.interval.ms, > 0; default 100 ms. */
+    public Builder commitInterval(Duration commitInterval) {
+      this.commitInterval = Objects.requireNonNull(commitInterval, "commitInterval");
       return this;
     }
 
@@ -160,8 +279,23 @@ public final class AdminConfig {
       }
       checkPositive("claim-deadline.ms", claimDeadline);
       checkPositive("ack-timeout.ms", ackTimeout);
-      if (maxRecords < 1) {
-        throw new IllegalArgumentException("max-records: " + maxRecords + " (expected: >= 1)");
+      if (!applicationId.matches("[A-Za-z0-9._-]{1,100}")) {
+        throw new IllegalArgumentException(
+            "application-id: '" + applicationId + "' (expected: [A-Za-z0-9._-]{1,100})");
+      }
+      if (stateDir.toString().isBlank()) {
+        throw new IllegalArgumentException("state-dir: '' (expected: a directory path)");
+      }
+      if (replicationFactor < 1 || replicationFactor > 32) {
+        throw new IllegalArgumentException(
+            "replication-factor: " + replicationFactor + " (expected: 1..32)");
+      }
+      checkPositive("retention.ms", retention);
+      checkPositive("grace.ms", grace);
+      checkPositive("commit-interval.ms", commitInterval);
+      if (!advertisedHost.isEmpty() && !advertisedHost.matches("[A-Za-z0-9._:-]{1,253}")) {
+        throw new IllegalArgumentException(
+            "advertised-host: '" + advertisedHost + "' (expected: a host name or address)");
       }
       return new AdminConfig(this);
     }

@@ -3,61 +3,85 @@ package io.posrelay.admin;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.posrelay.admin.events.DeliveryEventsFeed;
+import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.grpc.AdminServices;
-import io.posrelay.admin.ledger.DeliveryLedger;
-import io.posrelay.admin.ledger.LedgerConsumer;
+import io.posrelay.admin.grpc.DeliveryAdminService;
+import io.posrelay.admin.grpc.Peers;
+import io.posrelay.admin.ledger.LedgerMeters;
+import io.posrelay.admin.ledger.LedgerQueries;
+import io.posrelay.admin.ledger.LedgerStreams;
+import io.posrelay.admin.ledger.LedgerTopology;
+import io.posrelay.admin.ledger.LedgerUnavailableException;
+import io.posrelay.admin.ledger.ResultRepublisher;
 import io.posrelay.admin.metrics.MetricsHttpServer;
+import io.posrelay.v1.kafka.EventSerdes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running admin-api: the ledger consumer, the deadline ticker, {@code GET /metrics} and the gRPC
- * server. {@link #start} connects to Kafka first and binds the listeners last. gRPC health reports
- * NOT_SERVING until the ledger consumer has replayed both topics up to the end offsets it saw at
- * start, then SERVING. Deadlines are not enforced while replaying, so a result whose claim simply
- * comes later in the replay is not failed. Thread-safe.
+ * A running admin-api: the ledger (Kafka Streams, {@link LedgerTopology}), the delivery-events
+ * feed for WatchDeliveryEvents, the retry producer, {@code GET /metrics} and the gRPC server.
+ * {@link #start} makes sure {@code posrelay.delivery-events} exists, starts the ledger, waits up
+ * to two minutes for it to be RUNNING (its stores restored from their changelogs) and binds the
+ * gRPC port last, so an open port normally means ready. gRPC health reports NOT_SERVING whenever
+ * the ledger is not RUNNING (a restore longer than the wait, a rebalance); queries are UNAVAILABLE
+ * meanwhile. Thread-safe.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration DEADLINE_TICK = Duration.ofMillis(100);
   private static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024;
   private static final int GRPC_QUEUE = 256;
+  private static final int WATCH_BUFFER_EVENTS = 1_000;
+  private static final int MAX_WATCHERS = 100;
+  /** How long {@link #start} waits for the ledger to be RUNNING before it binds gRPC anyway. */
+  private static final Duration RUNNING_WAIT = Duration.ofMinutes(2);
+  /** Gauge: open WatchDeliveryEvents streams. */
+  public static final String WATCHERS_METER = "posrelay.admin.watchers";
 
   private final AtomicBoolean closed = new AtomicBoolean();
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final HealthStatusManager health = new HealthStatusManager();
-  private final DeliveryLedger ledger;
-  private final LedgerConsumer consumer;
-  private final ScheduledExecutorService ticker;
+  private final EventFanout fanout = new EventFanout(WATCH_BUFFER_EVENTS, MAX_WATCHERS);
   private final ThreadPoolExecutor grpcExecutor;
+  private @Nullable ResultRepublisher republisher;
+  private volatile @Nullable LedgerStreams ledger;
+  private final Peers peers = new Peers(this::peerAddresses);
+  private @Nullable KafkaStreamsMetrics streamsMetrics;
+  private @Nullable DeliveryEventsFeed feed;
   private @Nullable MetricsHttpServer metrics;
   private @Nullable Server grpc;
 
-  private AdminServer(AdminConfig config) {
+  private AdminServer() {
     AdminServices.setServing(health, false);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -65,33 +89,9 @@ public final class AdminServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    ledger =
-        new DeliveryLedger(
-            Clock.systemUTC(),
-            config.claimDeadline(),
-            config.ackTimeout(),
-            config.maxRecords(),
-            registry);
-    consumer =
-        LedgerConsumer.create(
-            config.kafkaBootstrap(),
-            ledger,
-            registry,
-            new LedgerConsumer.Listener() {
-              @Override
-              public void caughtUp() {
-                if (!closed.get()) {
-                  AdminServices.setServing(health, true);
-                }
-              }
-
-              @Override
-              public void failed(Throwable cause) {
-                AdminServices.setServing(health, false);
-              }
-            });
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "posrelay-ledger-deadlines"));
+    Gauge.builder(WATCHERS_METER, fanout, EventFanout::subscribers)
+        .description("Open WatchDeliveryEvents streams")
+        .register(registry);
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     AtomicInteger n = new AtomicInteger();
     grpcExecutor =
@@ -105,14 +105,19 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * Starts admin-api: connects the ledger consumer (replaying both topics from the beginning),
-   * starts the deadline ticker, then binds {@code GET /metrics} and the gRPC server.
+   * Starts admin-api: creates {@code posrelay.delivery-events} if it is missing, starts the ledger
+   * and the events feed, binds {@code GET /metrics}, waits (at most 2 min) for the ledger to be
+   * RUNNING, then binds the gRPC server.
    *
    * @throws org.apache.kafka.common.KafkaException if Kafka cannot be reached within 30 s
+   * @throws IllegalStateException if {@code posrelay.results} does not exist, or the ledger stopped
+   *     while starting
+   * @throws org.apache.kafka.streams.errors.StreamsException if the state directory is locked by
+   *     another instance (give each instance on a machine its own {@code state-dir})
    * @throws UncheckedIOException if a port cannot be bound
    */
   public static AdminServer start(AdminConfig config) {
-    AdminServer server = new AdminServer(config);
+    AdminServer server = new AdminServer();
     try {
       server.startComponents(config);
       return server;
@@ -123,10 +128,65 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private void startComponents(AdminConfig config) {
-    consumer.start(KAFKA_START_TIMEOUT);
-    ticker.scheduleWithFixedDelay(
-        this::tick, DEADLINE_TICK.toMillis(), DEADLINE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    DeliveryEventsTopic.ensureExists(
+        config.kafkaBootstrap(), (short) config.replicationFactor(), KAFKA_START_TIMEOUT);
+    ResultRepublisher pub = new ResultRepublisher(new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.CLIENT_ID_CONFIG, "posrelay-admin-retry"),
+        new StringSerializer(),
+        EventSerdes.paymentResult().serializer()));
+    republisher = pub;
+    feed = DeliveryEventsFeed.start(config.kafkaBootstrap(), fanout::publish, KAFKA_START_TIMEOUT);
     metrics = MetricsHttpServer.start(config.host(), config.metricsPort(), registry);
+    LedgerQueries queries = new LedgerQueries(() -> runningLedger().partitions());
+    LedgerMeters.bindTo(registry, queries, Clock.systemUTC());
+    DeliveryAdminService service =
+        new DeliveryAdminService(
+            queries,
+            peers,
+            pub,
+            fanout,
+            Clock.systemUTC());
+    if (config.port() == 0) {
+      // application.server must name the gRPC port, so a random one is bound first; health
+      // says when the ledger is ready.
+      bindGrpc(config, service);
+      awaitLedger(startLedger(config, port()));
+    } else {
+      awaitLedger(startLedger(config, config.port()));
+      bindGrpc(config, service);
+    }
+    log.info("admin-api started: {}", config);
+  }
+
+  private LedgerStreams startLedger(AdminConfig config, int grpcPort) {
+    LedgerStreams streams =
+        LedgerStreams.start(
+            LedgerTopology.build(
+                config.claimDeadline(), config.ackTimeout(), config.retention(), config.grace()),
+            LedgerStreams.properties(
+                config.applicationId(),
+                config.kafkaBootstrap(),
+                config.stateDir().toAbsolutePath().toString(),
+                config.replicationFactor(),
+                config.commitInterval(),
+                config.advertisedHost() + ":" + grpcPort),
+            running -> {
+              if (!closed.get()) {
+                AdminServices.setServing(health, running);
+              }
+            });
+    ledger = streams;
+    KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(streams.kafkaStreams());
+    kafkaMetrics.bindTo(registry);
+    streamsMetrics = kafkaMetrics;
+    return streams;
+  }
+
+  private void bindGrpc(AdminConfig config, DeliveryAdminService service) {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .executor(grpcExecutor)
@@ -137,20 +197,39 @@ public final class AdminServer implements AutoCloseable {
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
     try {
-      grpc = AdminServices.addTo(builder, ledger, health).build().start();
+      grpc = AdminServices.addTo(builder, service, health).build().start();
     } catch (IOException e) {
       throw new UncheckedIOException("port: cannot bind " + config.host() + ":" + config.port(), e);
     }
-    log.info("admin-api started: {}", config);
   }
 
-  private void tick() {
+  private LedgerStreams runningLedger() {
+    LedgerStreams l = ledger;
+    if (l == null) {
+      throw new LedgerUnavailableException("ledger starting");
+    }
+    return l;
+  }
+
+  private List<String> peerAddresses() {
+    LedgerStreams l = ledger;
+    return l == null ? List.of() : l.peers();
+  }
+
+  /**
+   * Waits (at most {@link #RUNNING_WAIT}) for the ledger to restore its stores, so that an open
+   * gRPC port means ready. A restore that takes longer goes on in the background; the port opens
+   * with health NOT_SERVING and queries UNAVAILABLE until it ends.
+   */
+  private void awaitLedger(LedgerStreams streams) {
     try {
-      if (consumer.isCaughtUp()) {
-        ledger.expireDue();
+      if (!streams.awaitRunning(RUNNING_WAIT)) {
+        log.warn("ledger still restoring after {}; serving gRPC with health NOT_SERVING until it"
+            + " is RUNNING", RUNNING_WAIT);
       }
-    } catch (RuntimeException e) {
-      log.error("deadline check failed; retrying on the next tick", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the ledger started", e);
     }
   }
 
@@ -177,26 +256,22 @@ public final class AdminServer implements AutoCloseable {
     return registry;
   }
 
-  /** The in-memory ledger this server serves. */
-  public DeliveryLedger ledger() {
-    return ledger;
-  }
-
   /**
-   * Waits until the ledger has replayed both topics up to the end offsets seen at start (when
-   * health turns SERVING).
+   * Waits until the ledger is RUNNING: its stores restored, health SERVING.
    *
    * @return false if {@code timeout} passed first
    * @throws InterruptedException if interrupted while waiting
    */
-  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return consumer.awaitCaughtUp(timeout);
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    LedgerStreams l = ledger;
+    return l != null && l.awaitRunning(timeout);
   }
 
   /**
-   * Shuts down gracefully, within about 10 s: health turns NOT_SERVING, the gRPC server stops
-   * accepting and lets in-flight calls finish (5 s, then cancels them), then the metrics
-   * listener, the deadline ticker and the Kafka consumer stop. Idempotent.
+   * Shuts down gracefully, within about 30 s: health turns NOT_SERVING, watch streams end with
+   * UNAVAILABLE, the gRPC server stops accepting and lets in-flight calls finish (5 s, then
+   * cancels them), then the metrics listener, the events feed, the ledger (committing its last
+   * transaction and writing checkpoints) and the retry producer stop. Idempotent.
    */
   @Override
   public void close() {
@@ -204,6 +279,7 @@ public final class AdminServer implements AutoCloseable {
       return;
     }
     health.enterTerminalState();
+    fanout.closeAll();
     Server s = grpc;
     if (s != null) {
       s.shutdown();
@@ -220,8 +296,23 @@ public final class AdminServer implements AutoCloseable {
     if (m != null) {
       m.close();
     }
-    ticker.shutdownNow();
-    consumer.close();
+    peers.close();
+    DeliveryEventsFeed f = feed;
+    if (f != null) {
+      f.close();
+    }
+    KafkaStreamsMetrics km = streamsMetrics;
+    if (km != null) {
+      km.close();
+    }
+    LedgerStreams l = ledger;
+    if (l != null) {
+      l.close();
+    }
+    ResultRepublisher r = republisher;
+    if (r != null) {
+      r.close();
+    }
     grpcExecutor.shutdownNow();
     gcMetrics.close();
     registry.close();

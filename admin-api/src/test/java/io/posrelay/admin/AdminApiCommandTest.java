@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -31,7 +32,11 @@ class AdminApiCommandTest {
             "--metrics-port", "0",
             "--claim-deadline-ms", "1500",
             "--ack-timeout-ms", "2500",
-            "--max-records", "100");
+            "--application-id", "admin-b",
+            "--state-dir", "/var/lib/posrelay/admin",
+            "--replication-factor", "3",
+            "--retention-ms", "60000",
+            "--grace-ms", "1000");
 
     AdminConfig config = command.config();
 
@@ -39,7 +44,11 @@ class AdminApiCommandTest {
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.claimDeadline()).isEqualTo(Duration.ofMillis(1500));
     assertThat(config.ackTimeout()).isEqualTo(Duration.ofMillis(2500));
-    assertThat(config.maxRecords()).isEqualTo(100);
+    assertThat(config.applicationId()).isEqualTo("admin-b");
+    assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/posrelay/admin"));
+    assertThat(config.replicationFactor()).isEqualTo(3);
+    assertThat(config.retention()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.grace()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -57,6 +66,10 @@ class AdminApiCommandTest {
             "--metrics-port",
             "--claim-deadline-ms",
             "--ack-timeout-ms",
-            "--max-records");
+            "--application-id",
+            "--state-dir",
+            "--replication-factor",
+            "--retention-ms",
+            "--grace-ms");
   }
 }

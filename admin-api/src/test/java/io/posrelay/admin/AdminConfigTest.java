@@ -3,6 +3,7 @@ package io.posrelay.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,12 @@ class AdminConfigTest {
     assertThat(config.metricsPort()).isEqualTo(9190);
     assertThat(config.claimDeadline()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.ackTimeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(config.maxRecords()).isEqualTo(1_000_000);
+    assertThat(config.applicationId()).isEqualTo("posrelay-admin");
+    assertThat(config.stateDir()).isEqualTo(Path.of(".posrelay", "admin-state"));
+    assertThat(config.replicationFactor()).isEqualTo(1);
+    assertThat(config.retention()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.grace()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
   }
 
   @Test
@@ -33,8 +39,14 @@ class AdminConfigTest {
         .hasMessage("metrics-port: -1 (expected: 0..65535)");
     assertThatThrownBy(() -> AdminConfig.builder().port(9000).metricsPort(9000).build())
         .hasMessageStartingWith("metrics-port: 9000");
-    assertThatThrownBy(() -> AdminConfig.builder().maxRecords(0).build())
-        .hasMessage("max-records: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> AdminConfig.builder().applicationId("bad id").build())
+        .hasMessage("application-id: 'bad id' (expected: [A-Za-z0-9._-]{1,100})");
+    assertThatThrownBy(() -> AdminConfig.builder().replicationFactor(0).build())
+        .hasMessage("replication-factor: 0 (expected: 1..32)");
+    assertThatThrownBy(() -> AdminConfig.builder().retention(Duration.ZERO).build())
+        .hasMessage("retention.ms: 0 (expected: > 0)");
+    assertThatThrownBy(() -> AdminConfig.builder().grace(Duration.ofMillis(-1)).build())
+        .hasMessage("grace.ms: -1 (expected: > 0)");
     assertThatThrownBy(() -> AdminConfig.builder().kafkaBootstrap("nohost").build())
         .hasMessageStartingWith("kafka.bootstrap: 'nohost'");
   }

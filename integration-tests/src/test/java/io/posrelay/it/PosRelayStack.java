@@ -9,9 +9,12 @@ import io.posrelay.relay.RelayConfig;
 import io.posrelay.relay.RelayServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,17 +32,18 @@ final class PosRelayStack implements AutoCloseable {
   final Webhook webhook;
 
   private PosRelayStack(KafkaCluster kafka, int relayNodes) throws Exception {
+    this(kafka, relayNodes, false);
+  }
+
+  /**
+   * @param recovery whether the relay nodes ask this stack's admin-api for a terminal's
+   *     undelivered results on Hello (recovery on reconnect); off, they ask nobody
+   */
+  private PosRelayStack(KafkaCluster kafka, int relayNodes, boolean recovery) throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    admin =
-        AdminServer.start(
-            AdminConfig.builder()
-                .kafkaBootstrap(bootstrap)
-                .host("127.0.0.1")
-                .port(0)
-                .metricsPort(0)
-                .claimDeadline(CLAIM_DEADLINE)
-                .ackTimeout(ACK_TIMEOUT)
-                .build());
+    String applicationId = "it-admin-" + UUID.randomUUID();
+    LedgerHistory.skip(kafka, applicationId); // not the results of every earlier test
+    admin = startAdmin(bootstrap, applicationId, Files.createTempDirectory("posrelay-admin-state"));
     for (int i = 1; i <= relayNodes; i++) {
       relays.add(
           RelayServer.start(
@@ -50,6 +54,8 @@ final class PosRelayStack implements AutoCloseable {
                   .port(0)
                   .metricsPort(0)
                   .ackTimeout(ACK_TIMEOUT)
+                  .claimDeadline(CLAIM_DEADLINE)
+                  .adminAddress(recovery ? "127.0.0.1:" + admin.port() : "")
                   .build()));
     }
     ingest =
@@ -63,8 +69,41 @@ final class PosRelayStack implements AutoCloseable {
     adminChannel = ManagedChannelBuilder.forAddress("127.0.0.1", admin.port()).usePlaintext().build();
   }
 
+  /**
+   * Starts an admin-api with the stack's deadlines and waits until its ledger is RUNNING.
+   *
+   * @param applicationId its Kafka Streams application id: a fresh one replays the topics from the
+   *     beginning; the id of a stopped instance takes over that instance's ledger
+   */
+  static AdminServer startAdmin(String bootstrap, String applicationId, Path stateDir)
+      throws InterruptedException {
+    AdminServer server =
+        AdminServer.start(
+            AdminConfig.builder()
+                .kafkaBootstrap(bootstrap)
+                .host("127.0.0.1")
+                .port(0)
+                .metricsPort(0)
+                .claimDeadline(CLAIM_DEADLINE)
+                .ackTimeout(ACK_TIMEOUT)
+                .applicationId(applicationId)
+                .stateDir(stateDir)
+                .commitInterval(Duration.ofMillis(50))
+                .build());
+    if (!server.awaitRunning(Duration.ofSeconds(60))) {
+      server.close();
+      throw new IllegalStateException("admin-api ledger not RUNNING within 60 s");
+    }
+    return server;
+  }
+
   static PosRelayStack start(KafkaCluster kafka) throws Exception {
     return new PosRelayStack(kafka, 2);
+  }
+
+  /** Like {@link #start(KafkaCluster)}, with recovery on reconnect through the stack's admin-api. */
+  static PosRelayStack startWithRecovery(KafkaCluster kafka) throws Exception {
+    return new PosRelayStack(kafka, 2, true);
   }
 
   DeliveryAdminGrpc.DeliveryAdminBlockingStub adminStub() {

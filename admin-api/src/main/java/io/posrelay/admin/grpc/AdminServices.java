@@ -1,11 +1,11 @@
 package io.posrelay.admin.grpc;
 
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.posrelay.admin.ledger.DeliveryLedger;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 
 /**
@@ -28,9 +28,9 @@ public final class AdminServices {
    */
   @SuppressWarnings("deprecation") // v1alpha reflection: kept for older clients on purpose
   public static <T extends ServerBuilder<T>> T addTo(
-      T builder, DeliveryLedger ledger, HealthStatusManager health) {
+      T builder, DeliveryAdminService deliveryAdmin, HealthStatusManager health) {
     return builder
-        .addService(new DeliveryAdminService(ledger))
+        .addService(ServerInterceptors.intercept(deliveryAdmin, new LocalOnly()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance());

@@ -1,28 +1,48 @@
 package io.posrelay.admin.grpc;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.posrelay.admin.ledger.DeliveryLedger;
+import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.ledger.LedgerPage;
-import io.posrelay.admin.ledger.SortKey;
+import io.posrelay.admin.ledger.LedgerQueries;
+import io.posrelay.admin.ledger.LedgerQuery;
+import io.posrelay.admin.ledger.LedgerStats;
+import io.posrelay.admin.ledger.LedgerUnavailableException;
+import io.posrelay.admin.ledger.ResultRepublisher;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
+import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
+import io.posrelay.admin.v1.GetStatsRequest;
+import io.posrelay.admin.v1.GetStatsResponse;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
+import io.posrelay.admin.v1.ReasonCount;
+import io.posrelay.admin.v1.RetryDeliveryRequest;
+import io.posrelay.admin.v1.StatusCount;
+import io.posrelay.admin.v1.WatchDeliveryEventsRequest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * {@code posrelay.admin.v1.DeliveryAdmin} over a {@link DeliveryLedger}. Every call does bounded
- * in-memory work (at most {@value #MAX_PAGE_SIZE} records) and fails fast with a status:
- * INVALID_ARGUMENT whose description starts with the offending field, NOT_FOUND for an unknown
- * result, CANCELLED/DEADLINE_EXCEEDED if the call is already over when it reaches the handler.
+ * {@code posrelay.admin.v1.DeliveryAdmin} over the ledger's stores ({@link LedgerQueries}) of this
+ * instance and, unless the call is {@link LocalOnly}, of its peers ({@link ClusterQueries}). Every
+ * call does bounded work and fails fast with a status: INVALID_ARGUMENT whose description starts
+ * with the offending field, NOT_FOUND for an unknown result, FAILED_PRECONDITION for a retry of a
+ * result that is not FAILED or EXPIRED, UNAVAILABLE ("ledger restoring") while the ledger is not
+ * RUNNING, CANCELLED/DEADLINE_EXCEEDED if the call is already over when it reaches the handler.
  * Thread-safe.
  */
 public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminImplBase {
@@ -32,83 +52,196 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   public static final int MAX_PAGE_SIZE = 1000;
 
   private static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final int MAX_ID_CHARS = 256;
   private static final int MAX_ECHO_CHARS = 128;
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
-  private final DeliveryLedger ledger;
+  private final ClusterQueries ledger;
+  private final ResultRepublisher republisher;
+  private final EventFanout events;
+  private final Clock clock;
 
-  /** Serves {@code ledger}. */
-  public DeliveryAdminService(DeliveryLedger ledger) {
-    this.ledger = ledger;
+  /**
+   * @param ledger the stores of this instance's ledger partitions
+   * @param peers the other instances of the same application, asked for their partitions
+   * @param republisher where RetryDelivery publishes
+   * @param events the source of WatchDeliveryEvents (every instance sees every event)
+   * @param clock for the oldest pending age
+   */
+  public DeliveryAdminService(LedgerQueries ledger, Peers peers, ResultRepublisher republisher,
+      EventFanout events, Clock clock) {
+    this.ledger = new ClusterQueries(ledger, peers);
+    this.republisher = republisher;
+    this.events = events;
+    this.clock = clock;
   }
 
   @Override
   public void listDeliveries(
       ListDeliveriesRequest request, StreamObserver<ListDeliveriesResponse> responseObserver) {
-    try {
-      checkNotOver();
-      Set<DeliveryStatus> statuses = EnumSet.noneOf(DeliveryStatus.class);
-      for (DeliveryStatus status : request.getStatusesList()) {
-        if (status == DeliveryStatus.DELIVERY_STATUS_UNSPECIFIED
-            || status == DeliveryStatus.UNRECOGNIZED) {
-          throw invalid(
-              "statuses: "
-                  + status
-                  + " (expected: DELIVERY_STATUS_PENDING, _DELIVERING, _DELIVERED, _FAILED or"
-                  + " _EXPIRED)");
-        }
-        statuses.add(status);
+    serve(responseObserver, () -> {
+      Set<DeliveryStatus> statuses = statuses(request.getStatusesList());
+      checkTerminalId(request.getTerminalId());
+      String merchantId = request.getMerchantId();
+      if (merchantId.length() > 64) {
+        throw invalid("merchant_id: '" + echo(merchantId) + "' (expected: at most 64 characters)");
       }
-      String terminalId = request.getTerminalId();
-      if (!terminalId.isEmpty() && !TERMINAL_ID.matcher(terminalId).matches()) {
-        throw invalid(
-            "terminal_id: '" + echo(terminalId) + "' (expected: [A-Za-z0-9_-]{1,64} or empty)");
+      long after = request.hasReceivedAfter()
+          ? millis("received_after", request.getReceivedAfter()) : Long.MIN_VALUE;
+      long before = request.hasReceivedBefore()
+          ? millis("received_before", request.getReceivedBefore()) : Long.MAX_VALUE;
+      if (after != Long.MIN_VALUE && before != Long.MAX_VALUE && after >= before) {
+        throw invalid("received_after: must be before received_before");
       }
       int pageSize = request.getPageSize();
       if (pageSize < 0) {
-        throw invalid(
-            "page_size: " + pageSize + " (expected: 0.." + MAX_PAGE_SIZE + ", 0 = "
-                + DEFAULT_PAGE_SIZE + ")");
+        throw invalid("page_size: " + pageSize + " (expected: 0.." + MAX_PAGE_SIZE + ", 0 = "
+            + DEFAULT_PAGE_SIZE + ")");
       }
       int limit = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
-      long filterHash = PageToken.filterHash(statuses, terminalId);
-      SortKey after =
-          request.getPageToken().isEmpty()
-              ? null
-              : PageToken.decode(request.getPageToken(), filterHash);
-      LedgerPage page = ledger.list(statuses, terminalId, limit, after);
-      SortKey next = page.next();
-      responseObserver.onNext(
-          ListDeliveriesResponse.newBuilder()
-              .addAllDeliveries(page.deliveries())
-              .setNextPageToken(next == null ? "" : PageToken.encode(filterHash, next))
-              .build());
-      responseObserver.onCompleted();
+      LedgerQuery query =
+          new LedgerQuery(statuses, request.getTerminalId(), merchantId, after, before);
+      long filterHash = PageToken.filterHash(query);
+      String cursor = request.getPageToken().isEmpty()
+          ? null : PageToken.decode(request.getPageToken(), filterHash);
+      LedgerPage page = ledger.list(request, query, filterHash, limit, cursor);
+      String next = page.next();
+      return ListDeliveriesResponse.newBuilder()
+          .addAllDeliveries(page.deliveries())
+          .setNextPageToken(next == null ? "" : PageToken.encode(filterHash, next))
+          .build();
+    });
+  }
+
+  @Override
+  public void getDelivery(GetDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
+    serve(responseObserver, () -> find(request.getResultId()));
+  }
+
+  @Override
+  public void retryDelivery(
+      RetryDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
+    serve(responseObserver, () -> {
+      Delivery delivery = find(request.getResultId());
+      DeliveryStatus status = delivery.getStatus();
+      if (status != DeliveryStatus.DELIVERY_STATUS_FAILED
+          && status != DeliveryStatus.DELIVERY_STATUS_EXPIRED) {
+        throw Status.FAILED_PRECONDITION
+            .withDescription("result_id " + echo(delivery.getResultId()) + " is " + status
+                + " (expected: DELIVERY_STATUS_FAILED or DELIVERY_STATUS_EXPIRED)")
+            .asRuntimeException();
+      }
+      try {
+        republisher.republish(
+            delivery.getPaymentResult(), Math.max(1, delivery.getAttempt()) + 1, PUBLISH_TIMEOUT);
+      } catch (ExecutionException | TimeoutException e) {
+        throw Status.UNAVAILABLE.withDescription("could not publish the retry to Kafka")
+            .withCause(e).asRuntimeException();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+      }
+      return delivery;
+    });
+  }
+
+  @Override
+  public void getStats(GetStatsRequest request, StreamObserver<GetStatsResponse> responseObserver) {
+    serve(responseObserver, () -> {
+      LedgerStats stats = ledger.stats(clock.millis());
+      GetStatsResponse.Builder b = GetStatsResponse.newBuilder();
+      long total = 0;
+      for (var e : stats.byStatus().entrySet()) {
+        b.addStatusCounts(StatusCount.newBuilder().setStatus(e.getKey()).setCount(e.getValue()));
+        total += e.getValue();
+      }
+      stats.byReason().forEach((reason, count) ->
+          b.addReasonCounts(ReasonCount.newBuilder().setReason(reason).setCount(count)));
+      Duration age = stats.oldestPendingAge();
+      return b.setTotal(total)
+          .setDuplicateClaims(stats.duplicateClaims())
+          .setOldestPendingAge(com.google.protobuf.Duration.newBuilder()
+              .setSeconds(age.getSeconds()).setNanos(age.getNano()))
+          .build();
+    });
+  }
+
+  @Override
+  public void watchDeliveryEvents(
+      WatchDeliveryEventsRequest request, StreamObserver<DeliveryEvent> responseObserver) {
+    try {
+      checkNotOver();
+      Set<DeliveryStatus> statuses = statuses(request.getStatusesList());
+      String terminalId = request.getTerminalId();
+      checkTerminalId(terminalId);
+      events.subscribe(
+          e -> (statuses.isEmpty() || statuses.contains(e.getTo()))
+              && (terminalId.isEmpty() || terminalId.equals(e.getTerminalId())),
+          (ServerCallStreamObserver<DeliveryEvent>) responseObserver);
     } catch (StatusRuntimeException e) {
       responseObserver.onError(e);
     }
   }
 
-  @Override
-  public void getDelivery(GetDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
+  private Delivery find(String resultId) {
+    if (resultId.isEmpty() || resultId.length() > MAX_ID_CHARS) {
+      throw invalid("result_id: '" + echo(resultId)
+          + "' (expected: the result_id of a payment result, 1.." + MAX_ID_CHARS + " characters)");
+    }
+    return ledger.get(resultId).orElseThrow(() -> Status.NOT_FOUND
+        .withDescription("no delivery with result_id " + echo(resultId))
+        .asRuntimeException());
+  }
+
+  private interface Call<T> {
+    T run();
+  }
+
+  /** Runs a unary call, mapping ledger failures to statuses. */
+  private static <T> void serve(StreamObserver<T> observer, Call<T> call) {
+    T response;
     try {
       checkNotOver();
-      String resultId = request.getResultId();
-      if (resultId.isEmpty()) {
-        throw invalid("result_id: empty (expected: the result_id of a payment result)");
-      }
-      Delivery delivery =
-          ledger
-              .get(resultId)
-              .orElseThrow(
-                  () ->
-                      Status.NOT_FOUND
-                          .withDescription("no delivery with result_id " + echo(resultId))
-                          .asRuntimeException());
-      responseObserver.onNext(delivery);
-      responseObserver.onCompleted();
+      response = call.run();
     } catch (StatusRuntimeException e) {
-      responseObserver.onError(e);
+      observer.onError(e);
+      return;
+    } catch (LedgerUnavailableException e) {
+      observer.onError(
+          Status.UNAVAILABLE.withDescription(e.getMessage()).withCause(e).asRuntimeException());
+      return;
     }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  private static Set<DeliveryStatus> statuses(List<DeliveryStatus> requested) {
+    Set<DeliveryStatus> statuses = EnumSet.noneOf(DeliveryStatus.class);
+    for (DeliveryStatus status : requested) {
+      if (status == DeliveryStatus.DELIVERY_STATUS_UNSPECIFIED
+          || status == DeliveryStatus.UNRECOGNIZED) {
+        throw invalid("statuses: " + status + " (expected: DELIVERY_STATUS_PENDING, _DELIVERING,"
+            + " _DELIVERED, _FAILED or _EXPIRED)");
+      }
+      statuses.add(status);
+    }
+    return statuses;
+  }
+
+  private static void checkTerminalId(String terminalId) {
+    if (!terminalId.isEmpty() && !TERMINAL_ID.matcher(terminalId).matches()) {
+      throw invalid(
+          "terminal_id: '" + echo(terminalId) + "' (expected: [A-Za-z0-9_-]{1,64} or empty)");
+    }
+  }
+
+  private static long millis(String field, Timestamp t) {
+    if (t.getSeconds() < 0 || t.getNanos() < 0 || t.getNanos() > 999_999_999
+        || t.getSeconds() > 253_402_300_799L) {
+      throw invalid(field + ": " + t.getSeconds() + "s " + t.getNanos()
+          + "ns (expected: a time between 1970 and 9999)");
+    }
+    return t.getSeconds() * 1000L + t.getNanos() / 1_000_000;
   }
 
   /** Fails fast if the client has gone or its deadline passed while the call was queued. */

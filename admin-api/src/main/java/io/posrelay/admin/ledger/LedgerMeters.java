@@ -1,132 +1,104 @@
 package io.posrelay.admin.ledger;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryStatus;
-import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.FailureReason;
-import java.util.EnumMap;
+import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Every meter of the delivery ledger. Tag values are bounded enums (never a terminal or result
- * id). Prometheus renders {@code posrelay.ledger.results} as {@code posrelay_ledger_results_total}.
+ * Every meter of the ledger, read from the incremental counts of the partitions this instance
+ * holds (sum over instances for the application's totals). NaN while the ledger is not RUNNING.
+ * A scrape reads the counts once per second at most. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@value #DELIVERIES}{status}: records per status
+ *   <li>{@value #FAILED}{reason}: FAILED or EXPIRED records per failure reason
+ *   <li>{@value #DUPLICATE_CLAIMS}: duplicate claims over the records held
+ *   <li>{@value #OLDEST_PENDING_AGE}: seconds since the oldest PENDING result was received
+ * </ul>
  */
 public final class LedgerMeters {
-  /** Gauge: records per status now; tag {@code status} (pending, delivering, delivered, …). */
+  /** Gauge: records per status. */
   public static final String DELIVERIES = "posrelay.ledger.deliveries";
-  /** Counter: payment-result records applied (re-published results included). */
-  public static final String RESULTS = "posrelay.ledger.results";
-  /** Counter: claims applied; tag {@code outcome} (claimed, delivered, failed). */
-  public static final String CLAIMS = "posrelay.ledger.claims";
-  /** Counter: claims from a node other than the first claimant, once per (node, session). */
+  /** Gauge: FAILED or EXPIRED records per failure reason. */
+  public static final String FAILED = "posrelay.ledger.failed";
+  /** Gauge: duplicate claims over the records held. */
   public static final String DUPLICATE_CLAIMS = "posrelay.ledger.duplicate.claims";
-  /** Counter: transitions into FAILED; tag {@code reason} (unclaimed, ack_timeout, …). */
-  public static final String FAILURES = "posrelay.ledger.failures";
-  /** Gauge, seconds: age (by received_at) of the oldest PENDING result; 0 when none. */
+  /** Gauge, seconds: age of the oldest PENDING result. */
   public static final String OLDEST_PENDING_AGE = "posrelay.ledger.oldest.pending.age";
-  /** Counter: records dropped because the ledger was full; tag {@code status}. */
-  public static final String EVICTIONS = "posrelay.ledger.evictions";
-  /** Gauge: claims waiting for their result (claims that overtook it). */
-  public static final String EARLY_CLAIMS = "posrelay.ledger.early.claims";
-  /** Counter: early claims dropped (too many, or their result never came in time). */
-  public static final String EARLY_CLAIMS_DROPPED = "posrelay.ledger.early.claims.dropped";
-  /** Counter: Kafka records that could not be applied (skipped); tag {@code topic}. */
-  public static final String BAD_RECORDS = "posrelay.ledger.bad.records";
-  /** Counter: Kafka errors that the consumer retried after a backoff. */
-  public static final String CONSUMER_RETRIES = "posrelay.ledger.consumer.retries";
 
-  final Counter results;
-  final Counter duplicateClaims;
-  final Counter earlyClaimsDropped;
-  private final Map<DeliveryClaim.Outcome, Counter> claims =
-      new EnumMap<>(DeliveryClaim.Outcome.class);
-  private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
-  private final Map<DeliveryStatus, Counter> evictions = new EnumMap<>(DeliveryStatus.class);
+  private static final long CACHE_MS = 1_000;
 
-  LedgerMeters(MeterRegistry registry, DeliveryLedger ledger) {
-    results =
-        Counter.builder(RESULTS).description("Payment results applied").register(registry);
-    duplicateClaims =
-        Counter.builder(DUPLICATE_CLAIMS)
-            .description("Claims from a node other than the first claimant")
-            .register(registry);
-    earlyClaimsDropped =
-        Counter.builder(EARLY_CLAIMS_DROPPED)
-            .description("Claims dropped while waiting for their result")
-            .register(registry);
-    for (DeliveryClaim.Outcome outcome : DeliveryClaim.Outcome.values()) {
-      if (outcome != DeliveryClaim.Outcome.OUTCOME_UNSPECIFIED
-          && outcome != DeliveryClaim.Outcome.UNRECOGNIZED) {
-        claims.put(
-            outcome,
-            Counter.builder(CLAIMS)
-                .description("Delivery claims applied")
-                .tag("outcome", tagValue(outcome.name(), "OUTCOME_"))
-                .register(registry));
-      }
+  private final LedgerQueries queries;
+  private final Clock clock;
+  private @Nullable LedgerStats cached; // guarded by this
+  private long cachedAtMs; // guarded by this
+
+  private LedgerMeters(LedgerQueries queries, Clock clock) {
+    this.queries = queries;
+    this.clock = clock;
+  }
+
+  /** Registers the ledger's meters over {@code queries} (this instance's partitions). */
+  public static void bindTo(MeterRegistry registry, LedgerQueries queries, Clock clock) {
+    LedgerMeters meters = new LedgerMeters(queries, clock);
+    for (DeliveryStatus status :
+        EnumSet.range(DeliveryStatus.DELIVERY_STATUS_PENDING, DeliveryStatus.DELIVERY_STATUS_EXPIRED)) {
+      meters.gauge(registry, DELIVERIES, "Ledger records per status", "status",
+          status.name().substring("DELIVERY_STATUS_".length()).toLowerCase(Locale.ROOT),
+          s -> s.byStatus().getOrDefault(status, 0L));
     }
     for (FailureReason reason : FailureReason.values()) {
-      if (reason != FailureReason.UNRECOGNIZED) {
-        failures.put(
-            reason,
-            Counter.builder(FAILURES)
-                .description("Deliveries that became FAILED")
-                .tag("reason", tagValue(reason.name(), "FAILURE_REASON_"))
-                .register(registry));
+      if (reason == FailureReason.UNRECOGNIZED
+          || reason == FailureReason.FAILURE_REASON_UNSPECIFIED) {
+        continue;
       }
+      meters.gauge(registry, FAILED, "FAILED or EXPIRED ledger records per failure reason",
+          "reason",
+          reason.name().substring("FAILURE_REASON_".length()).toLowerCase(Locale.ROOT),
+          s -> s.byReason().getOrDefault(reason, 0L));
     }
-    for (DeliveryStatus status : LedgerIndex.STATUSES) {
-      String tag = tagValue(status.name(), "DELIVERY_STATUS_");
-      evictions.put(
-          status,
-          Counter.builder(EVICTIONS)
-              .description("Records dropped because the ledger was full")
-              .tag("status", tag)
-              .register(registry));
-      Gauge.builder(DELIVERIES, ledger, l -> l.count(status))
-          .description("Deliveries in the ledger per status")
-          .tag("status", tag)
-          .strongReference(true)
-          .register(registry);
-    }
-    Gauge.builder(OLDEST_PENDING_AGE, ledger, l -> l.oldestPendingAge().toMillis() / 1000.0)
-        .description("Age of the oldest PENDING result, by received_at")
+    Gauge.builder(DUPLICATE_CLAIMS, meters, m -> m.read(LedgerStats::duplicateClaims))
+        .description("Duplicate claims over the ledger records held")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(OLDEST_PENDING_AGE, meters,
+            m -> m.read(s -> s.oldestPendingAge().toMillis() / 1000.0))
+        .description("Age of the oldest PENDING result")
         .baseUnit("seconds")
         .strongReference(true)
         .register(registry);
-    Gauge.builder(EARLY_CLAIMS, ledger, DeliveryLedger::earlyClaims)
-        .description("Claims waiting for their result")
-        .strongReference(true)
+  }
+
+  private void gauge(MeterRegistry registry, String name, String description, String tag,
+      String value, ToDoubleFunction<LedgerStats> read) {
+    Gauge.builder(name, this, m -> m.read(read))
+        .description(description)
+        .tag(tag, value)
+        .strongReference(true) // nothing else holds this LedgerMeters
         .register(registry);
   }
 
-  void claim(DeliveryClaim.Outcome outcome) {
-    Counter counter = claims.get(outcome);
-    if (counter != null) {
-      counter.increment();
-    }
+  private double read(ToDoubleFunction<LedgerStats> read) {
+    LedgerStats stats = stats();
+    return stats == null ? Double.NaN : read.applyAsDouble(stats);
   }
 
-  void failure(FailureReason reason) {
-    Counter counter = failures.get(reason);
-    if (counter != null) {
-      counter.increment();
+  private synchronized @Nullable LedgerStats stats() {
+    long now = clock.millis();
+    if (cached == null || now - cachedAtMs >= CACHE_MS) {
+      try {
+        cached = queries.stats(now);
+        cachedAtMs = now;
+      } catch (LedgerUnavailableException e) {
+        cached = null;
+      }
     }
-  }
-
-  void eviction(DeliveryStatus status) {
-    Counter counter = evictions.get(status);
-    if (counter != null) {
-      counter.increment();
-    }
-  }
-
-  /** "FAILURE_REASON_ACK_TIMEOUT" → "ack_timeout". */
-  static String tagValue(String enumName, String prefix) {
-    String name = enumName.startsWith(prefix) ? enumName.substring(prefix.length()) : enumName;
-    return name.toLowerCase(Locale.ROOT);
+    return cached;
   }
 }

@@ -5,15 +5,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One page of a ledger listing, newest first.
+ * One page of a listing, newest first.
  *
- * @param deliveries at most the requested number of deliveries, immutable
- * @param next the key of the last delivery on this page when more may follow (pass it as {@code
- *     after} of the next listing); null when this is the last page
+ * @param deliveries at most the requested number; may be fewer (even none) while {@code next} is
+ *     set, when the scan budget ran out before the page filled
+ * @param next where the next page starts (a position, {@link LedgerQueries#list}); null if there
+ *     are no more records
  */
-public record LedgerPage(List<Delivery> deliveries, @Nullable SortKey next) {
-  /** Copies {@code deliveries} into an immutable list. */
-  public LedgerPage {
-    deliveries = List.copyOf(deliveries);
-  }
-}
+public record LedgerPage(List<Delivery> deliveries, @Nullable String next) {}

@@ -1,8 +1,9 @@
 /**
- * The delivery ledger: every payment result joined with the relay nodes' claims about it, with
- * the claim deadline and the ack-timeout backstop. {@link io.posrelay.admin.ledger.DeliveryLedger}
- * holds the state and knows nothing of Kafka; {@link io.posrelay.admin.ledger.LedgerConsumer} is
- * the only class here that imports {@code org.apache.kafka}.
+ * The delivery ledger on Kafka Streams: every payment result joined with the relay nodes' claims
+ * about it, with the claim deadline, the ack-timeout backstop, retention and purge. {@link
+ * io.posrelay.admin.ledger.LedgerTopology} builds the topology; {@link
+ * io.posrelay.admin.ledger.LedgerQueries} reads its stores (interactive queries). The state machine
+ * itself ({@code DeliveryStateMachine}) knows nothing of Kafka.
  */
 @NullMarked
 package io.posrelay.admin.ledger;

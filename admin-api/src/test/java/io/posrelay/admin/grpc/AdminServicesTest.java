@@ -11,13 +11,14 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.posrelay.admin.ledger.DeliveryLedger;
+import io.posrelay.admin.events.EventFanout;
+import io.posrelay.admin.ledger.LedgerQueries;
+import io.posrelay.admin.ledger.ResultRepublisher;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,17 +30,17 @@ class AdminServicesTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    DeliveryLedger ledger =
-        new DeliveryLedger(
-            Clock.systemUTC(),
-            Duration.ofSeconds(3),
-            Duration.ofSeconds(5),
-            10,
-            new SimpleMeterRegistry());
+    DeliveryAdminService service =
+        new DeliveryAdminService(
+            new LedgerQueries(List::of),
+            Peers.NONE,
+            new ResultRepublisher(new MockProducer<>()),
+            new EventFanout(10, 10),
+            Clock.systemUTC());
     String name = InProcessServerBuilder.generateName();
     AdminServices.setServing(health, false);
     server =
-        AdminServices.addTo(InProcessServerBuilder.forName(name).directExecutor(), ledger, health)
+        AdminServices.addTo(InProcessServerBuilder.forName(name).directExecutor(), service, health)
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();

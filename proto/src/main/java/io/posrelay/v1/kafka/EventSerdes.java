@@ -1,5 +1,6 @@
 package io.posrelay.v1.kafka;
 
+import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
@@ -9,7 +10,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serdes for the event messages of {@code posrelay/v1/events.proto}. Keys on every POS
+ * Kafka serdes for the event messages of {@code posrelay/v1/events.proto} and the ledger's {@code DeliveryEvent}. Keys on every POS
  * Relay topic are the terminal id as UTF-8 ({@link Serdes#String()}).
  */
 public final class EventSerdes {
@@ -28,6 +29,11 @@ public final class EventSerdes {
   /** Values of {@link Topics#SESSIONS}. */
   public static Serde<TerminalSession> terminalSession() {
     return serde(new ProtobufDeserializer<>(TerminalSession.parser()));
+  }
+
+  /** Values of {@link Topics#DELIVERY_EVENTS}. */
+  public static Serde<DeliveryEvent> deliveryEvent() {
+    return serde(new ProtobufDeserializer<>(DeliveryEvent.parser()));
   }
 
   private static <T extends com.google.protobuf.MessageLite> Serde<T> serde(

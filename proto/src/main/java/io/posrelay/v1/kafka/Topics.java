@@ -16,6 +16,11 @@ public final class Topics {
   public static final String CLAIMS = "posrelay.claims";
   /** {@code TerminalSession} values; compacted: the latest session per terminal. */
   public static final String SESSIONS = "posrelay.sessions";
+  /**
+   * {@code posrelay.admin.v1.DeliveryEvent} values: every transition of the delivery ledger, written
+   * exactly once (transactionally) by admin-api; read with {@code isolation.level=read_committed}.
+   */
+  public static final String DELIVERY_EVENTS = "posrelay.delivery-events";
 
   private Topics() {}
 
@@ -49,6 +54,7 @@ public final class Topics {
     return List.of(
         new NewTopic(RESULTS, partitions, replicationFactor).configs(common),
         new NewTopic(CLAIMS, partitions, replicationFactor).configs(common),
-        new NewTopic(SESSIONS, partitions, replicationFactor).configs(compacted));
+        new NewTopic(SESSIONS, partitions, replicationFactor).configs(compacted),
+        new NewTopic(DELIVERY_EVENTS, partitions, replicationFactor).configs(common));
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
+import io.posrelay.admin.v1.DeliveryEvent;
+import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
@@ -73,6 +75,30 @@ class EventSerdesTest {
             () -> EventSerdes.paymentResult().deserializer().deserialize(Topics.RESULTS, garbage))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining(Topics.RESULTS);
+  }
+
+  @Test
+  void deliveryEvent_roundTrips() {
+    DeliveryEvent event = DeliveryEvent.newBuilder()
+        .setResultId("r-1")
+        .setTerminalId("T1")
+        .setFrom(DeliveryStatus.DELIVERY_STATUS_PENDING)
+        .setTo(DeliveryStatus.DELIVERY_STATUS_FAILED)
+        .setReason(FailureReason.FAILURE_REASON_UNCLAIMED)
+        .setAttempt(1)
+        .build();
+    Serde<DeliveryEvent> serde = EventSerdes.deliveryEvent();
+
+    assertThat(serde.deserializer().deserialize(Topics.DELIVERY_EVENTS,
+        serde.serializer().serialize(Topics.DELIVERY_EVENTS, event))).isEqualTo(event);
+  }
+
+  @Test
+  void newTopics_includeDeliveryEvents_withTheSamePartitions() {
+    assertThat(Topics.newTopics(3, (short) 1, 1))
+        .filteredOn(t -> t.name().equals(Topics.DELIVERY_EVENTS))
+        .singleElement()
+        .satisfies(t -> assertThat(t.numPartitions()).isEqualTo(3));
   }
 
   @Test

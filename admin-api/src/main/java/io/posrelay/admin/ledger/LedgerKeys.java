@@ -1,0 +1,60 @@
+package io.posrelay.admin.ledger;
+
+import io.posrelay.admin.v1.DeliveryStatus;
+
+/**
+ * The keys of the ledger's index stores. They are strings whose UTF-8 bytes sort the way the
+ * indexes must be read (RocksDB orders keys by their bytes):
+ *
+ * <pre>
+ * due index:    "%019d" due epoch millis + "/" + result_id         e.g. 0001767225603000/6f1c…
+ * status index: status number + "/" + "%019d" (Long.MAX_VALUE − received_at epoch millis)
+ *               + "/" + result_id                                   e.g. 4/9223370269629172807/6f1c…
+ * </pre>
+ *
+ * The status index is newest first within a status (inverted time); result_id breaks ties.
+ */
+final class LedgerKeys {
+  /** Sorts after every key with the same prefix (UTF-8 EF BF BF is above any ASCII byte). */
+  static final String HIGH = "\uffff";
+
+  private LedgerKeys() {}
+
+  static String due(long dueAtMs, String resultId) {
+    return pad(Math.max(0, dueAtMs)) + "/" + resultId;
+  }
+
+  /** The due-index range ends: every key due at or before {@code nowMs}. */
+  static String dueUpTo(long nowMs) {
+    return pad(Math.max(0, nowMs)) + "/" + HIGH;
+  }
+
+  static long dueAtOf(String dueKey) {
+    return Long.parseLong(dueKey.substring(0, 19));
+  }
+
+  static String resultIdOfDue(String dueKey) {
+    return dueKey.substring(20);
+  }
+
+  static String byStatus(DeliveryStatus status, long receivedAtMs, String resultId) {
+    return status.getNumber() + "/" + position(receivedAtMs, resultId);
+  }
+
+  /** The part of a status-index key after the status: the same order in every status. */
+  static String position(long receivedAtMs, String resultId) {
+    return inverted(receivedAtMs) + "/" + resultId;
+  }
+
+  static String inverted(long receivedAtMs) {
+    return pad(Long.MAX_VALUE - Math.max(0, receivedAtMs));
+  }
+
+  static String statusPrefix(DeliveryStatus status) {
+    return status.getNumber() + "/";
+  }
+
+  static String pad(long value) {
+    return String.format("%019d", value);
+  }
+}

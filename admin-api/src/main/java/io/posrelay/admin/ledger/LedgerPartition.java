@@ -1,0 +1,16 @@
+package io.posrelay.admin.ledger;
+
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The read side of one ledger partition's stores, as interactive queries (or a test driver) give
+ * them. Reads may run on any thread, concurrently with the stream thread's writes.
+ *
+ * @param records {@link LedgerStoreNames#RECORDS}
+ * @param byStatus {@link LedgerStoreNames#BY_STATUS}
+ * @param counts {@link LedgerStoreNames#COUNTS}
+ */
+public record LedgerPartition(
+    ReadOnlyKeyValueStore<String, byte[]> records,
+    ReadOnlyKeyValueStore<String, String> byStatus,
+    ReadOnlyKeyValueStore<String, Long> counts) {}

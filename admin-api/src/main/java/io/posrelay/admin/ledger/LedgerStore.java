@@ -1,0 +1,103 @@
+package io.posrelay.admin.ledger;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.posrelay.admin.v1.Delivery;
+import io.posrelay.admin.v1.DeliveryStatus;
+import io.posrelay.ledger.v1.LedgerRecord;
+import io.posrelay.v1.FailureReason;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The writable stores of one ledger task, kept consistent with each other: a record, its due-index
+ * entry, its status-index entry and the counts change together in {@link #save}. Under
+ * exactly-once they also reach their changelogs together. Used by the stream thread only.
+ */
+final class LedgerStore {
+  static final String DUE_RECORD = "R";
+  static final String DUE_EARLY_CLAIMS = "C";
+
+  final KeyValueStore<String, byte[]> records;
+  final KeyValueStore<String, String> due;
+  final KeyValueStore<String, String> byStatus;
+  final KeyValueStore<String, Long> counts;
+  final KeyValueStore<String, byte[]> earlyClaims;
+
+  LedgerStore(ProcessorContext<?, ?> context) {
+    this.records = context.getStateStore(LedgerStoreNames.RECORDS);
+    this.due = context.getStateStore(LedgerStoreNames.DUE);
+    this.byStatus = context.getStateStore(LedgerStoreNames.BY_STATUS);
+    this.counts = context.getStateStore(LedgerStoreNames.COUNTS);
+    this.earlyClaims = context.getStateStore(LedgerStoreNames.EARLY_CLAIMS);
+  }
+
+  @Nullable LedgerRecord get(String resultId) {
+    byte[] bytes = records.get(resultId);
+    return bytes == null ? null : parse(bytes);
+  }
+
+  /** Replaces {@code old} (null: none) by {@code updated} (null: delete) with its indexes. */
+  void save(String resultId, @Nullable LedgerRecord old, @Nullable LedgerRecord updated) {
+    if (old != null && (updated == null || old.getDueAtMs() != updated.getDueAtMs())) {
+      due.delete(LedgerKeys.due(old.getDueAtMs(), resultId));
+    }
+    if (updated != null && (old == null || old.getDueAtMs() != updated.getDueAtMs())) {
+      due.put(LedgerKeys.due(updated.getDueAtMs(), resultId), DUE_RECORD);
+    }
+    String oldStatusKey = old == null ? null : statusKey(old);
+    String newStatusKey = updated == null ? null : statusKey(updated);
+    if (oldStatusKey != null && !oldStatusKey.equals(newStatusKey)) {
+      byStatus.delete(oldStatusKey);
+    }
+    if (newStatusKey != null && !newStatusKey.equals(oldStatusKey)) {
+      byStatus.put(newStatusKey, "");
+    }
+    if (old != null) {
+      count(old.getDelivery(), -1);
+    }
+    if (updated != null) {
+      count(updated.getDelivery(), +1);
+      records.put(resultId, updated.toByteArray());
+    } else {
+      records.delete(resultId);
+    }
+  }
+
+  void add(String counter, long delta) {
+    if (delta == 0) {
+      return;
+    }
+    Long current = counts.get(counter);
+    long next = (current == null ? 0 : current) + delta;
+    if (next == 0) {
+      counts.delete(counter);
+    } else {
+      counts.put(counter, next);
+    }
+  }
+
+  private void count(Delivery d, int sign) {
+    add(LedgerStoreNames.statusCount(d.getStatus()), sign);
+    if ((d.getStatus() == DeliveryStatus.DELIVERY_STATUS_FAILED
+            || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_EXPIRED)
+        && d.getFailureReason() != FailureReason.FAILURE_REASON_UNSPECIFIED) {
+      add(LedgerStoreNames.reasonCount(d.getFailureReason()), sign);
+    }
+    add(LedgerStoreNames.DUPLICATES, (long) sign * d.getDuplicateClaims());
+  }
+
+  private static String statusKey(LedgerRecord record) {
+    Delivery d = record.getDelivery();
+    return LedgerKeys.byStatus(
+        d.getStatus(), DeliveryStateMachine.millis(d.getReceivedAt()), d.getResultId());
+  }
+
+  static LedgerRecord parse(byte[] bytes) {
+    try {
+      return LedgerRecord.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("ledger-records: unreadable record", e);
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package io.posrelay.admin.ledger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running ledger: a {@link KafkaStreams} instance of {@link LedgerTopology} with
+ * exactly-once processing, and interactive-query access to the stores of the partitions it holds.
+ * Thread-safe.
+ */
+public final class LedgerStreams implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LedgerStreams.class);
+
+  private final KafkaStreams streams;
+  private final String self;
+  private final CountDownLatch settled = new CountDownLatch(1);
+
+  private LedgerStreams(Topology topology, Properties props, Consumer<Boolean> onRunning) {
+    streams = new KafkaStreams(topology, props);
+    self = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
+    streams.setStateListener(
+        (newState, oldState) -> {
+          log.info("ledger {} → {}", oldState, newState);
+          boolean isRunning = newState == KafkaStreams.State.RUNNING;
+          if (isRunning || !newState.isRunningOrRebalancing()) {
+            settled.countDown();
+          }
+          onRunning.accept(isRunning);
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("ledger stream thread failed; stopping the ledger", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+  }
+
+  /**
+   * The Kafka Streams properties of the ledger: exactly_once_v2, a bad record logged and skipped.
+   *
+   * @param applicationId {@code application.id}
+   * @param bootstrap Kafka bootstrap servers
+   * @param stateDir {@code state.dir}
+   * @param replicationFactor of the internal (changelog) topics
+   * @param commitInterval {@code commit.interval.ms}
+   * @param applicationServer {@code application.server}: this instance's gRPC {@code host:port},
+   *     how the other instances reach it for fanned-out queries
+   */
+  public static Properties properties(
+      String applicationId,
+      String bootstrap,
+      String stateDir,
+      int replicationFactor,
+      Duration commitInterval,
+      String applicationServer) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    return p;
+  }
+
+  /**
+   * Starts the ledger. It serves queries once RUNNING (after restoring its stores).
+   *
+   * @param onRunning called with true when the ledger enters RUNNING and false when it leaves it
+   * @throws org.apache.kafka.streams.errors.StreamsException if the state directory is locked by
+   *     another instance or unusable
+   */
+  public static LedgerStreams start(
+      Topology topology, Properties props, Consumer<Boolean> onRunning) {
+    LedgerStreams ledger = new LedgerStreams(topology, props, onRunning);
+    ledger.streams.start();
+    return ledger;
+  }
+
+  /** The underlying Kafka Streams instance, for metrics binders. */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
+  /**
+   * Waits until the ledger is RUNNING (its stores restored) for the first time.
+   *
+   * @return false if {@code timeout} passed first
+   * @throws IllegalStateException if the ledger stopped instead (ERROR, or closed)
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    KafkaStreams.State state = streams.state();
+    if (!state.isRunningOrRebalancing()) {
+      throw new IllegalStateException("ledger stopped while starting (state " + state
+          + "); see the log for the cause");
+    }
+    return true;
+  }
+
+  /** Kafka Streams' state now: RUNNING when queries can be served. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /**
+   * The stores of every partition this instance holds as an active task.
+   *
+   * @throws LedgerUnavailableException unless the ledger is RUNNING
+   */
+  public List<LedgerPartition> partitions() {
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING) {
+      throw new LedgerUnavailableException("ledger restoring (state " + state + ")");
+    }
+    List<LedgerPartition> partitions = new ArrayList<>();
+    try {
+      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+        for (TaskMetadata task : thread.activeTasks()) {
+          int p = task.taskId().partition();
+          partitions.add(
+              new LedgerPartition(
+                  store(LedgerStoreNames.RECORDS, p),
+                  store(LedgerStoreNames.BY_STATUS, p),
+                  store(LedgerStoreNames.COUNTS, p)));
+        }
+      }
+    } catch (InvalidStateStoreException e) {
+      throw new LedgerUnavailableException("ledger restoring: " + e.getMessage(), e);
+    }
+    return partitions;
+  }
+
+  /**
+   * The {@code application.server} ({@code host:port}) of every other instance of this
+   * application that holds ledger partitions as active tasks now.
+   */
+  public List<String> peers() {
+    List<String> peers = new ArrayList<>();
+    for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
+      String address = m.host() + ":" + m.port();
+      if (!address.equals(self) && !m.topicPartitions().isEmpty()) {
+        peers.add(address);
+      }
+    }
+    return peers;
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+            .withPartition(partition));
+  }
+
+  /**
+   * Closes Kafka Streams within 20 s: commits the open transaction, writes checkpoints and leaves
+   * the consumer group, so the partitions move to another instance (or to this one restarted) at
+   * once instead of after the session timeout. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(20)))) {
+      log.warn("ledger did not close within 20 s");
+    }
+  }
+}

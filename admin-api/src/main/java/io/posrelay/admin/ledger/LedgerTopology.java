@@ -1,0 +1,98 @@
+package io.posrelay.admin.ledger;
+
+import io.posrelay.v1.kafka.EventSerdes;
+import io.posrelay.v1.kafka.Topics;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The ledger as a Kafka Streams Processor-API topology:
+ *
+ * <pre>
+ * posrelay.results ──┐
+ *                    ├──▶ ledger (LedgerProcessor) ──▶ posrelay.delivery-events (key terminal_id)
+ * posrelay.claims ───┘      │ persistent (RocksDB) stores, each with a changelog topic:
+ *                           │ ledger-records, ledger-due, ledger-by-status, ledger-counts,
+ *                           │ ledger-early-claims
+ *                           └ wall-clock punctuator every 200 ms over ledger-due
+ * </pre>
+ *
+ * Both sources are keyed by terminal_id and have the same partition count, so one task sees a
+ * terminal's results and claims together.
+ */
+public final class LedgerTopology {
+  /** How often the due index is scanned, on the wall clock. */
+  public static final Duration PUNCTUATE_INTERVAL = Duration.ofMillis(200);
+
+  static final String RESULTS_SOURCE = "results";
+  static final String CLAIMS_SOURCE = "claims";
+  static final String PROCESSOR = "ledger";
+  static final String EVENTS_SINK = "delivery-events";
+
+  private LedgerTopology() {}
+
+  /**
+   * The ledger's topology.
+   *
+   * @param claimDeadline PENDING longer than this becomes FAILED(UNCLAIMED); > 0
+   * @param ackTimeout the relay nodes' ack timeout; DELIVERING longer than it plus the claim
+   *     deadline becomes FAILED(ACK_TIMEOUT); > 0
+   * @param retention FAILED or DELIVERED longer than this becomes EXPIRED; > 0
+   * @param grace EXPIRED longer than this is purged; > 0
+   */
+  public static Topology build(
+      Duration claimDeadline, Duration ackTimeout, Duration retention, Duration grace) {
+    DeliveryStateMachine machine =
+        new DeliveryStateMachine(claimDeadline, ackTimeout, retention, grace);
+    Topology topology = new Topology();
+    topology.addSource(
+        RESULTS_SOURCE,
+        Serdes.String().deserializer(),
+        EventSerdes.paymentResult().deserializer(),
+        Topics.RESULTS);
+    topology.addSource(
+        CLAIMS_SOURCE,
+        Serdes.String().deserializer(),
+        EventSerdes.deliveryClaim().deserializer(),
+        Topics.CLAIMS);
+    topology.addProcessor(
+        PROCESSOR, () -> new LedgerProcessor(machine), RESULTS_SOURCE, CLAIMS_SOURCE);
+    topology.addSink(
+        EVENTS_SINK,
+        Topics.DELIVERY_EVENTS,
+        Serdes.String().serializer(),
+        EventSerdes.deliveryEvent().serializer(),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            persistent(LedgerStoreNames.RECORDS), Serdes.String(), Serdes.ByteArray()),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            persistent(LedgerStoreNames.DUE), Serdes.String(), Serdes.String()),
+        PROCESSOR);
+    // No record cache on the listing index: an interactive-query range scan merges the cache
+    // with RocksDB and can miss an entry that is flushed and evicted while it iterates.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                persistent(LedgerStoreNames.BY_STATUS), Serdes.String(), Serdes.String())
+            .withCachingDisabled(),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            persistent(LedgerStoreNames.COUNTS), Serdes.String(), Serdes.Long()),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            persistent(LedgerStoreNames.EARLY_CLAIMS), Serdes.String(), Serdes.ByteArray()),
+        PROCESSOR);
+    return topology;
+  }
+
+  private static KeyValueBytesStoreSupplier persistent(String name) {
+    return Stores.persistentKeyValueStore(name);
+  }
+}

@@ -1,0 +1,101 @@
+package io.posrelay.admin.ledger;
+
+import io.posrelay.admin.v1.Delivery;
+import io.posrelay.admin.v1.DeliveryEvent;
+import io.posrelay.v1.DeliveryClaim;
+import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.kafka.EventSerdes;
+import io.posrelay.v1.kafka.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The ledger topology in a {@link TopologyTestDriver} (one partition, mocked wall clock), with
+ * {@link LedgerQueries} over its stores. Close it after each test.
+ */
+public final class LedgerDriver implements AutoCloseable {
+  public static final Duration CLAIM_DEADLINE = Duration.ofSeconds(3);
+  public static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration RETENTION = Duration.ofHours(24);
+  public static final Duration GRACE = Duration.ofHours(1);
+
+  public final TopologyTestDriver driver;
+  private final TestInputTopic<String, PaymentResult> results;
+  private final TestInputTopic<String, DeliveryClaim> claims;
+  private final TestOutputTopic<String, DeliveryEvent> events;
+  public final LedgerQueries queries;
+  private Instant now;
+
+  public LedgerDriver(Path stateDir, Instant start) {
+    Properties props =
+        LedgerStreams.properties("ledger-test", "unused:9092", stateDir.toString(), 1,
+            Duration.ofMillis(100), "localhost:1");
+    driver = new TopologyTestDriver(
+        LedgerTopology.build(CLAIM_DEADLINE, ACK_TIMEOUT, RETENTION, GRACE), props, start);
+    now = start;
+    results = driver.createInputTopic(Topics.RESULTS, Serdes.String().serializer(),
+        EventSerdes.paymentResult().serializer());
+    claims = driver.createInputTopic(Topics.CLAIMS, Serdes.String().serializer(),
+        EventSerdes.deliveryClaim().serializer());
+    events = driver.createOutputTopic(Topics.DELIVERY_EVENTS, Serdes.String().deserializer(),
+        EventSerdes.deliveryEvent().deserializer());
+    queries = new LedgerQueries(() -> List.of(new LedgerPartition(
+        driver.getKeyValueStore(LedgerStoreNames.RECORDS),
+        driver.getKeyValueStore(LedgerStoreNames.BY_STATUS),
+        driver.getKeyValueStore(LedgerStoreNames.COUNTS))));
+  }
+
+  public void result(PaymentResult result) {
+    results.pipeInput(result.getTerminalId(), result, now);
+  }
+
+  public void claim(DeliveryClaim claim) {
+    claims.pipeInput(claim.getTerminalId(), claim, now);
+  }
+
+  /** A result whose record timestamp (producer time) is {@code timestamp}, as in a backlog. */
+  public void result(PaymentResult result, Instant timestamp) {
+    results.pipeInput(result.getTerminalId(), result, timestamp);
+  }
+
+  /** A claim whose record timestamp (producer time) is {@code timestamp}, as in a backlog. */
+  public void claim(DeliveryClaim claim, Instant timestamp) {
+    claims.pipeInput(claim.getTerminalId(), claim, timestamp);
+  }
+
+  /** Moves the wall clock, firing due punctuations. */
+  public void advance(Duration by) {
+    now = now.plus(by);
+    driver.advanceWallClockTime(by);
+  }
+
+  public Instant now() {
+    return now;
+  }
+
+  public Delivery get(String resultId) {
+    return queries.get(resultId).orElseThrow(() -> new AssertionError("no " + resultId));
+  }
+
+  /** The events written since the last call, in order. */
+  public List<DeliveryEvent> events() {
+    return events.readValuesToList();
+  }
+
+  /** The events with their keys. */
+  public List<org.apache.kafka.streams.KeyValue<String, DeliveryEvent>> keyedEvents() {
+    return events.readKeyValuesToList();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
