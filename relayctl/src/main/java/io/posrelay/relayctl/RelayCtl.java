@@ -1,5 +1,6 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.relayctl.admin.AdminCommand;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       PosSimCommand.class,
       IlkSimCommand.class,
-      KafkaCommand.class
+      KafkaCommand.class,
+      AdminCommand.class
     })
 public final class RelayCtl implements Callable<Integer> {
   /** Exit code of a failed command. */

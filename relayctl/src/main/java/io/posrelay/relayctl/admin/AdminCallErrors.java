@@ -1,0 +1,59 @@
+package io.posrelay.relayctl.admin;
+
+import io.grpc.Status;
+import io.posrelay.relayctl.HostPort;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** The one-line message of a failed admin call: {@code error: <STATUS>: <description>}. */
+final class AdminCallErrors {
+  private AdminCallErrors() {}
+
+  /**
+   * Describes a failed call for an operator.
+   *
+   * <p>A client-side UNAVAILABLE (the status carries the local cause, e.g. connection refused)
+   * says that admin-api is unreachable at {@code address}; an UNAVAILABLE sent by admin-api itself
+   * (e.g. its ledger is still restoring) keeps admin-api's description. DEADLINE_EXCEEDED names
+   * {@code --timeout-ms}.
+   *
+   * @param status the call's status, not OK
+   * @param address admin-api's address
+   * @param timeout the call deadline in force
+   * @return one line, without a line break
+   */
+  static String describe(Status status, HostPort address, Duration timeout) {
+    String code = status.getCode().name();
+    String description = oneLine(status.getDescription());
+    switch (status.getCode()) {
+      case UNAVAILABLE:
+        if (status.getCause() != null) {
+          return "error: " + code + ": admin-api is unreachable at " + address
+              + " (is it running? --admin or POSRELAY_ADMIN sets the address): "
+              + rootMessage(status.getCause(), description);
+        }
+        return "error: " + code + ": " + description + " (admin-api at " + address + ")";
+      case DEADLINE_EXCEEDED:
+        return "error: " + code + ": no answer from admin-api at " + address + " within "
+            + timeout.toMillis() + " ms (--timeout-ms)";
+      default:
+        return "error: " + code + ": " + description;
+    }
+  }
+
+  private static String rootMessage(Throwable cause, String fallback) {
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null || message.isBlank() ? fallback : oneLine(message);
+  }
+
+  private static String oneLine(@Nullable String text) {
+    if (text == null || text.isBlank()) {
+      return "(no description)";
+    }
+    return text.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+}

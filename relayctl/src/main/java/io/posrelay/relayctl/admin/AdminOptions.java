@@ -1,0 +1,98 @@
+package io.posrelay.relayctl.admin;
+
+import io.grpc.StatusRuntimeException;
+import io.posrelay.relayctl.HostPort;
+import io.posrelay.relayctl.RelayCtl;
+import java.io.PrintWriter;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options every {@code relayctl admin} subcommand shares, and the way each runs its calls: one
+ * channel per command, closed afterwards; a failed call becomes one line on stderr and exit code 1.
+ */
+final class AdminOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Option(
+      names = "--admin",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:POSRELAY_ADMIN:-127.0.0.1:9090}",
+      converter = HostPort.Converter.class,
+      description = "admin-api's gRPC address (default: env POSRELAY_ADMIN or 127.0.0.1:9090).")
+  HostPort admin = new HostPort("127.0.0.1", 9090);
+
+  @Option(
+      names = "--json",
+      description = "Print protobuf JSON (the gRPC messages), one object per line.")
+  boolean json;
+
+  @Option(
+      names = "--timeout-ms",
+      paramLabel = "MS",
+      defaultValue = "10000",
+      description = "Deadline of each call in milliseconds, > 0 (default: ${DEFAULT-VALUE}).")
+  long timeoutMillis;
+
+  /** One command's work over an open connection; returns the exit code. */
+  @FunctionalInterface
+  interface AdminCall {
+    /**
+     * @throws StatusRuntimeException if a call fails; reported as one line, exit code 1
+     */
+    int run(AdminConnection admin, PrintWriter out);
+  }
+
+  /** The command's standard output. */
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
+
+  /** The command's standard error. */
+  PrintWriter err() {
+    return command.commandLine().getErr();
+  }
+
+  /** Deadline of each unary call. */
+  Duration timeout() {
+    return Duration.ofMillis(timeoutMillis);
+  }
+
+  /**
+   * A usage error (exit code 2) of this command.
+   *
+   * @param message names the option, e.g. {@code "--page-size: 0 (expected: 1..1000)"}
+   */
+  ParameterException usageError(String message) {
+    return new ParameterException(command.commandLine(), message);
+  }
+
+  /**
+   * Validates the shared options, opens a channel to {@code --admin}, runs {@code call} and closes
+   * the channel.
+   *
+   * @return the call's exit code, or {@link RelayCtl#EXIT_FAILURE} if a gRPC call failed (the
+   *     status is printed as one line on stderr)
+   * @throws ParameterException (exit code 2) if {@code --timeout-ms} is not positive
+   */
+  int run(AdminCall call) {
+    if (timeoutMillis <= 0) {
+      throw usageError("--timeout-ms: " + timeoutMillis + " (expected: > 0)");
+    }
+    PrintWriter out = out();
+    try (AdminConnection connection = AdminConnection.open(admin, timeout())) {
+      return call.run(connection, out);
+    } catch (StatusRuntimeException e) {
+      out.flush();
+      err().println(AdminCallErrors.describe(e.getStatus(), admin, timeout()));
+      return RelayCtl.EXIT_FAILURE;
+    } finally {
+      out.flush();
+      err().flush();
+    }
+  }
+}
