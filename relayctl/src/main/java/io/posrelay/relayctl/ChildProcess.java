@@ -169,6 +169,19 @@ final class ChildProcess implements AutoCloseable {
     log.info("stopped {} (exit code {})", name, process.isAlive() ? "?" : process.exitValue());
   }
 
+  /**
+   * Kills the child at once (SIGKILL: no shutdown hook, no drain), as a crash or {@code kill -9}
+   * would, and waits up to 10 s for it to be gone. Not reported as an unexpected exit. Idempotent.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  void kill() throws InterruptedException {
+    stopping = true;
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    log.info("killed {} (pid {})", name, process.pid());
+  }
+
   /** {@link #stop} with a 20 s grace period. */
   @Override
   public void close() {

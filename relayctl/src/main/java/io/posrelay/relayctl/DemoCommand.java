@@ -3,6 +3,7 @@ package io.posrelay.relayctl;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +64,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "The relay nodes' ack timeout, for the settle wait (default: ${DEFAULT-VALUE}).")
   long ackTimeoutMillis;
 
+  @Option(
+      names = "--chaos",
+      description = "Kill relay-1 with SIGKILL a third of the way through the sending and start it"
+          + " again 5 s later; the summary says what chaos did. The demo must still lose nothing.")
+  boolean chaos;
+
   @Override
   public Integer call() throws Exception {
     if (durationSeconds < 1) {
@@ -91,11 +98,18 @@ final class DemoCommand implements Callable<Integer> {
     try (LocalCluster local = LocalCluster.start(config)) {
       out.println(local.endpoints().readyLine());
       out.flush();
-      DemoSummary summary =
-          new DemoRun(local.endpoints(), ilk, Duration.ofMillis(claimDeadlineMillis),
-              Duration.ofMillis(ackTimeoutMillis))
-              .run(stop::stopRequested);
-      out.println(summary.table());
+      DemoRun run = new DemoRun(local.endpoints(), ilk, Duration.ofMillis(claimDeadlineMillis),
+          Duration.ofMillis(ackTimeoutMillis));
+      @Nullable DemoChaos faults = chaos ? DemoChaos.forDemo(local, ilk.duration()) : null;
+      DemoSummary summary;
+      try {
+        summary = (faults == null ? run : run.withChaos(faults)).run(stop::stopRequested);
+      } finally {
+        if (faults != null) {
+          faults.close();
+        }
+      }
+      out.println(faults == null ? summary.table() : summary.table(faults.report()));
       out.flush();
       return summary.passed() && !stop.stopRequested() ? 0 : RelayCtl.EXIT_FAILURE;
     } finally {

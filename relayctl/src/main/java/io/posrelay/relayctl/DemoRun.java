@@ -26,11 +26,14 @@ public final class DemoRun {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration SETTLE_MARGIN = Duration.ofSeconds(4);
+  /** Longest wait after sending for chaos to finish (a relay node's restart). */
+  private static final Duration CHAOS_TIMEOUT = Duration.ofSeconds(120);
 
   private final LocalEndpoints endpoints;
   private final IlkSimulatorConfig ilk;
   private final Duration claimDeadline;
   private final Duration ackTimeout;
+  private @Nullable DemoChaos chaos;
 
   /**
    * @param endpoints where the cluster listens
@@ -44,6 +47,17 @@ public final class DemoRun {
     this.ilk = ilk;
     this.claimDeadline = claimDeadline;
     this.ackTimeout = ackTimeout;
+  }
+
+  /**
+   * Injects {@code chaos} during the run: started with the sending, and awaited (its restart
+   * done) before the ledger is asked.
+   *
+   * @return this
+   */
+  public DemoRun withChaos(DemoChaos chaos) {
+    this.chaos = chaos;
+    return this;
   }
 
   /**
@@ -82,14 +96,23 @@ public final class DemoRun {
                 }
               });
       Thread stopper = stopWhen(stopRequested, ilkSimulator);
+      DemoChaos faults = chaos;
+      if (faults != null) {
+        faults.start();
+      }
       IlkSimStats sent = ilkSimulator.run();
       stopper.interrupt();
+      if (faults != null && !faults.awaitDone(CHAOS_TIMEOUT)) {
+        log.warn("demo: chaos not done within {}", CHAOS_TIMEOUT);
+      }
       synchronized (webhookMicros) {
         log.info("demo: ilk-sim {}; webhook 202 in p50 {} ms, p99 {} ms", sent.summary(),
             millis(webhookMicros.getValueAtPercentile(50)),
             millis(webhookMicros.getValueAtPercentile(99)));
       }
-      Map<String, Delivery> ledger = settle(sentNanos.keySet(), stopRequested);
+      Set<String> held = Set.copyOf(
+          SimTerminals.terminalIds(config.terminalPrefix(), config.terminals()));
+      Map<String, Delivery> ledger = settle(sentNanos.keySet(), held, stopRequested);
       log.info("demo: pos-sim {}", terminals.summary());
       Histogram latencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
       sentNanos.forEach(
@@ -105,16 +128,24 @@ public final class DemoRun {
 
   /**
    * Polls the ledger until every published result is DELIVERED, FAILED or EXPIRED, or the claim
-   * deadline plus ack timeout plus a margin has passed.
+   * deadline plus ack timeout plus a margin has passed. With chaos, a FAILED result for a
+   * terminal the demo holds is not settled yet (its terminal is back: recovery redelivers it),
+   * and the wait is longer by the relay nodes' follow-up recovery ask (claim deadline + ack
+   * timeout + 1 s after a Hello).
    */
-  private Map<String, Delivery> settle(
-      Set<String> published, BooleanSupplier stopRequested) throws InterruptedException {
-    long deadline =
-        System.nanoTime() + claimDeadline.plus(ackTimeout).plus(SETTLE_MARGIN).toNanos();
+  private Map<String, Delivery> settle(Set<String> published, Set<String> heldTerminals,
+      BooleanSupplier stopRequested) throws InterruptedException {
+    Duration wait = claimDeadline.plus(ackTimeout).plus(SETTLE_MARGIN);
+    if (chaos != null) {
+      wait = wait.plus(claimDeadline).plus(ackTimeout).plusSeconds(1);
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
     try (DeliveryLedgerClient ledger = new DeliveryLedgerClient(endpoints.grpcAddress())) {
       while (true) {
         Map<String, Delivery> deliveries = ledger.listAll(CALL_TIMEOUT);
-        long open = published.stream().filter(id -> !isFinal(deliveries.get(id))).count();
+        long open = published.stream()
+            .filter(id -> !isFinal(deliveries.get(id), heldTerminals))
+            .count();
         if (open == 0 || System.nanoTime() > deadline || stopRequested.getAsBoolean()) {
           if (open > 0) {
             log.warn("demo: {} of {} results not yet DELIVERED or FAILED", open, published.size());
@@ -135,11 +166,15 @@ public final class DemoRun {
     return Math.min(histogram.getHighestTrackableValue(), Math.max(0, value));
   }
 
-  private static boolean isFinal(@Nullable Delivery delivery) {
+  private boolean isFinal(@Nullable Delivery delivery, Set<String> heldTerminals) {
     if (delivery == null) {
       return false;
     }
     DeliveryStatus status = delivery.getStatus();
+    if (chaos != null && status != DeliveryStatus.DELIVERY_STATUS_DELIVERED
+        && heldTerminals.contains(delivery.getTerminalId())) {
+      return false; // failed by the chaos; its terminal is connected again, so it will be redelivered
+    }
     return status == DeliveryStatus.DELIVERY_STATUS_DELIVERED
         || status == DeliveryStatus.DELIVERY_STATUS_FAILED
         || status == DeliveryStatus.DELIVERY_STATUS_EXPIRED;

@@ -3,7 +3,10 @@ package io.posrelay.relayctl;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.v1.FailureReason;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -99,8 +102,23 @@ public record DemoSummary(
 
   /** The summary table, one figure per line, ending with PASS or FAIL. */
   public String table() {
-    return String.join(
-        "\n",
+    return table(List.of());
+  }
+
+  /**
+   * The summary table with a "chaos" row per line of {@code chaos} (what {@code --chaos} did)
+   * before the result.
+   */
+  public String table(List<String> chaos) {
+    List<String> rows = new ArrayList<>(Arrays.asList(tableRows()));
+    for (int i = 0; i < chaos.size(); i++) {
+      rows.add(rows.size() - 1, row(i == 0 ? "chaos" : "", chaos.get(i)));
+    }
+    return String.join("\n", rows);
+  }
+
+  private String[] tableRows() {
+    return new String[] {
         "POS Relay demo summary",
         row("published", Long.toString(published)),
         row("delivered", Long.toString(delivered)),
@@ -111,7 +129,7 @@ public record DemoSummary(
         row("lost", Long.toString(lost)),
         row("latency p50 / p99 ms", String.format(Locale.ROOT, "%.1f / %.1f  (%d samples)",
             latencyP50Millis, latencyP99Millis, latencySamples)),
-        row("result", passed() ? "PASS" : "FAIL"));
+        row("result", passed() ? "PASS" : "FAIL")};
   }
 
   private static String row(String label, String value) {

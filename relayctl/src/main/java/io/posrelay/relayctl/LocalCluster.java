@@ -27,6 +27,11 @@ public final class LocalCluster implements AutoCloseable {
 
   private final LocalClusterConfig config;
   private final List<ChildProcess> children = new ArrayList<>();
+  /** The current process of each relay node, by index; replaced by {@link #restartRelay}. */
+  private final List<ChildProcess> relays = new ArrayList<>();
+  private final List<List<String>> relayArgs = new ArrayList<>();
+  private final List<List<Integer>> relayPorts = new ArrayList<>();
+  private @Nullable Path logsDir;
   private @Nullable LocalEndpoints endpoints;
   private boolean closed;
 
@@ -90,6 +95,7 @@ public final class LocalCluster implements AutoCloseable {
     checkPortsFree(ports);
 
     Path logs = config.workDir().resolve("logs");
+    logsDir = logs;
     String bootstrap;
     if (embedded) {
       Path kafkaDir = config.workDir().resolve("kafka");
@@ -121,8 +127,18 @@ public final class LocalCluster implements AutoCloseable {
     for (int i = 0; i < posPorts.size(); i++) {
       List<String> args = new ArrayList<>(serviceArgs("relay-server", bootstrap, posPorts.get(i)));
       args.addAll(
-          List.of("--node-id", nodeId(i), "--metrics-port", relayMetricsPorts.get(i).toString()));
-      awaited.put(launch(nodeId(i), args, logs), List.of(posPorts.get(i), relayMetricsPorts.get(i)));
+          List.of(
+              "--node-id", nodeId(i),
+              "--metrics-port", relayMetricsPorts.get(i).toString(),
+              // Recovery on reconnect asks this cluster's ledger for undelivered results.
+              "--admin", LocalPorts.LOOPBACK + ":" + grpcPort));
+      ChildProcess relay = launch(nodeId(i), args, logs);
+      synchronized (this) {
+        relays.add(relay);
+        relayArgs.add(List.copyOf(args));
+        relayPorts.add(List.of(posPorts.get(i), relayMetricsPorts.get(i)));
+      }
+      awaited.put(relay, List.of(posPorts.get(i), relayMetricsPorts.get(i)));
     }
     List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort));
     adminArgs.addAll(List.of("--metrics-port", Integer.toString(adminMetricsPort)));
@@ -136,6 +152,65 @@ public final class LocalCluster implements AutoCloseable {
         new LocalEndpoints(
             bootstrap, ingestPort, posPorts, relayMetricsPorts, grpcPort, adminMetricsPort,
             displayPath(logs));
+  }
+
+  /**
+   * Kills relay node {@code index} (0-based) at once, as {@code kill -9} would: no drain, no
+   * claims flushed; its terminals see their connections reset. For {@code demo --chaos}.
+   *
+   * @throws IndexOutOfBoundsException if there is no such relay node
+   * @throws InterruptedException if interrupted while waiting for the process to be gone
+   */
+  public void killRelay(int index) throws InterruptedException {
+    ChildProcess relay;
+    synchronized (this) {
+      relay = relays.get(index);
+    }
+    relay.kill();
+  }
+
+  /**
+   * Starts relay node {@code index} (0-based) again with the same arguments and ports (its log
+   * goes to {@code <name>.restart-<n>.log}), and waits until its ports accept connections. The
+   * old process should be dead ({@link #killRelay}); a live one is stopped gracefully first.
+   *
+   * @return how long the node took to open its ports
+   * @throws IndexOutOfBoundsException if there is no such relay node
+   * @throws IllegalStateException if the node does not come up within the start timeout
+   * @throws IOException if the process cannot be started
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public java.time.Duration restartRelay(int index) throws IOException, InterruptedException {
+    ChildProcess old;
+    List<String> args;
+    List<Integer> ports;
+    Path logs;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("cluster closed");
+      }
+      old = relays.get(index);
+      args = relayArgs.get(index);
+      ports = relayPorts.get(index);
+      logs = logsDir;
+    }
+    if (logs == null) {
+      throw new IllegalStateException("cluster not started");
+    }
+    old.stop(config.stopTimeout());
+    long start = System.nanoTime();
+    long restarts;
+    synchronized (this) {
+      restarts = children.stream().filter(c -> c.name().startsWith(nodeId(index) + ".")).count();
+    }
+    ChildProcess relay = launch(nodeId(index) + ".restart-" + (restarts + 1), args, logs);
+    synchronized (this) {
+      relays.set(index, relay);
+    }
+    for (int port : ports) {
+      relay.awaitPort(port, config.startTimeout());
+    }
+    return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
   private ChildProcess launch(String name, List<String> args, Path logs) throws IOException {

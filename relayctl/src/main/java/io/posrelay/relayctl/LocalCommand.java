@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
           + " --kafka), ilk-ingest, relay-1, relay-2 and admin-api. Prints one ready line with"
           + " every endpoint, then runs until Ctrl-C/SIGTERM, which stops everything.",
       "A node that dies (or that you kill) is reported, not restarted; restart it by hand, e.g."
-          + " bin/relayctl relay-server --node-id relay-1 --port 7001 --metrics-port 9101"
+          + " bin/relayctl relay-server --host 127.0.0.1 --node-id relay-1 --port 7001"
+          + " --metrics-port 9101 --admin 127.0.0.1:9090 (local logs the exact command)"
     })
 final class LocalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -1,0 +1,122 @@
+package io.posrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.relayctl.HostPort;
+import io.posrelay.relayctl.PosSimulator;
+import io.posrelay.v1.kafka.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault drill: Kafka (a single KRaft broker in a child JVM, {@code relayctl kafka}) is killed with
+ * SIGKILL, stays down for {@link #OUTAGE}, and comes back with the same data directory and ports,
+ * while ILK keeps posting callbacks. During the outage ilk-ingest must answer 503 (within its
+ * publish timeout; the slowest 503 is printed) and never 202; every result accepted before the
+ * outage, and after it, must end DELIVERED.
+ */
+@Tag("drill")
+class KafkaOutageDrillTest {
+  /** How long Kafka stays down: the 30 s of issue 4. */
+  static final Duration OUTAGE = Duration.ofSeconds(30);
+  private static final int TERMINALS = 20;
+  private static final int RATE_PER_SECOND = 20;
+  /** ilk-ingest's default bound on callbacks waiting for a Kafka ack. */
+  private static final int MAX_IN_FLIGHT_PUBLISHES = 1024;
+
+  @Test
+  void kafkaDownForThirtySeconds_ingestAnswers503_andEverythingAcceptedIsDelivered(
+      @TempDir Path workDir) throws Exception {
+    int port = RelayCtlChild.freePort();
+    int controllerPort = RelayCtlChild.freePort();
+    List<String> kafkaArgs = List.of("kafka", "--data-dir", workDir.resolve("kafka").toString(),
+        "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort),
+        "--partitions", Integer.toString(KafkaCluster.PARTITIONS));
+    String bootstrap = "127.0.0.1:" + port;
+    String prefix = "OUTAGE" + Long.toString(System.nanoTime(), 36);
+    List<String> tids = new ArrayList<>();
+    for (int i = 0; i < TERMINALS; i++) {
+      tids.add(prefix + "-" + i);
+    }
+    RelayCtlChild kafka = RelayCtlChild.start("kafka", kafkaArgs, workDir.resolve("kafka-1.log"));
+    try {
+      kafka.awaitPort(port, Duration.ofSeconds(60));
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        admin.createTopics(Topics.newTopics(KafkaCluster.PARTITIONS, (short) 1, 1)).all()
+            .get(60, TimeUnit.SECONDS);
+      }
+      try (DrillStack stack = DrillStack.start(bootstrap);
+          PosSimulator terminals = PosSimulator.start(
+              List.of(new HostPort("127.0.0.1", stack.relayPort(0)),
+                  new HostPort("127.0.0.1", stack.relayPort(1))),
+              tids, r -> { });
+          IlkLoad ilk = new IlkLoad(stack.webhook, tids, 0)) {
+        assertThat(terminals.awaitAllConnected(Duration.ofSeconds(20))).isTrue();
+        ilk.startSteady(RATE_PER_SECOND);
+        AdminRestartDrillTest.pause(Duration.ofSeconds(3));
+
+        kafka.kill();
+        Set<String> acceptedBefore = ilk.acceptedIds();
+        // Wait out the outage while checking, all along, that callbacks waiting for Kafka stay
+        // within ilk-ingest's bound (memory stays bounded).
+        AtomicLong maxWaiting = new AtomicLong();
+        await().during(OUTAGE).atMost(OUTAGE.plusSeconds(5))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> {
+              long waiting = (long) stack.ingest.meterRegistry()
+                  .get("posrelay.ingest.publish.in.flight").gauge().value();
+              maxWaiting.accumulateAndGet(waiting, Math::max);
+              return waiting <= MAX_IN_FLIGHT_PUBLISHES;
+            });
+        int during503 = ilk.unavailable.get();
+        long slowest503Millis = TimeUnit.NANOSECONDS.toMillis(ilk.slowest503Nanos.get());
+        long fastest503Millis = TimeUnit.NANOSECONDS.toMillis(ilk.fastest503Nanos.get());
+        Set<String> acceptedDuring = ilk.acceptedIds();
+
+        long restartAt = System.nanoTime();
+        kafka = RelayCtlChild.start("kafka", kafkaArgs, workDir.resolve("kafka-2.log"));
+        kafka.awaitPort(port, Duration.ofSeconds(60));
+        long backMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt);
+        int acceptedAtRestart = ilk.accepted.size();
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> ilk.accepted.size() > acceptedAtRestart + RATE_PER_SECOND);
+        long firstAcceptMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt);
+        AdminRestartDrillTest.pause(Duration.ofSeconds(2));
+        ilk.stopSending();
+
+        LedgerVerdict verdict = LedgerVerdict.awaitDelivered(
+            stack::adminStub, ilk.acceptedIds(), Duration.ofSeconds(60));
+        System.out.printf(Locale.ROOT,
+            "DRILL kafka-outage: %d s outage; %d accepted before it, %d accepted during it; %d"
+                + " callbacks answered 503 during it, in %d..%d ms; at most %d callbacks waiting for"
+                + " Kafka; broker port open %d ms after restart, ingest accepting again after"
+                + " %d ms; ilk %s; terminal duplicates %d; %s%n",
+            OUTAGE.toSeconds(), acceptedBefore.size(), acceptedDuring.size() - acceptedBefore.size(),
+            during503, fastest503Millis, slowest503Millis, maxWaiting.get(), backMillis,
+            firstAcceptMillis, ilk.summary(), terminals.duplicates(), verdict.summary());
+        assertThat(during503).isPositive();
+        assertThat(acceptedDuring).isEqualTo(acceptedBefore); // no 202 while Kafka is down
+        assertThat(slowest503Millis).isLessThanOrEqualTo(
+            IlkIngestConfig.DEFAULT_PUBLISH_TIMEOUT.plusSeconds(1).toMillis());
+        assertThat(verdict.lost()).as(verdict.summary()).isZero();
+        assertThat(verdict.delivered()).as(verdict.summary()).isEqualTo(verdict.accepted());
+      }
+    } finally {
+      kafka.close();
+    }
+  }
+}
