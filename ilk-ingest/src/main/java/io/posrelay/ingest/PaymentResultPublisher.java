@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,15 @@ import org.slf4j.LoggerFactory;
  * records are between {@link #publish} and their broker callback; beyond that, and after {@link
  * #stopAccepting()}, publish fails fast with {@link PublishRejectedException}. A publish whose
  * future the caller already completed (e.g. timed out) before its turn on the executor is skipped.
- * Thread-safe.
+ *
+ * <p><b>Fail fast while Kafka is unreachable.</b> Once a publish fails with a retriable Kafka error
+ * (a timeout, a lost connection: {@link RetriableException}), Kafka counts as unreachable: each
+ * later publish is rejected at once with {@link PublishRejectedException} (503, ILK retries) while
+ * a single publish at a time goes through as a probe. The first publish the broker acknowledges
+ * ends that state. So during an outage ILK waits the full publish timeout only for the probe, not
+ * for every callback, and nothing piles up in memory.
+ *
+ * <p>Thread-safe.
  */
 final class PaymentResultPublisher {
 
@@ -36,6 +45,8 @@ final class PaymentResultPublisher {
   private final ThrottledWarnings failures = new ThrottledWarnings(log);
   private int inFlight; // guarded by this
   private boolean accepting = true; // guarded by this
+  private boolean kafkaUnreachable; // guarded by this
+  private boolean probeInFlight; // guarded by this
 
   PaymentResultPublisher(Producer<String, PaymentResult> producer, String topic,
       Executor sendExecutor, int maxInFlight, IngestMeters meters) {
@@ -55,6 +66,7 @@ final class PaymentResultPublisher {
    */
   CompletableFuture<Void> publish(PaymentResult result) {
     CompletableFuture<Void> acked = new CompletableFuture<>();
+    boolean probe;
     synchronized (this) {
       if (!accepting) {
         acked.completeExceptionally(new PublishRejectedException("shutting down", true));
@@ -65,9 +77,18 @@ final class PaymentResultPublisher {
             "too many results awaiting Kafka (" + maxInFlight + ")", false));
         return acked;
       }
+      if (kafkaUnreachable && probeInFlight) {
+        acked.completeExceptionally(new PublishRejectedException(
+            "result not stored: Kafka unreachable; retry later", false));
+        return acked;
+      }
+      probe = kafkaUnreachable;
+      probeInFlight |= probe;
       inFlight++;
     }
     long startNanos = System.nanoTime();
+    boolean isProbe = probe;
+    acked.whenComplete((ok, error) -> endProbe(isProbe));
     try {
       sendExecutor.execute(() -> send(result, acked, startNanos));
     } catch (RejectedExecutionException e) {
@@ -88,6 +109,7 @@ final class PaymentResultPublisher {
           (metadata, error) -> {
             if (completed.compareAndSet(false, true)) {
               meters.publishCompleted(System.nanoTime() - startNanos, error == null);
+              kafkaReachable(error == null || !(error instanceof RetriableException));
               if (error == null) {
                 log.info("stored result_id={} terminal_id={} transaction_id={} at {}-{}@{}",
                     result.getResultId(), result.getTerminalId(), result.getTransactionId(),
@@ -102,12 +124,34 @@ final class PaymentResultPublisher {
           });
     } catch (RuntimeException e) {
       if (completed.compareAndSet(false, true)) {
+        kafkaReachable(!(e instanceof RetriableException));
         meters.publishCompleted(System.nanoTime() - startNanos, false);
         failed(result, e);
         acked.completeExceptionally(e);
         release();
       }
     }
+  }
+
+  /** Records what the last publish said about Kafka: reachable, or not (a retriable error). */
+  private synchronized void kafkaReachable(boolean reachable) {
+    if (reachable == kafkaUnreachable) {
+      log.warn(reachable ? "Kafka reachable again: publishing normally"
+          : "Kafka unreachable: answering 503 at once, probing with one publish at a time");
+    }
+    kafkaUnreachable = !reachable;
+  }
+
+  /** The probe's answer is in (stored, failed or timed out): the next publish may probe. */
+  private synchronized void endProbe(boolean wasProbe) {
+    if (wasProbe) {
+      probeInFlight = false;
+    }
+  }
+
+  /** True while publishes are rejected at once because Kafka did not answer (see class doc). */
+  synchronized boolean kafkaUnreachable() {
+    return kafkaUnreachable;
   }
 
   private void failed(PaymentResult result, Throwable error) {
