@@ -34,6 +34,10 @@ public final class LedgerStreams implements AutoCloseable {
   private final KafkaStreams streams;
   private final String self;
   private final CountDownLatch settled = new CountDownLatch(1);
+  /** Stream-thread replacements allowed within {@link #REPLACEMENT_WINDOW} before giving up. */
+  static final int MAX_REPLACEMENTS = 10;
+  static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+  private final java.util.ArrayDeque<Long> replacements = new java.util.ArrayDeque<>();
 
   private LedgerStreams(Topology topology, Properties props, Consumer<Boolean> onRunning) {
     streams = new KafkaStreams(topology, props);
@@ -47,11 +51,31 @@ public final class LedgerStreams implements AutoCloseable {
           }
           onRunning.accept(isRunning);
         });
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          log.error("ledger stream thread failed; stopping the ledger", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+    streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
+  }
+
+  /**
+   * A failed stream thread is replaced, so the ledger outlives transient faults: after a broker
+   * outage longer than the transaction timeout, for instance, the exactly-once producer's commit
+   * fails with {@code InvalidTxnStateException} and the replacement thread resumes from the last
+   * committed transaction (Kafka Streams' EOS semantics: nothing is applied twice). A fault that
+   * keeps coming back ({@value #MAX_REPLACEMENTS} replacements within {@link
+   * #REPLACEMENT_WINDOW}) stops the ledger, which then reports NOT_SERVING.
+   */
+  private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(
+      Throwable e) {
+    long now = System.nanoTime();
+    synchronized (replacements) {
+      replacements.removeIf(t -> now - t > REPLACEMENT_WINDOW.toNanos());
+      if (replacements.size() >= MAX_REPLACEMENTS) {
+        log.error("ledger stream thread failed {} times within {}; stopping the ledger",
+            replacements.size() + 1, REPLACEMENT_WINDOW, e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      replacements.add(now);
+    }
+    log.warn("ledger stream thread failed; replacing it: {}", e.toString(), e);
+    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 
   /**
