@@ -5,13 +5,14 @@ import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
-import io.posrelay.relay.kafka.KafkaClaimPublisher;
-import io.posrelay.relay.kafka.KafkaSessionPublisher;
+import io.posrelay.relay.kafka.KafkaEventPublisher;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import io.posrelay.v1.kafka.EventSerdes;
+import java.time.Duration;
 
 /**
  * The real Kafka clients of a relay node: claims and sessions producers, and the broadcast
@@ -21,10 +22,25 @@ import io.posrelay.v1.kafka.EventSerdes;
 final class KafkaRelayClients implements RelayServer.KafkaClients {
   @Override
   public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
-    KafkaClaimPublisher publisher = KafkaClaimPublisher.create(c.kafkaBootstrap(),
-        "posrelay-" + c.nodeId() + "-claims", c.claimsTopic(), meters);
-    publisher.bindClientMetrics(registry);
-    return publisher;
+    KafkaEventPublisher<DeliveryClaim> events = new KafkaEventPublisher<>(
+        KafkaEventPublisher.createProducer(c.kafkaBootstrap(), "posrelay-" + c.nodeId() + "-claims",
+            c.claimsTopic(), 2, EventSerdes.deliveryClaim().serializer()),
+        c.claimsTopic(), DeliveryClaim::getTerminalId,
+        claim -> "result_id=" + claim.getResultId() + " terminal_id=" + claim.getTerminalId()
+            + " outcome=" + claim.getOutcome(),
+        meters::claimPublishError);
+    events.bindClientMetrics(registry);
+    return new ClaimPublisher() {
+      @Override
+      public void publish(DeliveryClaim claim) {
+        events.publish(claim);
+      }
+
+      @Override
+      public void close(Duration timeout) {
+        events.close(timeout);
+      }
+    };
   }
 
   @Override
@@ -43,10 +59,27 @@ final class KafkaRelayClients implements RelayServer.KafkaClients {
   @Override
   public SessionPublisher sessionPublisher(RelayConfig c, RelayMeters meters,
       MeterRegistry registry) {
-    KafkaSessionPublisher publisher = KafkaSessionPublisher.create(c.kafkaBootstrap(),
-        "posrelay-" + c.nodeId() + "-sessions", c.sessionsTopic(), meters);
-    publisher.bindClientMetrics(registry);
-    return publisher;
+    // linger.ms 0: the takeover of an older session elsewhere is bounded by this send.
+    KafkaEventPublisher<TerminalSession> events = new KafkaEventPublisher<>(
+        KafkaEventPublisher.createProducer(c.kafkaBootstrap(),
+            "posrelay-" + c.nodeId() + "-sessions", c.sessionsTopic(), 0,
+            EventSerdes.terminalSession().serializer()),
+        c.sessionsTopic(), TerminalSession::getTerminalId,
+        session -> "terminal_id=" + session.getTerminalId() + " session_id="
+            + session.getSessionId(),
+        meters.sessions()::publishError);
+    events.bindClientMetrics(registry);
+    return new SessionPublisher() {
+      @Override
+      public void publish(TerminalSession session) {
+        events.publish(session);
+      }
+
+      @Override
+      public void close(Duration timeout) {
+        events.close(timeout);
+      }
+    };
   }
 
   @Override
