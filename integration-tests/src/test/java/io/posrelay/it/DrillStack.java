@@ -155,20 +155,6 @@ final class DrillStack implements AutoCloseable {
     all.addAll(relays);
     all.add(admin);
     adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    Exception failure = null;
-    for (AutoCloseable c : all) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    PosRelayStack.closeAll(all);
   }
 }

@@ -117,12 +117,17 @@ final class PosRelayStack implements AutoCloseable {
   @Override
   public void close() throws Exception {
     adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    Exception failure = null;
     List<AutoCloseable> all = new ArrayList<>();
     all.add(ingest);
     all.addAll(relays);
     all.add(admin);
-    for (AutoCloseable c : all) {
+    closeAll(all);
+  }
+
+  /** Closes each in order, even when one fails; throws the first failure, the rest suppressed. */
+  static void closeAll(List<? extends AutoCloseable> closeables) throws Exception {
+    Exception failure = null;
+    for (AutoCloseable c : closeables) {
       try {
         c.close();
       } catch (Exception e) {
