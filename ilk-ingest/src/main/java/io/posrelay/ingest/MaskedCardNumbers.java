@@ -57,6 +57,14 @@ final class MaskedCardNumbers {
    * skipped, a letter or a mask character ends a run (see the class doc).
    */
   static boolean containsLuhnValidPan(String value) {
+    return containsPan(value, true);
+  }
+
+  /**
+   * Like {@link #containsLuhnValidPan} with {@code anyWindow}; otherwise only a whole run of 13–19
+   * digits counts (fewer false alarms on long numeric ids, for log lines).
+   */
+  private static boolean containsPan(String value, boolean anyWindow) {
     StringBuilder run = new StringBuilder();
     for (int i = 0; i <= value.length(); ) {
       int c = i < value.length() ? value.codePointAt(i) : '*';
@@ -65,7 +73,7 @@ final class MaskedCardNumbers {
       if (digit >= 0) {
         run.append((char) ('0' + digit));
       } else if (Character.isLetter(c) || isMask(c)) {
-        if (anyLuhnWindow(run)) {
+        if (anyWindow ? anyLuhnWindow(run) : isPan(run)) {
           return true;
         }
         run.setLength(0);
@@ -75,11 +83,12 @@ final class MaskedCardNumbers {
   }
 
   /**
-   * {@code value} fit for a log line: unchanged unless it holds a PAN-like number ({@link
-   * #containsLuhnValidPan}); then every digit but the first 6 and the last 4 becomes {@code *}.
+   * {@code value} fit for a log line: unchanged unless it holds a PAN-like number (a run of 13–19
+   * digits, separators skipped as in {@link #containsLuhnValidPan}, that passes the Luhn check);
+   * then every digit but the first 6 and the last 4 of the value becomes {@code *}.
    */
   static String redact(String value) {
-    if (!containsLuhnValidPan(value)) {
+    if (!containsPan(value, false)) {
       return value;
     }
     long digits = value.codePoints().filter(Character::isDigit).count();
@@ -115,6 +124,10 @@ final class MaskedCardNumbers {
       }
     }
     return false;
+  }
+
+  private static boolean isPan(CharSequence digits) {
+    return digits.length() >= 13 && digits.length() <= 19 && luhnValid(digits, 0, digits.length());
   }
 
   static boolean luhnValid(CharSequence digits, int start, int length) {
