@@ -1,9 +1,13 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.ingest.IlkSecrets;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,6 +23,8 @@ import picocli.CommandLine.Spec;
       "Posts at a steady rate, for"
           + " terminals PREFIX0001…PREFIX<terminals> (as pos-sim holds them) and, with"
           + " --unconnected-ratio, for terminals that nobody holds. Prints the counts at the end.",
+      "Signs callbacks (X-ILK-Timestamp, X-ILK-Signature) when given a secret by "
+          + IlkSecrets.FILE_FLAG + " or env " + IlkSecrets.ENV + ".",
       "Exit code 0 if every callback was accepted (202), else 1."
     })
 final class IlkSimCommand implements Callable<Integer> {
@@ -72,6 +78,24 @@ final class IlkSimCommand implements Callable<Integer> {
       description = "Prefix of the unconnected terminals' ids (default: ${DEFAULT-VALUE}).")
   String unconnectedPrefix = "X";
 
+  @Option(
+      names = IlkSecrets.FILE_FLAG,
+      paramLabel = "PATH",
+      description = "Sign callbacks with the first secret in this file (as ilk-ingest's "
+          + IlkSecrets.FILE_FLAG + "); without it, env " + IlkSecrets.ENV + " (comma-separated) "
+          + "is read; with neither, callbacks are unsigned.")
+  @Nullable Path ilkSecretFile;
+
+  @Option(
+      names = "--tls-ca-file",
+      paramLabel = "PATH",
+      description = "PEM CA certificates to trust for an https --url "
+          + "(default: the JDK's trust store).")
+  @Nullable Path tlsCaFile;
+
+  /** Reads environment variables; tests replace it. */
+  Function<String, @Nullable String> env = System::getenv;
+
   @Override
   public Integer call() throws Exception {
     IlkSimulatorConfig config = toConfig();
@@ -114,6 +138,12 @@ final class IlkSimCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--url: " + url + " (expected: a URL)");
     }
+    IlkSecrets secrets;
+    try {
+      secrets = IlkSecrets.load(ilkSecretFile, env.apply(IlkSecrets.ENV)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage()); // never has a secret
+    }
     try {
       return IlkSimulatorConfig.builder()
           .url(uri)
@@ -124,6 +154,8 @@ final class IlkSimCommand implements Callable<Integer> {
           .terminalPrefix(terminalPrefix)
           .unconnectedRatio(unconnectedRatio)
           .unconnectedPrefix(unconnectedPrefix)
+          .signingSecrets(secrets)
+          .tlsCaFile(tlsCaFile)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
