@@ -49,7 +49,7 @@ class NoPanOrSecretInLogsTest {
   @BeforeEach
   void captureEveryLogLine() {
     rootLevel = root.getLevel();
-    root.setLevel(Level.ALL);
+    root.setLevel(Level.TRACE);
     appender.start();
     root.addAppender(appender);
   }
