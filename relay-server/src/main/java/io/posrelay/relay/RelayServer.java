@@ -27,9 +27,11 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.DeliveryTracker;
+import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
@@ -57,7 +59,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running relay node: the POS TCP listener, the broadcast results and sessions consumers, the
+ * A running relay node: the POS TCP listener, the broadcast results and sessions consumers (and,
+ * with recovery on, the delivery-events consumer that triggers redelivery), the
  * claims and sessions producers, the admin-api client for recovery on reconnect, and the metrics
  * HTTP listener. Start with {@link #start}; stop with {@link #close}.
  *
@@ -86,6 +89,7 @@ public final class RelayServer implements AutoCloseable {
   private @Nullable SessionPublisher sessionPublisher;
   private @Nullable BroadcastConsumer<PaymentResult> results;
   private @Nullable BroadcastConsumer<TerminalSession> sessions;
+  private @Nullable BroadcastConsumer<DeliveryEvent> deliveryEvents;
   private @Nullable AutoCloseable undelivered;
   private @Nullable DeliveryTracker tracker;
   private @Nullable Channel metricsChannel;
@@ -124,6 +128,9 @@ public final class RelayServer implements AutoCloseable {
 
     BroadcastConsumer<TerminalSession> sessions(RelayConfig config, SessionTakeover takeover,
         RelayMeters meters, MeterRegistry registry);
+
+    BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig config,
+        FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry);
   }
 
   /** {@link #start(RelayConfig)} with the given Kafka clients. */
@@ -175,6 +182,13 @@ public final class RelayServer implements AutoCloseable {
         RECOVERY_MAX_BACKOFF,
         config.claimDeadline().plus(config.ackTimeout()).plus(RECOVERY_FOLLOW_UP_MARGIN),
         SessionRecovery::fullJitter);
+    if (source != null) {
+      BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config,
+          new FailedDeliveryWatcher(registry, recovery, meters.sessions()), meters,
+          meterRegistry);
+      deliveryEvents = failures;
+      failures.start(KAFKA_START_TIMEOUT);
+    }
 
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -308,6 +322,9 @@ public final class RelayServer implements AutoCloseable {
       }
       if (sessions != null) {
         sessions.close(STEP_TIMEOUT);
+      }
+      if (deliveryEvents != null) {
+        deliveryEvents.close(STEP_TIMEOUT);
       }
       DeliveryTracker deliveries = tracker;
       if (deliveries != null && !deliveries.awaitNoneInFlight(config.drainTimeout())) {

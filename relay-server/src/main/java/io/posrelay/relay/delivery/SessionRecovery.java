@@ -158,6 +158,26 @@ public final class SessionRecovery {
     }
   }
 
+  /**
+   * Fetches the session's undelivered results again because one of them was just reported
+   * FAILED elsewhere (a delivery event): e.g. it was in flight on the terminal's previous session
+   * when this one took over. If a fetch is queued or running, one more runs after it answers (its
+   * answer may predate the failure); if the last fetch failed, the pending retry covers it. Call
+   * on the session's event loop. Does nothing if recovery is off or the session closed.
+   *
+   * @param session an open session on this node
+   */
+  public void refetch(PosSession session) {
+    if (source == null || !session.isOpen() || session.recoveryFailing) {
+      return;
+    }
+    if (session.recoveryTicket != null) {
+      session.recoveryRefetch = true;
+      return;
+    }
+    fetch(session, 1);
+  }
+
   /** Queues a fetch for the session. Event loop only. */
   private void fetch(PosSession session, int attempt) {
     UndeliveredResults from = source;
@@ -206,6 +226,10 @@ public final class SessionRecovery {
       tracker.redeliver(session, result);
     }
     tracker.releaseHeld(session);
+    if (session.recoveryRefetch) {
+      session.recoveryRefetch = false;
+      fetch(session, 1);
+    }
     if (!session.recoveryFollowUp) {
       session.recoveryFollowUp = true;
       long delayNanos = followUpDelay.toNanos();
@@ -231,6 +255,7 @@ public final class SessionRecovery {
       return;
     }
     session.recoveryFailing = true;
+    session.recoveryRefetch = false; // the retry fetches everything anyway
     long cap = backoffCap(attempt);
     long waitNanos = Math.max(0, Math.min(cap, jitter.applyAsLong(cap)));
     if (attempt == 1 || attempt % LOG_EVERY_ATTEMPTS == 0) {
@@ -254,6 +279,13 @@ public final class SessionRecovery {
   }
 
   private void later(PosSession session, int attempt, long delayNanos) {
+    ScheduledFuture<?> pending = session.recoveryTimer;
+    if (pending != null) {
+      // A follow-up was waiting when a refetch failed: the retry replaces it, and the next
+      // successful answer schedules the follow-up again.
+      pending.cancel(false);
+      session.recoveryFollowUp = false;
+    }
     session.recoveryTimer = session.eventLoop().schedule(() -> {
       session.recoveryTimer = null;
       fetch(session, attempt);

@@ -53,6 +53,8 @@ import java.util.function.Supplier;
  *       of this terminal's older session elsewhere may not happen)</td></tr>
  *   <tr><td>{@value #SESSIONS_ERRORS}</td><td>counter</td><td>kind</td>
  *       <td>sessions consumer errors: bad_record (skipped), retriable, fatal</td></tr>
+ *   <tr><td>{@value #DELIVERY_EVENTS_ERRORS}</td><td>counter</td><td>kind</td>
+ *       <td>delivery-events consumer errors: bad_record (skipped), retriable, fatal</td></tr>
  *   <tr><td>{@value #SESSIONS_REPLACED}</td><td>counter</td><td>scope</td>
  *       <td>sessions this node closed with CODE_SESSION_REPLACED because the terminal said
  *       Hello again: scope = local (on this node) or remote (on another node, seen through
@@ -66,6 +68,10 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #RECOVERY_RESULTS}</td><td>counter</td><td></td>
  *       <td>undelivered results found by recovery and handed to delivery (some may then be
  *       skipped as already acked or in flight)</td></tr>
+ *   <tr><td>{@value #RECOVERY_TRIGGERS}</td><td>counter</td><td>action</td>
+ *       <td>FAILED events from {@code posrelay.delivery-events} for a terminal with a session on
+ *       this node: action = fetch (its undelivered results are fetched and redelivered) |
+ *       ignored (the failure was on that same session, e.g. an ack timeout)</td></tr>
  *   <tr><td>{@value #WRITE_STALLS}</td><td>counter</td><td>cause</td>
  *       <td>terminals disconnected because they stopped reading: cause = stall_timeout
  *       (unwritable longer than write-stall-timeout.ms) or buffer_full (a result arrived while
@@ -109,6 +115,8 @@ public final class RelayMeters {
   /** Counter name; see the class table. */
   public static final String SESSIONS_ERRORS = "posrelay.relay.sessions.errors";
   /** Counter name; see the class table. */
+  public static final String DELIVERY_EVENTS_ERRORS = "posrelay.relay.delivery.events.errors";
+  /** Counter name; see the class table. */
   public static final String SESSIONS_REPLACED = "posrelay.relay.sessions.replaced";
   /** Counter name; see the class table. */
   public static final String RECOVERY_FETCHES = "posrelay.relay.recovery.fetches";
@@ -116,6 +124,8 @@ public final class RelayMeters {
   public static final String RECOVERY_ABANDONED = "posrelay.relay.recovery.abandoned";
   /** Counter name; see the class table. */
   public static final String RECOVERY_RESULTS = "posrelay.relay.recovery.results";
+  /** Counter name; see the class table. */
+  public static final String RECOVERY_TRIGGERS = "posrelay.relay.recovery.triggers";
   /** Counter name; see the class table. */
   public static final String WRITE_STALLS = "posrelay.relay.write.stalls";
 

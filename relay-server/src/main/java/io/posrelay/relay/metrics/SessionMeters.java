@@ -33,12 +33,16 @@ public final class SessionMeters {
   private final Counter sessionPublishErrors;
   private final Map<ConsumerErrorKind, Counter> sessionsErrors =
       new EnumMap<>(ConsumerErrorKind.class);
+  private final Map<ConsumerErrorKind, Counter> deliveryEventsErrors =
+      new EnumMap<>(ConsumerErrorKind.class);
   private final Counter replacedLocal;
   private final Counter replacedRemote;
   private final Counter recoverySuccess;
   private final Counter recoveryFailure;
   private final Counter recoveryAbandoned;
   private final Counter recoveryResults;
+  private final Counter triggerFailedEvent;
+  private final Counter triggerIgnored;
   private final Counter stallTimeout;
   private final Counter stallBufferFull;
 
@@ -74,6 +78,11 @@ public final class SessionMeters {
       sessionsErrors.put(kind, tagged(RelayMeters.SESSIONS_ERRORS,
           "Sessions consumer errors by kind.", "kind", kind.name().toLowerCase(Locale.ROOT)));
     }
+    for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
+      deliveryEventsErrors.put(kind, tagged(RelayMeters.DELIVERY_EVENTS_ERRORS,
+          "Delivery-events consumer errors by kind.", "kind",
+          kind.name().toLowerCase(Locale.ROOT)));
+    }
     String replaced = "Sessions closed because the terminal said Hello again, by where.";
     replacedLocal = tagged(RelayMeters.SESSIONS_REPLACED, replaced, "scope", "local");
     replacedRemote = tagged(RelayMeters.SESSIONS_REPLACED, replaced, "scope", "remote");
@@ -85,6 +94,11 @@ public final class SessionMeters {
             + "retrying, or refused for good by admin-api.");
     recoveryResults = counter(registry, RelayMeters.RECOVERY_RESULTS,
         "Undelivered results found by recovery and handed to delivery.");
+    String triggers = "FAILED delivery events for a terminal with a session on this node, by "
+        + "what was done: a fetch of its undelivered results, or nothing (the failure was on "
+        + "that same session).";
+    triggerFailedEvent = tagged(RelayMeters.RECOVERY_TRIGGERS, triggers, "action", "fetch");
+    triggerIgnored = tagged(RelayMeters.RECOVERY_TRIGGERS, triggers, "action", "ignored");
     String stalls = "Terminals disconnected because they stopped reading, by cause.";
     stallTimeout = tagged(RelayMeters.WRITE_STALLS, stalls, "cause", "stall_timeout");
     stallBufferFull = tagged(RelayMeters.WRITE_STALLS, stalls, "cause", "buffer_full");
@@ -129,6 +143,15 @@ public final class SessionMeters {
   }
 
   /**
+   * Counts a delivery-events-consumer error.
+   *
+   * @param kind bad record, retriable or fatal
+   */
+  public void deliveryEventsError(ConsumerErrorKind kind) {
+    deliveryEventsErrors.get(kind).increment();
+  }
+
+  /**
    * Counts a session closed with CODE_SESSION_REPLACED.
    *
    * @param remote {@code true} if the newer session is on another node
@@ -158,6 +181,16 @@ public final class SessionMeters {
    */
   public void recoveryResults(int count) {
     recoveryResults.increment(count);
+  }
+
+  /**
+   * Counts a FAILED delivery event for a terminal held on this node.
+   *
+   * @param fetched whether it started (or queued) a fetch of the terminal's undelivered results;
+   *     false when the failure happened on the very session the node holds
+   */
+  public void recoveryTrigger(boolean fetched) {
+    (fetched ? triggerFailedEvent : triggerIgnored).increment();
   }
 
   /**
