@@ -35,7 +35,8 @@ class AdminApiCommandTest {
   @Test
   void operatorTokens_comeFromTheEnvironment_withoutAFile() {
     AdminApiCommand command = new AdminApiCommand();
-    command.environment = Map.of(AdminApiCommand.OPERATOR_TOKENS_ENV, FILE_TOKEN + "," + ENV_TOKEN)::get;
+    command.environment =
+        Map.of(AdminApiCommand.OPERATOR_TOKENS_ENV, FILE_TOKEN + "," + ENV_TOKEN)::get;
     new CommandLine(command).parseArgs();
 
     AdminConfig config = command.config();

@@ -23,7 +23,8 @@ class AdminClientConfigTest {
     Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
     Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
     RelayServerCommand command = new RelayServerCommand();
-    command.environment = Map.of("POSRELAY_ADMIN_TOKEN", "ignored-because-the-file-wins-0123456789")::get;
+    command.environment =
+        Map.of("POSRELAY_ADMIN_TOKEN", "ignored-because-the-file-wins-0123456789")::get;
     new CommandLine(command).parseArgs("--admin-token-file", token.toString(),
         "--admin-tls-ca-file", ca.toString());
 

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * read. The description says what was wrong (missing, or not accepted) and never echoes what was
  * sent. Always open: {@code grpc.health.v1.Health} (load balancers and orchestrators probe it
  * without credentials), and server reflection unless {@code reflectionRequiresToken}. Every other
- * service — also one added later — needs the token. With no tokens configured every call passes.
+ * service — also one added later — needs the token. With no tokens configured every call
+ * passes.
  *
  * <p>Each rejection counts in {@value #FAILURES_METER}{@code {reason=missing|invalid}}; rejections
  * are logged as at most one WARN line a second, with the number left out since the last line.

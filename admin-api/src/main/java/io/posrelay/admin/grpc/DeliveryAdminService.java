@@ -43,8 +43,9 @@ import java.util.regex.Pattern;
  * with the offending field (result_id: 1..256 visible ASCII; terminal_id: [A-Za-z0-9_-]{1,64};
  * merchant_id: at most 64 characters, no control characters; statuses: at most 16, none
  * UNSPECIFIED; page_size: &gt;= 0; page_token: one this API issued for the same filters, at most
- * 512 characters; received_after/received_before: 1970..9999, after before before), NOT_FOUND for an unknown result, FAILED_PRECONDITION for a retry of a
- * result that is not FAILED or EXPIRED, UNAVAILABLE ("ledger restoring") while the ledger is not
+ * 512 characters; received_after/received_before: 1970..9999, after before before), NOT_FOUND
+ * for an unknown result, FAILED_PRECONDITION for a retry of a result that is not FAILED or
+ * EXPIRED, UNAVAILABLE ("ledger restoring") while the ledger is not
  * RUNNING, CANCELLED/DEADLINE_EXCEEDED if the call is already over when it reaches the handler.
  * Thread-safe.
  */
@@ -287,7 +288,8 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
    * control character (a line break, an escape sequence) shown as {@code ?}.
    */
   static String echo(String value) {
-    String cut = value.length() <= MAX_ECHO_CHARS ? value : value.substring(0, MAX_ECHO_CHARS) + "…";
+    String cut =
+        value.length() <= MAX_ECHO_CHARS ? value : value.substring(0, MAX_ECHO_CHARS) + "…";
     return cut.replaceAll("\\p{Cntrl}", "?");
   }
 }

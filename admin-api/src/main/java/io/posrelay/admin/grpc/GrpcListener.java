@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>RESOURCE_EXHAUSTED</td></tr>
  *   <tr><td>request metadata (headers)</td><td>{@value #MAX_INBOUND_METADATA_BYTES} bytes</td>
  *       <td>refused: advertised as HTTP/2 SETTINGS_MAX_HEADER_LIST_SIZE, so a
- *       grpc-java client fails the call itself with INTERNAL; a stream that sends more is reset</td></tr>
+ *       grpc-java client fails the call itself with INTERNAL; a stream that sends more is
+ *       reset</td></tr>
  *   <tr><td>concurrent calls per connection</td><td>{@value #MAX_CONCURRENT_CALLS}</td>
  *       <td>further streams wait (HTTP/2 MAX_CONCURRENT_STREAMS)</td></tr>
  *   <tr><td>TLS handshake</td><td>{@value #HANDSHAKE_TIMEOUT_SECONDS} s</td>

@@ -71,7 +71,8 @@ class OperatorAuthInterceptorTest {
   private static Channel with(Channel channel, String authorization) {
     Metadata headers = new Metadata();
     headers.put(BearerToken.AUTHORIZATION, authorization);
-    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    return ClientInterceptors.intercept(channel,
+        MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private static void getStats(Channel channel) {

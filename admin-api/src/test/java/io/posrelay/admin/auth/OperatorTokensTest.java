@@ -16,7 +16,8 @@ class OperatorTokensTest {
 
   @Test
   void file_ofTwoLines_acceptsBoth_andSendsTheFirst() throws Exception {
-    Path file = Files.writeString(dir.resolve("tokens"), "\n  " + CURRENT + "  \n\n" + PREVIOUS + "\n");
+    Path file =
+        Files.writeString(dir.resolve("tokens"), "\n  " + CURRENT + "  \n\n" + PREVIOUS + "\n");
 
     OperatorTokens tokens = OperatorTokens.load(file, "operator-token-file", null, "ENV");
 
@@ -58,7 +59,8 @@ class OperatorTokensTest {
   void badValues_failNamingTheSource_withoutPrintingAToken() throws Exception {
     String shortToken = "short-secret-value";
     assertThatThrownBy(() -> OperatorTokens.load(null, "f", shortToken, "POSRELAY_OPERATOR_TOKENS"))
-        .hasMessageStartingWith("POSRELAY_OPERATOR_TOKENS: token 1 is not valid (expected: 32..1024")
+        .hasMessageStartingWith(
+            "POSRELAY_OPERATOR_TOKENS: token 1 is not valid (expected: 32..1024")
         .hasMessageNotContaining(shortToken);
     String spaced = "a token with spaces in it that is long enough";
     assertThatThrownBy(() -> OperatorTokens.load(null, "f", CURRENT + "," + spaced, "ENV"))
@@ -66,7 +68,8 @@ class OperatorTokensTest {
         .hasMessageNotContaining(CURRENT).hasMessageNotContaining(spaced);
     assertThatThrownBy(() -> OperatorTokens.load(null, "f", CURRENT + "," + PREVIOUS + "," + CURRENT
         .toUpperCase(), "ENV"))
-        .hasMessage("ENV: 3 tokens (expected: one, or two during a rotation: the current one first)");
+        .hasMessage(
+            "ENV: 3 tokens (expected: one, or two during a rotation: the current one first)");
 
     Path empty = Files.writeString(dir.resolve("empty"), "\n \n");
     assertThatThrownBy(() -> OperatorTokens.load(empty, "operator-token-file", CURRENT, "ENV"))

@@ -80,7 +80,7 @@ class DeliveryAdminServiceTest {
     server = AdminServices.addTo(InProcessServerBuilder.forName(name).directExecutor(), service,
         new HealthStatusManager()).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    stub = DeliveryAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    stub = DeliveryAdminGrpc.newBlockingStub(channel).withInterceptors(new PerCallDeadline(10));
   }
 
   @AfterEach

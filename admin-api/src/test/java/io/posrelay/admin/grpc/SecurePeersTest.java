@@ -91,8 +91,8 @@ class SecurePeersTest {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", portA.get())
         .sslContext(GrpcTls.client(certs.caFile, "tls-ca-file")).build();
     channels.add(channel);
-    return DeliveryAdminGrpc.newBlockingStub(channel).withInterceptors(BearerToken.attach(PREVIOUS))
-        .withDeadlineAfter(10, TimeUnit.SECONDS);
+    return DeliveryAdminGrpc.newBlockingStub(channel)
+        .withInterceptors(BearerToken.attach(PREVIOUS), new PerCallDeadline(10));
   }
 
   private int start(LedgerDriver ledger, OperatorTokens tokens, AtomicInteger peerPort,

@@ -62,10 +62,12 @@ class GrpcUndeliveredResultsTlsTest {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
-      String value = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+      String value =
+          headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
       authorizations.add(String.valueOf(value));
       if (!("Bearer " + TOKEN).equals(value)) {
-        call.close(Status.UNAUTHENTICATED.withDescription("missing operator token"), new Metadata());
+        call.close(Status.UNAUTHENTICATED.withDescription("missing operator token"),
+            new Metadata());
         return new ServerCall.Listener<>() {};
       }
       return next.startCall(call, headers);
