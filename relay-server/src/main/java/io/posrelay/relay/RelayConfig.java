@@ -2,8 +2,10 @@ package io.posrelay.relay;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration of one relay node. Immutable; built with {@link #builder()}, which checks
@@ -36,6 +38,10 @@ import java.util.Locale;
  *   <tr><td>write-buffer.low-bytes / write-buffer.high-bytes</td><td>32768 / 65536</td>
  *       <td>1 &lt;= low &lt; high &lt;= 64 MiB</td></tr>
  *   <tr><td>write-stall-timeout.ms</td><td>10000</td><td>&gt; 0</td></tr>
+ *   <tr><td>admin-token</td><td>"" (none)</td><td>the operator token sent to admin-api; ""
+ *       or 32..1024 visible ASCII characters; never printed</td></tr>
+ *   <tr><td>admin-tls-ca-file</td><td>none: plaintext</td><td>PEM CA certificates trusted for
+ *       TLS to admin-api; a readable file</td></tr>
  * </table>
  */
 public final class RelayConfig {
@@ -61,6 +67,9 @@ public final class RelayConfig {
   private final int writeBufferLowBytes;
   private final int writeBufferHighBytes;
   private final Duration writeStallTimeout;
+  // Client of admin-api (recovery): operator token and TLS.
+  private final String adminToken;
+  private final @Nullable Path adminTlsCaFile;
 
   RelayConfig(RelayConfigBuilder b) {
     nodeId = b.nodeId;
@@ -85,6 +94,8 @@ public final class RelayConfig {
     writeBufferLowBytes = b.writeBufferLowBytes;
     writeBufferHighBytes = b.writeBufferHighBytes;
     writeStallTimeout = b.writeStallTimeout;
+    adminToken = b.adminToken;
+    adminTlsCaFile = b.adminTlsCaFile;
   }
 
   /** A builder with every default set. */
@@ -225,6 +236,16 @@ public final class RelayConfig {
     return writeStallTimeout;
   }
 
+  /** The operator token recovery calls to admin-api carry; "" = none. A secret: never log it. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** PEM CA certificates trusted for TLS to admin-api; null = plaintext. */
+  public @Nullable Path adminTlsCaFile() {
+    return adminTlsCaFile;
+  }
+
   /**
    * How long shutdown waits for results in flight to be acked before failing them with
    * NODE_SHUTDOWN: the smaller of the ack timeout and shutdown-drain.ms (default 5 s).
@@ -241,11 +262,13 @@ public final class RelayConfig {
             + " dedup.max-entries=%d, dedup.ttl.ms=%d, results-topic=%s, claims-topic=%s,"
             + " sessions-topic=%s, admin=%s, claim-deadline.ms=%d,"
             + " max-concurrent-recoveries=%d, write-buffer.low-bytes=%d,"
-            + " write-buffer.high-bytes=%d, write-stall-timeout.ms=%d}",
+            + " write-buffer.high-bytes=%d, write-stall-timeout.ms=%d, admin-token=%s,"
+            + " admin-tls-ca-file=%s}",
         nodeId, kafkaBootstrap, host, port, metricsPort, ackTimeout.toMillis(),
         heartbeatInterval.toMillis(), maxFrameBytes, maxConnections, dedupMaxEntries,
         dedupTtl.toMillis(), resultsTopic, claimsTopic, sessionsTopic, adminAddress,
         claimDeadline.toMillis(), maxConcurrentRecoveries, writeBufferLowBytes, writeBufferHighBytes,
-        writeStallTimeout.toMillis());
+        writeStallTimeout.toMillis(), adminToken.isEmpty() ? "(none)" : "(set)",
+        adminTlsCaFile == null ? "(plaintext)" : adminTlsCaFile);
   }
 }

@@ -1,8 +1,11 @@
 package io.posrelay.relay;
 
 import io.posrelay.v1.kafka.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects values; {@link #build()} validates them. Not thread-safe. Get one with every default
@@ -11,6 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class RelayConfigBuilder {
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern ADMIN_TOKEN = Pattern.compile("[\\x21-\\x7E]{32,1024}");
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):([1-9][0-9]{0,4})");
 
@@ -37,8 +41,29 @@ public final class RelayConfigBuilder {
   int writeBufferLowBytes = 32 * 1024;
   int writeBufferHighBytes = 64 * 1024;
   Duration writeStallTimeout = Duration.ofSeconds(10);
+  String adminToken = "";
+  @Nullable Path adminTlsCaFile;
 
   RelayConfigBuilder() {}
+
+  /**
+   * @param adminToken the operator token recovery calls to admin-api carry, 32..1024 visible
+   *     ASCII characters; "" = none
+   * @return this
+   */
+  public RelayConfigBuilder adminToken(String adminToken) {
+    this.adminToken = adminToken;
+    return this;
+  }
+
+  /**
+   * @param adminTlsCaFile PEM CA certificates trusted for TLS to admin-api; null = plaintext
+   * @return this
+   */
+  public RelayConfigBuilder adminTlsCaFile(@Nullable Path adminTlsCaFile) {
+    this.adminTlsCaFile = adminTlsCaFile;
+    return this;
+  }
 
   /** @param nodeId [A-Za-z0-9_.-]{1,64} @return this */
   public RelayConfigBuilder nodeId(String nodeId) {
@@ -219,6 +244,11 @@ public final class RelayConfigBuilder {
         "> write-buffer.low-bytes (" + writeBufferLowBytes + ") and <= 67108864");
     check(writeStallTimeout.toMillis() > 0, "write-stall-timeout.ms",
         writeStallTimeout.toMillis(), "> 0");
+    check(adminToken.isEmpty() || ADMIN_TOKEN.matcher(adminToken).matches(), "admin-token",
+        "(" + adminToken.length() + " characters, not shown)",
+        "32..1024 visible ASCII characters, or empty for none");
+    check(adminTlsCaFile == null || Files.isReadable(adminTlsCaFile), "admin-tls-ca-file",
+        adminTlsCaFile, "a readable PEM file of CA certificates");
     return new RelayConfig(this);
   }
 

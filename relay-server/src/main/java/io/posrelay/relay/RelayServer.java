@@ -173,7 +173,7 @@ public final class RelayServer implements AutoCloseable {
     UndeliveredResults source = null;
     if (!config.adminAddress().isEmpty()) {
       GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.adminAddress(),
-          RECOVERY_DEADLINE, RECOVERY_MAX_PAGES);
+          config.adminToken(), config.adminTlsCaFile(), RECOVERY_DEADLINE, RECOVERY_MAX_PAGES);
       undelivered = grpc;
       source = grpc;
     }

@@ -1,8 +1,11 @@
 package io.posrelay.relay;
 
+import io.posrelay.relay.grpc.AdminToken;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +138,23 @@ public final class RelayServerCommand implements Callable<Integer> {
           + "disconnected; > 0 (env POSRELAY_WRITE_STALL_TIMEOUT_MS; default ${DEFAULT-VALUE}).")
   long writeStallTimeoutMs = 10_000;
 
+  // Client of admin-api (recovery): operator token and TLS. The token is never a flag value.
+
+  @Option(names = "--admin-token-file", paramLabel = "PATH",
+      description = "File holding the operator token recovery calls to admin-api carry "
+          + "('authorization: Bearer <token>'): one line, or two during a rotation (the first is "
+          + "sent). Wins over env " + AdminToken.ENV + ". Neither = no token.")
+  @Nullable Path adminTokenFile;
+
+  @Option(names = "--admin-tls-ca-file", paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ADMIN_TLS_CA_FILE:-}",
+      description = "PEM CA certificates to trust: recovery talks TLS to admin-api "
+          + "(env POSRELAY_ADMIN_TLS_CA_FILE; default: plaintext).")
+  String adminTlsCaFile = "";
+
+  /** Reads environment variables; tests substitute a map. */
+  Function<String, @Nullable String> environment = System::getenv;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /** Builds the configuration, starts the node, and blocks until the JVM shuts down. */
@@ -195,6 +215,8 @@ public final class RelayServerCommand implements Callable<Integer> {
         .maxConcurrentRecoveries(maxConcurrentRecoveries)
         .writeBufferWaterMark(writeBufferLowBytes, writeBufferHighBytes)
         .writeStallTimeout(Duration.ofMillis(writeStallTimeoutMs))
+        .adminToken(AdminToken.read(adminTokenFile, environment.apply(AdminToken.ENV)))
+        .adminTlsCaFile(adminTlsCaFile.isBlank() ? null : Path.of(adminTlsCaFile))
         .build();
   }
 
@@ -208,6 +230,9 @@ public final class RelayServerCommand implements Callable<Integer> {
       return message;
     }
     String key = message.substring(0, colon);
+    if (key.matches("POSRELAY_[A-Z_]+")) {
+      return message; // an environment variable names itself
+    }
     return "--" + key.replace('.', '-') + message.substring(colon);
   }
 
