@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param tokens the deployment's terminal secrets, or {@code null}: Hellos carry no token
  * @param tls a client TLS context, or {@code null}: plain TCP
  */
-record PosSimSecurity(@Nullable TerminalTokens tokens, @Nullable SslContext tls) {
+public record PosSimSecurity(@Nullable TerminalTokens tokens, @Nullable SslContext tls) {
   /** No token, plain TCP: what {@code relayctl local} expects. */
-  static final PosSimSecurity NONE = new PosSimSecurity(null, null);
+  public static final PosSimSecurity NONE = new PosSimSecurity(null, null);
 
   /** The auth_token of {@code terminalId}; empty without secrets. */
   String tokenOf(String terminalId) {
@@ -36,7 +36,7 @@ record PosSimSecurity(@Nullable TerminalTokens tokens, @Nullable SslContext tls)
    * @throws IllegalArgumentException naming the flag (with {@code --}) or the variable, never a
    *     secret
    */
-  static PosSimSecurity fromOptions(
+  public static PosSimSecurity fromOptions(
       @Nullable Path secretFile, @Nullable String secretsEnv, @Nullable Path caFile) {
     TerminalTokens tokens;
     try {
@@ -56,7 +56,7 @@ record PosSimSecurity(@Nullable TerminalTokens tokens, @Nullable SslContext tls)
    * @throws IllegalArgumentException naming {@code --tls-ca-file} if the file holds no PEM
    *     certificate
    */
-  static SslContext clientContext(Path caFile) {
+  public static SslContext clientContext(Path caFile) {
     try {
       return SslContextBuilder.forClient()
           .trustManager(caFile.toFile())

@@ -74,7 +74,7 @@ public final class PosSimulator implements AutoCloseable {
    * @param security each terminal's Hello token comes from its secrets; TLS when it has a context
    * @throws IllegalArgumentException if addresses is empty
    */
-  static PosSimulator start(List<HostPort> addresses, List<String> terminalIds,
+  public static PosSimulator start(List<HostPort> addresses, List<String> terminalIds,
       Listener listener, PosSimSecurity security) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("pos: [] (expected: at least one HOST:PORT)");
