@@ -136,6 +136,22 @@ class RelayServerTlsTest {
   }
 
   @Test
+  void connectionOverTheLimit_isClosedWithoutAHandshake() throws Exception {
+    server.close();
+    server = RelayServer.start(RelayConfig.builder().nodeId("relay-tls").host("127.0.0.1")
+        .port(0).metricsPort(0).adminAddress("").shutdownDrain(Duration.ofMillis(100))
+        .maxConnections(1).tls(certs.certFile(), certs.keyFile()).build(),
+        new FakeKafkaClients());
+    try (SSLSocket first = tlsConnect("127.0.0.1")) {
+      first.startHandshake(); // counted once the handshake is done: it was accepted first
+      try (SSLSocket second = tlsConnect("127.0.0.1")) {
+        assertThatThrownBy(second::startHandshake).isInstanceOf(IOException.class);
+      }
+    }
+    assertThat(counter(RelayMeters.CONNECTIONS_REJECTED)).isEqualTo(1);
+  }
+
+  @Test
   void silentTlsClient_isClosedAfterTheHelloTimeout() throws Exception {
     try (SSLSocket socket = tlsConnect("127.0.0.1")) {
       socket.startHandshake();

@@ -78,6 +78,9 @@ import java.util.function.Supplier;
  *       cool-down</td></tr>
  *   <tr><td>{@value #AUTH_TRACKED_ADDRESSES}</td><td>gauge</td><td></td>
  *       <td>remote addresses with recent authentication failures (bounded)</td></tr>
+ *   <tr><td>{@value #CONNECTIONS_REJECTED}</td><td>counter</td><td></td>
+ *       <td>connections closed at once because the node was at max-connections (with Error
+ *       CODE_OVERLOADED on plain TCP; without a TLS handshake when TLS is on)</td></tr>
  *   <tr><td>{@value #HELLO_TIMEOUTS}</td><td>counter</td><td></td>
  *       <td>connections closed with CODE_HELLO_REQUIRED because no frame arrived within
  *       hello-timeout.ms</td></tr>
@@ -138,6 +141,8 @@ public final class RelayMeters {
   public static final String AUTH_COOLDOWNS = "posrelay.relay.auth.cooldowns";
   /** Gauge name; see the class table. */
   public static final String AUTH_TRACKED_ADDRESSES = "posrelay.relay.auth.tracked.addresses";
+  /** Counter name; see the class table. */
+  public static final String CONNECTIONS_REJECTED = "posrelay.relay.connections.rejected";
   /** Counter name; see the class table. */
   public static final String HELLO_TIMEOUTS = "posrelay.relay.hello.timeouts";
   /** Counter name; see the class table. */

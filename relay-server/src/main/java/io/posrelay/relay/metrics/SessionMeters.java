@@ -45,6 +45,7 @@ public final class SessionMeters {
   private final Counter authRateLimited;
   private final Counter authCooldowns;
   private final Counter helloTimeouts;
+  private final Counter connectionsRejected;
   private final Counter tlsHandshakeFailures;
 
   /**
@@ -98,6 +99,8 @@ public final class SessionMeters {
     authRateLimited = tagged(RelayMeters.AUTH_REJECTED, auth, "reason", "rate_limited");
     authCooldowns = counter(registry, RelayMeters.AUTH_COOLDOWNS,
         "Remote addresses that reached the failed-authentication limit.");
+    connectionsRejected = counter(registry, RelayMeters.CONNECTIONS_REJECTED,
+        "Connections closed at once because the node was at its connection limit.");
     helloTimeouts = counter(registry, RelayMeters.HELLO_TIMEOUTS,
         "Connections closed because no Hello arrived within hello-timeout.ms.");
     tlsHandshakeFailures = counter(registry, RelayMeters.TLS_HANDSHAKE_FAILURES,
@@ -197,6 +200,11 @@ public final class SessionMeters {
   /** Counts a remote address that reached the failed-authentication limit. */
   public void authCooldownStarted() {
     authCooldowns.increment();
+  }
+
+  /** Counts a connection closed at once because the node was at its connection limit. */
+  public void connectionRejected() {
+    connectionsRejected.increment();
   }
 
   /** Counts a connection closed because no Hello arrived in time. */

@@ -255,6 +255,7 @@ class PosChannelInitializerTest {
     EmbeddedChannel second = new EmbeddedChannel(init);
     written(second);
     assertThat(fx.counter(RelayMeters.ERRORS_SENT, "code", "overloaded")).isEqualTo(1);
+    assertThat(fx.counter(RelayMeters.CONNECTIONS_REJECTED)).isEqualTo(1);
     assertThat(fx.meterRegistry.find(RelayMeters.CONNECTIONS_OPEN).gauge().value()).isEqualTo(1);
   }
 }

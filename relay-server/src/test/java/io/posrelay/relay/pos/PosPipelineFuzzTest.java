@@ -117,8 +117,8 @@ class PosPipelineFuzzTest {
     // the one embedded address) have left the rate limit's window.
     fx.authNanos.addAndGet(Duration.ofMinutes(2).toNanos());
     PosChannelInitializer init = new PosChannelInitializer(PosFixture.NODE_ID, maxFrameBytes,
-        PosFixture.HEARTBEAT_MILLIS, channels, connectionLimit, fx.registry, fx.tracker, fx.sessions,
-        fx.recovery, Duration.ofSeconds(10), fx.meters, fx.clock, null, HELLO_TIMEOUT,
+        PosFixture.HEARTBEAT_MILLIS, channels, connectionLimit, fx.registry, fx.tracker,
+        fx.sessions, fx.recovery, Duration.ofSeconds(10), fx.meters, fx.clock, null, HELLO_TIMEOUT,
         fx.authenticator);
     EmbeddedChannel ch = new EmbeddedChannel(init);
     ch.freezeTime();
