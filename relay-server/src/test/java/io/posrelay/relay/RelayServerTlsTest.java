@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real server with TLS and terminal authentication on, on 127.0.0.1, Kafka faked: a real
@@ -149,6 +154,32 @@ class RelayServerTlsTest {
       }
     }
     assertThat(counter(RelayMeters.CONNECTIONS_REJECTED)).isEqualTo(1);
+  }
+
+  @Test
+  void withoutTerminalSecrets_oneWarnSaysAuthenticationIsOff_andAnyTokenIsWelcomed()
+      throws Exception {
+    server.close();
+    Logger log = (Logger) LoggerFactory.getLogger(RelayServer.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    log.addAppender(logs);
+    try {
+      server = RelayServer.start(RelayConfig.builder().nodeId("relay-open").host("127.0.0.1")
+          .port(0).metricsPort(0).adminAddress("").shutdownDrain(Duration.ofMillis(100))
+          .build(), new FakeKafkaClients());
+    } finally {
+      log.detachAppender(logs);
+    }
+    assertThat(logs.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .singleElement().asString().contains("terminal authentication is OFF");
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+      socket.setSoTimeout(5_000);
+      assertThat(exchange(socket, hello("T-1", "not-a-token")).hasWelcome()).isTrue();
+    }
   }
 
   @Test
