@@ -26,8 +26,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.posrelay.admin.v1.DeliveryEvent;
+import io.posrelay.relay.auth.AuthFailureLimiter;
+import io.posrelay.relay.auth.TerminalAuthenticator;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.DeliveryTracker;
@@ -44,10 +47,12 @@ import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
 import io.posrelay.relay.pos.PosSessionHandler;
+import io.posrelay.relay.pos.PosTls;
 import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -208,7 +213,8 @@ public final class RelayServer implements AutoCloseable {
     PosChannelInitializer pos =
         new PosChannelInitializer(config.nodeId(), config.maxFrameBytes(),
             config.heartbeatInterval().toMillis(), posChannels, limit, registry, deliveries,
-            announcer, recovery, config.writeStallTimeout(), meters, clock);
+            announcer, recovery, config.writeStallTimeout(), meters, clock, posTls(),
+            config.helloTimeout(), authenticator(meters));
     ServerBootstrap posBootstrap = new ServerBootstrap();
     if (epoll) {
       keepAliveWithinHeartbeats(posBootstrap, config.heartbeatInterval());
@@ -225,6 +231,30 @@ public final class RelayServer implements AutoCloseable {
             config.port(), "port");
     log.debug("relay node {} started on {} ({}): POS port {}, metrics port {}", config.nodeId(),
         config.host(), epoll ? "epoll" : "nio", port(), metricsPort());
+  }
+
+  private @Nullable SslContext posTls() {
+    Path cert = config.tlsCertFile();
+    Path key = config.tlsKeyFile();
+    if (cert == null || key == null) {
+      log.info("relay node {}: TLS off on the POS listener (no --tls-cert-file/--tls-key-file)",
+          config.nodeId());
+      return null;
+    }
+    return PosTls.serverContext(cert, key);
+  }
+
+  private TerminalAuthenticator authenticator(RelayMeters meters) {
+    if (config.terminalTokens() == null) {
+      log.warn("relay node {}: terminal authentication is OFF: no --terminal-secret-file and no "
+          + "POSRELAY_TERMINAL_SECRETS, so any Hello.auth_token is accepted", config.nodeId());
+    }
+    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authMaxFailures(),
+        config.authFailureWindow(), config.authCooldown(),
+        AuthFailureLimiter.DEFAULT_MAX_ADDRESSES, System::nanoTime);
+    meters.gauge(RelayMeters.AUTH_TRACKED_ADDRESSES,
+        "Remote addresses with recent failed authentications.", limiter::trackedAddresses);
+    return new TerminalAuthenticator(config.terminalTokens(), limiter, meters.sessions());
   }
 
   /**

@@ -76,6 +76,23 @@ import java.util.function.Supplier;
  *       <td>terminals disconnected because they stopped reading: cause = stall_timeout
  *       (unwritable longer than write-stall-timeout.ms) or buffer_full (a result arrived while
  *       the outbound buffer was above its high watermark)</td></tr>
+ *   <tr><td>{@value #AUTH_REJECTED}</td><td>counter</td><td>reason</td>
+ *       <td>Hellos refused with CODE_UNAUTHENTICATED: reason = bad_token (auth_token does not
+ *       prove terminal_id) or rate_limited (the address is cooling down; not checked)</td></tr>
+ *   <tr><td>{@value #AUTH_COOLDOWNS}</td><td>counter</td><td></td>
+ *       <td>remote addresses that reached the failed-authentication limit and started a
+ *       cool-down</td></tr>
+ *   <tr><td>{@value #AUTH_TRACKED_ADDRESSES}</td><td>gauge</td><td></td>
+ *       <td>remote addresses with recent authentication failures (bounded)</td></tr>
+ *   <tr><td>{@value #CONNECTIONS_REJECTED}</td><td>counter</td><td></td>
+ *       <td>connections closed at once because the node was at max-connections (with Error
+ *       CODE_OVERLOADED on plain TCP; without a TLS handshake when TLS is on)</td></tr>
+ *   <tr><td>{@value #HELLO_TIMEOUTS}</td><td>counter</td><td></td>
+ *       <td>connections closed with CODE_HELLO_REQUIRED because no frame arrived within
+ *       hello-timeout.ms</td></tr>
+ *   <tr><td>{@value #TLS_HANDSHAKE_FAILURES}</td><td>counter</td><td></td>
+ *       <td>POS connections closed because their TLS handshake failed (not TLS, untrusted,
+ *       no common protocol or cipher)</td></tr>
  * </table>
  *
  * <p>This class records the meters of the result delivery path; those of terminal sessions
@@ -128,6 +145,18 @@ public final class RelayMeters {
   public static final String RECOVERY_TRIGGERS = "posrelay.relay.recovery.triggers";
   /** Counter name; see the class table. */
   public static final String WRITE_STALLS = "posrelay.relay.write.stalls";
+  /** Counter name; see the class table. */
+  public static final String AUTH_REJECTED = "posrelay.relay.auth.rejected";
+  /** Counter name; see the class table. */
+  public static final String AUTH_COOLDOWNS = "posrelay.relay.auth.cooldowns";
+  /** Gauge name; see the class table. */
+  public static final String AUTH_TRACKED_ADDRESSES = "posrelay.relay.auth.tracked.addresses";
+  /** Counter name; see the class table. */
+  public static final String CONNECTIONS_REJECTED = "posrelay.relay.connections.rejected";
+  /** Counter name; see the class table. */
+  public static final String HELLO_TIMEOUTS = "posrelay.relay.hello.timeouts";
+  /** Counter name; see the class table. */
+  public static final String TLS_HANDSHAKE_FAILURES = "posrelay.relay.tls.handshake.failures";
 
   /**
    * Kinds of consumer errors, the {@code kind} tag of {@value #RESULTS_ERRORS} and {@value

@@ -45,6 +45,12 @@ public final class SessionMeters {
   private final Counter triggerIgnored;
   private final Counter stallTimeout;
   private final Counter stallBufferFull;
+  private final Counter authBadToken;
+  private final Counter authRateLimited;
+  private final Counter authCooldowns;
+  private final Counter helloTimeouts;
+  private final Counter connectionsRejected;
+  private final Counter tlsHandshakeFailures;
 
   /**
    * Registers the counters in {@code registry}; only {@link RelayMeters} makes one.
@@ -102,6 +108,17 @@ public final class SessionMeters {
     String stalls = "Terminals disconnected because they stopped reading, by cause.";
     stallTimeout = tagged(RelayMeters.WRITE_STALLS, stalls, "cause", "stall_timeout");
     stallBufferFull = tagged(RelayMeters.WRITE_STALLS, stalls, "cause", "buffer_full");
+    String auth = "Hellos refused with CODE_UNAUTHENTICATED, by reason.";
+    authBadToken = tagged(RelayMeters.AUTH_REJECTED, auth, "reason", "bad_token");
+    authRateLimited = tagged(RelayMeters.AUTH_REJECTED, auth, "reason", "rate_limited");
+    authCooldowns = counter(registry, RelayMeters.AUTH_COOLDOWNS,
+        "Remote addresses that reached the failed-authentication limit.");
+    connectionsRejected = counter(registry, RelayMeters.CONNECTIONS_REJECTED,
+        "Connections closed at once because the node was at its connection limit.");
+    helloTimeouts = counter(registry, RelayMeters.HELLO_TIMEOUTS,
+        "Connections closed because no Hello arrived within hello-timeout.ms.");
+    tlsHandshakeFailures = counter(registry, RelayMeters.TLS_HANDSHAKE_FAILURES,
+        "POS connections closed because their TLS handshake failed.");
   }
 
   /**
@@ -201,6 +218,36 @@ public final class SessionMeters {
    */
   public void writeStall(boolean timedOut) {
     (timedOut ? stallTimeout : stallBufferFull).increment();
+  }
+
+  /**
+   * Counts a Hello refused with CODE_UNAUTHENTICATED.
+   *
+   * @param rateLimited {@code true} if refused unchecked because its address is cooling down,
+   *     {@code false} if its token was wrong
+   */
+  public void authRejected(boolean rateLimited) {
+    (rateLimited ? authRateLimited : authBadToken).increment();
+  }
+
+  /** Counts a remote address that reached the failed-authentication limit. */
+  public void authCooldownStarted() {
+    authCooldowns.increment();
+  }
+
+  /** Counts a connection closed at once because the node was at its connection limit. */
+  public void connectionRejected() {
+    connectionsRejected.increment();
+  }
+
+  /** Counts a connection closed because no Hello arrived in time. */
+  public void helloTimeout() {
+    helloTimeouts.increment();
+  }
+
+  /** Counts a POS connection whose TLS handshake failed. */
+  public void tlsHandshakeFailure() {
+    tlsHandshakeFailures.increment();
   }
 
   private Counter tagged(String name, String description, String key, String value) {
