@@ -1,6 +1,8 @@
 package io.posrelay.relayctl;
 
 import io.posrelay.relay.auth.TerminalSecrets;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.relayctl.secure.SecureOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -68,13 +71,19 @@ final class PosSimCommand implements Callable<Integer> {
           + " node's certificate must name the host of --pos. Without it: plain TCP.")
   @Nullable Path tlsCaFile;
 
+  @Mixin SecureOptions secure = new SecureOptions();
+
   @Override
   public Integer call() throws Exception {
     List<HostPort> addresses = validate();
     PosSimSecurity security;
     try {
-      security = PosSimSecurity.fromOptions(terminalSecretFile,
-          System.getenv(TerminalSecrets.ENV), tlsCaFile);
+      SecureMaterial material = secure.existingIfEnabled();
+      security = PosSimSecurity.fromOptions(
+          terminalSecretFile != null || material == null
+              ? terminalSecretFile : material.terminalSecretFile(),
+          System.getenv(TerminalSecrets.ENV),
+          tlsCaFile != null || material == null ? tlsCaFile : material.caCertFile());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

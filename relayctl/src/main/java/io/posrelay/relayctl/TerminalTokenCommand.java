@@ -2,6 +2,8 @@ package io.posrelay.relayctl;
 
 import io.posrelay.relay.auth.TerminalSecrets;
 import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
           + "secret: base64url(HMAC-SHA256(secret, \"posrelay-terminal-token/v1:\" + "
           + "TERMINAL_ID)), 43 characters.",
       "The secret is read from --terminal-secret-file or env POSRELAY_TERMINAL_SECRETS, as "
-          + "relay-server reads it."
+          + "relay-server reads it; with neither, from the terminal-secrets file of"
+          + " --secure-dir that 'local --secure' created."
     })
 final class TerminalTokenCommand implements Callable<Integer> {
   private static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -44,6 +47,15 @@ final class TerminalTokenCommand implements Callable<Integer> {
           + " relay-server). Default: env POSRELAY_TERMINAL_SECRETS (comma-separated).")
   @Nullable Path terminalSecretFile;
 
+  @Option(
+      names = "--secure-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:POSRELAY_HOME:-.}/" + SecureMaterial.DEFAULT_DIR,
+      description = "Where 'local --secure' keeps its secrets, used when neither"
+          + " --terminal-secret-file nor the environment variable is given"
+          + " (default: ${DEFAULT-VALUE}).")
+  Path secureDir = Path.of(SecureMaterial.DEFAULT_DIR);
+
   /** Prints the token on stdout, one line; exit code 2 if the id or the secret is bad. */
   @Override
   public Integer call() {
@@ -53,7 +65,13 @@ final class TerminalTokenCommand implements Callable<Integer> {
     }
     TerminalTokens tokens;
     try {
-      tokens = TerminalSecrets.load(terminalSecretFile, System.getenv(TerminalSecrets.ENV));
+      String fromEnv = System.getenv(TerminalSecrets.ENV);
+      Path file = terminalSecretFile;
+      if (file == null && fromEnv == null) {
+        Path local = secureDir.resolve("terminal-secrets");
+        file = Files.isReadable(local) ? local : null;
+      }
+      tokens = TerminalSecrets.load(file, fromEnv);
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());
       throw new ParameterException(spec.commandLine(),
@@ -61,7 +79,8 @@ final class TerminalTokenCommand implements Callable<Integer> {
     }
     if (tokens == null) {
       throw new ParameterException(spec.commandLine(), "no terminal secret: give "
-          + "--terminal-secret-file PATH or set " + TerminalSecrets.ENV);
+          + "--terminal-secret-file PATH, set " + TerminalSecrets.ENV + ", or start 'local"
+          + " --secure' (it creates " + secureDir.resolve("terminal-secrets") + ")");
     }
     spec.commandLine().getOut().println(tokens.issue(terminalId));
     spec.commandLine().getOut().flush();

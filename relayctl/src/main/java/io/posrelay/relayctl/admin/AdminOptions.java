@@ -3,11 +3,14 @@ package io.posrelay.relayctl.admin;
 import io.grpc.StatusRuntimeException;
 import io.posrelay.relayctl.HostPort;
 import io.posrelay.relayctl.RelayCtl;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.relayctl.secure.SecureOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -57,6 +60,8 @@ final class AdminOptions {
           + " POSRELAY_ADMIN_TLS_CA_FILE, or plaintext).")
   String caFile = "";
 
+  @Mixin SecureOptions secure = new SecureOptions();
+
   private static final Function<String, @Nullable String> ENVIRONMENT = System::getenv;
 
   /** One command's work over an open connection; returns the exit code. */
@@ -100,8 +105,11 @@ final class AdminOptions {
    */
   AdminCredentials credentials() {
     try {
-      return AdminCredentials.read(tokenFile, ENVIRONMENT.apply(AdminCredentials.TOKEN_ENV),
-          caFile.isBlank() ? null : Path.of(caFile));
+      SecureMaterial material = secure.existingIfEnabled();
+      Path token = tokenFile != null || material == null ? tokenFile : material.operatorTokenFile();
+      Path ca = !caFile.isBlank() ? Path.of(caFile)
+          : material == null ? null : material.caCertFile();
+      return AdminCredentials.read(token, ENVIRONMENT.apply(AdminCredentials.TOKEN_ENV), ca);
     } catch (IllegalArgumentException e) {
       throw usageError(String.valueOf(e.getMessage()));
     }
