@@ -1,10 +1,13 @@
 package io.posrelay.admin;
 
+import io.posrelay.admin.auth.OperatorTokens;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -16,7 +19,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code admin-api}: runs {@link AdminServer} until the JVM is asked to stop (SIGTERM, Ctrl-C),
  * then closes it gracefully. Every option defaults from a {@code POSRELAY_…} environment variable.
- * A bad value exits with code 2 and a message naming the flag.
+ * A bad value exits with code 2 and a message naming the flag. Operator tokens are never a
+ * command-line value: {@code --operator-token-file} names a file, or {@code
+ * POSRELAY_OPERATOR_TOKENS} holds them.
  */
 @Command(
     name = "admin-api",
@@ -40,7 +45,13 @@ public final class AdminApiCommand implements Callable<Integer> {
           Map.entry("replication-factor", "--replication-factor"),
           Map.entry("retention.ms", "--retention-ms"),
           Map.entry("grace.ms", "--grace-ms"),
-          Map.entry("advertised-host", "--advertised-host"));
+          Map.entry("advertised-host", "--advertised-host"),
+          Map.entry("operator-token-file", "--operator-token-file"),
+          Map.entry("tls-cert-file", "--tls-cert-file"),
+          Map.entry("tls-key-file", "--tls-key-file"),
+          Map.entry("peer-tls-ca-file", "--peer-tls-ca-file"));
+  /** The environment variable of the operator tokens, comma-separated. */
+  static final String OPERATOR_TOKENS_ENV = "POSRELAY_OPERATOR_TOKENS";
 
   @Spec CommandSpec spec;
 
@@ -138,6 +149,56 @@ public final class AdminApiCommand implements Callable<Integer> {
               + " POSRELAY_ADMIN_ADVERTISED_HOST).")
   String advertisedHost = "";
 
+  // Security: tokens and TLS (AdminSecurity).
+
+  @Option(
+      names = "--operator-token-file",
+      paramLabel = "PATH",
+      description =
+          "File of the operator tokens every gRPC call but health must carry as 'authorization:"
+              + " Bearer <token>': one a line, the current one first and, during a rotation, the"
+              + " previous one; each 32..1024 visible ASCII characters. Wins over env "
+              + OPERATOR_TOKENS_ENV + " (the tokens, comma-separated). Neither = no check.")
+  @Nullable Path operatorTokenFile;
+
+  @Option(
+      names = "--reflection-requires-token",
+      arity = "0..1",
+      defaultValue = "${env:POSRELAY_ADMIN_REFLECTION_REQUIRES_TOKEN:-false}",
+      description =
+          "Whether server reflection needs the operator token too; health never does (env"
+              + " POSRELAY_ADMIN_REFLECTION_REQUIRES_TOKEN; default: ${DEFAULT-VALUE}: open, so"
+              + " 'grpcurl list' and 'buf curl --list-services' work without a token).")
+  boolean reflectionRequiresToken;
+
+  @Option(
+      names = "--tls-cert-file",
+      paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ADMIN_TLS_CERT_FILE:-}",
+      description =
+          "PEM certificate chain of the gRPC listener; with --tls-key-file turns TLS on for gRPC"
+              + " and the peer fan-out (env POSRELAY_ADMIN_TLS_CERT_FILE; default: plaintext).")
+  String tlsCertFile = "";
+
+  @Option(
+      names = "--tls-key-file",
+      paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ADMIN_TLS_KEY_FILE:-}",
+      description = "PEM PKCS#8 private key of that certificate (env POSRELAY_ADMIN_TLS_KEY_FILE).")
+  String tlsKeyFile = "";
+
+  @Option(
+      names = "--peer-tls-ca-file",
+      paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ADMIN_PEER_TLS_CA_FILE:-}",
+      description =
+          "PEM CA certificates the peer fan-out trusts when TLS is on (env"
+              + " POSRELAY_ADMIN_PEER_TLS_CA_FILE; default: the JVM's trust store).")
+  String peerTlsCaFile = "";
+
+  /** Reads environment variables; tests substitute a map. */
+  Function<String, @Nullable String> environment = System::getenv;
+
   /** Runs {@code admin-api} as a stand-alone program; exits with the command's exit code. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new AdminApiCommand()).execute(args));
@@ -163,7 +224,8 @@ public final class AdminApiCommand implements Callable<Integer> {
                 },
                 "admin-api-shutdown"));
     log.info(
-        "admin-api ready: gRPC {}:{}, metrics http://{}:{}/metrics, kafka {}",
+        "admin-api ready: gRPC{} {}:{}, metrics http://{}:{}/metrics, kafka {}",
+        config.security().tlsEnabled() ? " (TLS)" : "",
         config.host(),
         server.port(),
         config.host(),
@@ -171,6 +233,10 @@ public final class AdminApiCommand implements Callable<Integer> {
         config.kafkaBootstrap());
     stopped.await();
     return 0;
+  }
+
+  private static @Nullable Path path(String value) {
+    return value.isBlank() ? null : Path.of(value);
   }
 
   AdminConfig config() {
@@ -188,6 +254,13 @@ public final class AdminApiCommand implements Callable<Integer> {
           .retention(Duration.ofMillis(retentionMs))
           .grace(Duration.ofMillis(graceMs))
           .advertisedHost(advertisedHost)
+          .security(AdminSecurity.builder()
+              .operatorTokens(OperatorTokens.load(operatorTokenFile, "operator-token-file",
+                  environment.apply(OPERATOR_TOKENS_ENV), OPERATOR_TOKENS_ENV))
+              .reflectionRequiresToken(reflectionRequiresToken)
+              .tls(path(tlsCertFile), path(tlsKeyFile))
+              .peerTlsCaFile(path(peerTlsCaFile))
+              .build())
           .build();
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());

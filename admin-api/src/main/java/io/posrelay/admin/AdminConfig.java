@@ -30,6 +30,8 @@ import java.util.Objects;
  *       other instances reach this one's gRPC port</td></tr>
  *   <tr><td>commit-interval.ms</td><td>100</td><td>Kafka Streams commit.interval.ms: how often
  *       transitions become visible to read_committed readers; &gt; 0</td></tr>
+ *   <tr><td>security</td><td>{@link AdminSecurity#NONE}</td><td>operator tokens and TLS; its
+ *       keys are in {@link AdminSecurity}</td></tr>
  * </table>
  */
 public final class AdminConfig {
@@ -46,6 +48,7 @@ public final class AdminConfig {
   private final Duration grace;
   private final Duration commitInterval;
   private final String advertisedHost;
+  private final AdminSecurity security;
 
   private AdminConfig(Builder b) {
     this.kafkaBootstrap = b.kafkaBootstrap;
@@ -60,6 +63,7 @@ public final class AdminConfig {
     this.retention = b.retention;
     this.grace = b.grace;
     this.commitInterval = b.commitInterval;
+    this.security = b.security;
     this.advertisedHost = b.advertisedHost.isEmpty() ? defaultAdvertisedHost(b.host) : b.advertisedHost;
   }
 
@@ -148,6 +152,11 @@ public final class AdminConfig {
     return commitInterval;
   }
 
+  /** Operator tokens and TLS of the gRPC listener and the peer fan-out. */
+  public AdminSecurity security() {
+    return security;
+  }
+
   @Override
   public String toString() {
     return "AdminConfig{kafka.bootstrap=" + kafkaBootstrap + ", host=" + host + ", port=" + port
@@ -155,7 +164,7 @@ public final class AdminConfig {
         + ", ack-timeout.ms=" + ackTimeout.toMillis() + ", application-id=" + applicationId + ", state-dir=" + stateDir
         + ", replication-factor=" + replicationFactor + ", retention.ms=" + retention.toMillis()
         + ", grace.ms=" + grace.toMillis() + ", advertised-host=" + advertisedHost + ", commit-interval.ms=" + commitInterval.toMillis()
-        + "}";
+        + ", " + security + "}";
   }
 
   /** Builds an {@link AdminConfig}. Not thread-safe. */
@@ -173,8 +182,15 @@ public final class AdminConfig {
     private Duration grace = Duration.ofHours(1);
     private Duration commitInterval = Duration.ofMillis(100);
     private String advertisedHost = "";
+    private AdminSecurity security = AdminSecurity.NONE;
 
     private Builder() {}
+
+    /** Operator tokens and TLS, validated already; default {@link AdminSecurity#NONE}. */
+    public Builder security(AdminSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
+      return this;
+    }
 
     /**
      * The host other instances reach this one at; default "": {@code host}, or this machine's

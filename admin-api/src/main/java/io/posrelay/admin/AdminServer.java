@@ -1,7 +1,6 @@
 package io.posrelay.admin;
 
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -13,10 +12,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.posrelay.admin.auth.OperatorAuthInterceptor;
+import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.events.DeliveryEventsFeed;
 import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.grpc.AdminServices;
 import io.posrelay.admin.grpc.DeliveryAdminService;
+import io.posrelay.admin.grpc.GrpcListener;
 import io.posrelay.admin.grpc.Peers;
 import io.posrelay.admin.ledger.LedgerMeters;
 import io.posrelay.admin.ledger.LedgerQueries;
@@ -52,12 +54,13 @@ import org.slf4j.LoggerFactory;
  * to two minutes for it to be RUNNING (its stores restored from their changelogs) and binds the
  * gRPC port last, so an open port normally means ready. gRPC health reports NOT_SERVING whenever
  * the ledger is not RUNNING (a restore longer than the wait, a rebalance); queries are UNAVAILABLE
- * meanwhile. Thread-safe.
+ * meanwhile. With {@link AdminConfig#security()}, every call but health (and reflection, unless
+ * configured otherwise) needs an operator token, and gRPC and the peer fan-out speak TLS; {@code
+ * GET /metrics} stays plain and open. Thread-safe.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
-  private static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024;
   private static final int GRPC_QUEUE = 256;
   private static final int WATCH_BUFFER_EVENTS = 1_000;
   private static final int MAX_WATCHERS = 100;
@@ -75,7 +78,7 @@ public final class AdminServer implements AutoCloseable {
   private final ThreadPoolExecutor grpcExecutor;
   private @Nullable ResultRepublisher republisher;
   private volatile @Nullable LedgerStreams ledger;
-  private final Peers peers = new Peers(this::peerAddresses);
+  private volatile @Nullable Peers peers;
   private @Nullable KafkaStreamsMetrics streamsMetrics;
   private @Nullable DeliveryEventsFeed feed;
   private @Nullable MetricsHttpServer metrics;
@@ -115,6 +118,7 @@ public final class AdminServer implements AutoCloseable {
    * @throws org.apache.kafka.streams.errors.StreamsException if the state directory is locked by
    *     another instance (give each instance on a machine its own {@code state-dir})
    * @throws UncheckedIOException if a port cannot be bound
+   * @throws IllegalArgumentException naming the key if a TLS file is no longer valid
    */
   public static AdminServer start(AdminConfig config) {
     AdminServer server = new AdminServer();
@@ -141,23 +145,34 @@ public final class AdminServer implements AutoCloseable {
     republisher = pub;
     feed = DeliveryEventsFeed.start(config.kafkaBootstrap(), fanout::publish, KAFKA_START_TIMEOUT);
     metrics = MetricsHttpServer.start(config.host(), config.metricsPort(), registry);
+    AdminSecurity security = config.security();
+    OperatorTokens tokens = security.operatorTokens();
+    if (tokens.isEmpty()) {
+      log.warn("operator token check is OFF: admin gRPC calls are accepted without a token (set"
+          + " --operator-token-file or POSRELAY_OPERATOR_TOKENS)");
+    }
+    OperatorAuthInterceptor auth =
+        new OperatorAuthInterceptor(tokens, security.reflectionRequiresToken(), registry);
+    Peers others = new Peers(this::peerAddresses, security.peerTls(),
+        tokens.isEmpty() ? null : tokens.current());
+    peers = others;
     LedgerQueries queries = new LedgerQueries(() -> runningLedger().partitions());
     LedgerMeters.bindTo(registry, queries, Clock.systemUTC());
     DeliveryAdminService service =
         new DeliveryAdminService(
             queries,
-            peers,
+            others,
             pub,
             fanout,
             Clock.systemUTC());
     if (config.port() == 0) {
       // application.server must name the gRPC port, so a random one is bound first; health
       // says when the ledger is ready.
-      bindGrpc(config, service);
+      bindGrpc(config, service, auth);
       awaitLedger(startLedger(config, port()));
     } else {
       awaitLedger(startLedger(config, config.port()));
-      bindGrpc(config, service);
+      bindGrpc(config, service, auth);
     }
     log.info("admin-api started: {}", config);
   }
@@ -186,18 +201,12 @@ public final class AdminServer implements AutoCloseable {
     return streams;
   }
 
-  private void bindGrpc(AdminConfig config, DeliveryAdminService service) {
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-            .executor(grpcExecutor)
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-            .maxInboundMetadataSize(8 * 1024)
-            .maxConcurrentCallsPerConnection(100)
-            .maxConnectionIdle(5, TimeUnit.MINUTES)
-            .permitKeepAliveTime(10, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true);
+  private void bindGrpc(AdminConfig config, DeliveryAdminService service,
+      OperatorAuthInterceptor auth) {
+    Server server = GrpcListener.build(new InetSocketAddress(config.host(), config.port()),
+        grpcExecutor, config.security().serverTls(), service, health, auth);
     try {
-      grpc = AdminServices.addTo(builder, service, health).build().start();
+      grpc = server.start();
     } catch (IOException e) {
       throw new UncheckedIOException("port: cannot bind " + config.host() + ":" + config.port(), e);
     }
@@ -296,7 +305,10 @@ public final class AdminServer implements AutoCloseable {
     if (m != null) {
       m.close();
     }
-    peers.close();
+    Peers p = peers;
+    if (p != null) {
+      p.close();
+    }
     DeliveryEventsFeed f = feed;
     if (f != null) {
       f.close();

@@ -4,12 +4,63 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class AdminApiCommandTest {
+  private static final String FILE_TOKEN = "token-from-the-file-0123456789abcdefgh";
+  private static final String ENV_TOKEN = "token-from-the-environment-0123456789ab";
+
+  @TempDir Path dir;
+
+  @Test
+  void operatorTokens_comeFromTheFile_whichWinsOverTheEnvironment() throws Exception {
+    Path file = Files.writeString(dir.resolve("tokens"), FILE_TOKEN + "\n");
+    AdminApiCommand command = new AdminApiCommand();
+    command.environment = Map.of(AdminApiCommand.OPERATOR_TOKENS_ENV, ENV_TOKEN)::get;
+    new CommandLine(command).parseArgs("--operator-token-file", file.toString(),
+        "--reflection-requires-token");
+
+    AdminConfig config = command.config();
+
+    assertThat(config.security().operatorTokens().current()).isEqualTo(FILE_TOKEN);
+    assertThat(config.security().reflectionRequiresToken()).isTrue();
+  }
+
+  @Test
+  void operatorTokens_comeFromTheEnvironment_withoutAFile() {
+    AdminApiCommand command = new AdminApiCommand();
+    command.environment =
+        Map.of(AdminApiCommand.OPERATOR_TOKENS_ENV, FILE_TOKEN + "," + ENV_TOKEN)::get;
+    new CommandLine(command).parseArgs();
+
+    AdminConfig config = command.config();
+
+    assertThat(config.security().operatorTokens().size()).isEqualTo(2);
+    assertThat(config.security().operatorTokens().current()).isEqualTo(FILE_TOKEN);
+    assertThat(config.security().reflectionRequiresToken()).isFalse();
+    assertThat(config.security().tlsEnabled()).isFalse();
+  }
+
+  @Test
+  void badTokenOrTlsFlag_exitsWithUsageCodeNamingTheFlag_withoutTheSecret() throws Exception {
+    Path file = Files.writeString(dir.resolve("tokens"), "too-short-secret\n");
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AdminApiCommand()).setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("--operator-token-file", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--operator-token-file: " + file + ": token 1 is not valid")
+        .doesNotContain("too-short-secret");
+
+    assertThat(cli.execute("--tls-cert-file", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--tls-key-file: missing");
+  }
+
   @Test
   void badFlagValue_exitsWithUsageCodeNamingTheFlag() {
     StringWriter err = new StringWriter();
@@ -70,6 +121,11 @@ class AdminApiCommandTest {
             "--state-dir",
             "--replication-factor",
             "--retention-ms",
-            "--grace-ms");
+            "--grace-ms",
+            "--operator-token-file",
+            "--reflection-requires-token",
+            "--tls-cert-file",
+            "--tls-key-file",
+            "--peer-tls-ca-file");
   }
 }

@@ -27,10 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Fault drill: one terminal stops reading while 100 others on the same node receive results. The
  * slow one must be failed WRITE_FAILED and disconnected; the others must all be DELIVERED. Their
- * p99 latency (POST sent → frame at the terminal) is measured in a baseline run (the same 100
- * terminals and rate, no slow terminal) and in the slow-reader run, and printed with the ratio: a
- * benchmark figure, not an assertion (timing on a shared 2-core CI machine is too noisy to
- * assert). The slow run's figure includes the cost of the flood itself (ingest, Kafka, ledger).
+ * p99 latency (POST sent → frame at the terminal) is measured in a baseline run and in the
+ * slow-reader run, and printed with the ratio: a benchmark figure, not an assertion (timing on a
+ * shared 2-core CI machine is too noisy to assert). Both runs carry the same load — the 100
+ * terminals at the same rate plus the same flood of large results to a 101st terminal — and
+ * differ only in whether that terminal reads: the baseline's reads and acks them all, the slow
+ * run's stops reading. So the ratio shows what the slow reader itself costs the others, not what
+ * the flood costs ingest, Kafka and the ledger.
  */
 @Tag("drill")
 @ExtendWith(SharedKafka.class)
@@ -62,8 +65,8 @@ class SlowReaderDrillTest {
               + " terminal that stops reading %.1f ms (p50 %.1f, %d samples), ratio %.2f%n",
           baseline.p99Millis, baseline.p50Millis, baseline.samples, slow.p99Millis,
           slow.p50Millis, slow.samples, slow.p99Millis / baseline.p99Millis);
-      System.out.println("DRILL slow-reader: baseline (100 terminals, no slow one, no flood) "
-          + baseline.verdict.summary());
+      System.out.println("DRILL slow-reader: baseline others " + baseline.verdict.summary()
+          + "; flooded terminal (reading) " + baseline.floodVerdict.summary());
       System.out.println("DRILL slow-reader: slow run others " + slow.verdict.summary()
           + "; flooded terminal " + slow.floodVerdict.summary());
     }
@@ -83,19 +86,21 @@ class SlowReaderDrillTest {
     HostPort address = new HostPort("127.0.0.1", stack.relayPort(0));
     Map<String, Long> receivedNanos = new ConcurrentHashMap<>();
     double stallsBefore = writeStalls(node);
-    // The baseline run is the same 100 terminals and rate with no slow terminal and no flood.
-    try (PosSimulator terminals = PosSimulator.start(List.of(address), others,
+    // Both runs flood the 101st terminal; in the baseline it is one more simulated terminal that
+    // reads and acks, in the slow run a socket that stops reading.
+    List<String> reading = new ArrayList<>(others);
+    if (!stopReading) {
+      reading.add(flooded);
+    }
+    try (PosSimulator terminals = PosSimulator.start(List.of(address), reading,
             r -> receivedNanos.putIfAbsent(r.result().getResultId(), r.receivedNanos()));
         Socket silent = stopReading ? connectNonReading(address.port(), flooded) : null;
         IlkLoad othersLoad = new IlkLoad(stack.webhook, others, 5);
         IlkLoad floodLoad = new IlkLoad(stack.webhook, List.of(flooded), 5).largeResults()) {
       assertThat(terminals.awaitAllConnected(Duration.ofSeconds(20))).isTrue();
-      int expected = stopReading ? OTHERS + 1 : OTHERS;
-      await().atMost(Duration.ofSeconds(5)).until(() -> connected(node) == expected);
+      await().atMost(Duration.ofSeconds(5)).until(() -> connected(node) == OTHERS + 1);
       othersLoad.startSteady(OTHERS_RATE_PER_SECOND);
-      if (stopReading) {
-        floodLoad.startSteady(FLOOD_RATE_PER_SECOND);
-      }
+      floodLoad.startSteady(FLOOD_RATE_PER_SECOND);
       AdminRestartDrillTest.pause(RUN);
       othersLoad.stopSending();
       floodLoad.stopSending();
@@ -121,7 +126,9 @@ class SlowReaderDrillTest {
         assertThat(floodVerdict.failedByReason())
             .containsKey(FailureReason.FAILURE_REASON_WRITE_FAILED);
       } else {
-        floodVerdict = verdict; // no flood in the baseline run
+        floodVerdict = LedgerVerdict.awaitDelivered(
+            stack::adminStub, floodLoad.acceptedIds(), Duration.ofSeconds(30));
+        assertThat(floodVerdict.lost()).as(floodVerdict.summary()).isZero();
       }
 
       Histogram micros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);

@@ -9,6 +9,7 @@ import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.ingest.IlkResultIds;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
@@ -113,10 +114,18 @@ class TakeoverAndRecoveryTest {
           .isEqualTo(202);
       await().atMost(Duration.ofSeconds(10)).until(() -> onA.results().size() == 1);
 
-      // Never acked on A: the terminal reconnects to B while the result is in flight.
+      // Never acked on A: the terminal reconnects to B while the result is in flight. A fails
+      // it with SESSION_REPLACED after B's recovery fetch answered; the ledger's FAILED event
+      // makes B fetch again at once, well before its follow-up fetch (claim deadline + ack
+      // timeout + 1 s after the first answer) would find it.
+      Duration followUp = PosRelayStack.CLAIM_DEADLINE.plus(PosRelayStack.ACK_TIMEOUT)
+          .plusSeconds(1);
       try (TestTerminal onB = TestTerminal.connect(stack.relayPort(1), tid)) {
         await().atMost(Duration.ofSeconds(1)).until(onA::closedByPeer);
-        await().atMost(Duration.ofSeconds(15)).until(() -> onB.results().size() == 1);
+        await().atMost(followUp.minusSeconds(2)).until(() -> onB.results().size() == 1);
+        assertThat(stack.relays.get(1).meterRegistry()
+            .counter(RelayMeters.RECOVERY_TRIGGERS, "action", "fetch").count())
+            .as("redelivered on the FAILED delivery event").isGreaterThanOrEqualTo(1);
         assertThat(onB.results().get(0).getResultId()).isEqualTo(resultId);
         await().atMost(Duration.ofSeconds(10))
             .until(() -> delivery(resultId).getStatus()

@@ -1,7 +1,9 @@
 package io.posrelay.relay;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
@@ -12,6 +14,7 @@ import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import io.posrelay.v1.kafka.EventSerdes;
+import io.posrelay.v1.kafka.Topics;
 import java.time.Duration;
 
 /**
@@ -91,6 +94,20 @@ final class KafkaRelayClients implements RelayServer.KafkaClients {
             EventSerdes.terminalSession().deserializer()),
         c.sessionsTopic(), takeover, meters.sessions()::consumerError,
         c.partitionRefreshInterval(), "posrelay-sessions-" + c.nodeId());
+    consumer.bindClientMetrics(registry);
+    return consumer;
+  }
+
+  @Override
+  public BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig c,
+      FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
+    BroadcastConsumer<DeliveryEvent> consumer = new BroadcastConsumer<>(
+        BroadcastConsumer.createKafkaConsumer(c.kafkaBootstrap(),
+            "posrelay-" + c.nodeId() + "-delivery-events", c.partitionRefreshInterval(),
+            EventSerdes.deliveryEvent().deserializer()),
+        Topics.DELIVERY_EVENTS, watcher::onDeliveryEvent,
+        meters.sessions()::deliveryEventsError, c.partitionRefreshInterval(),
+        "posrelay-delivery-events-" + c.nodeId());
     consumer.bindClientMetrics(registry);
     return consumer;
   }

@@ -1,9 +1,12 @@
 package io.posrelay.relay;
 
+import io.posrelay.relay.auth.TerminalTokens;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration of one relay node. Immutable; built with {@link #builder()}, which checks
@@ -36,6 +39,22 @@ import java.util.Locale;
  *   <tr><td>write-buffer.low-bytes / write-buffer.high-bytes</td><td>32768 / 65536</td>
  *       <td>1 &lt;= low &lt; high &lt;= 64 MiB</td></tr>
  *   <tr><td>write-stall-timeout.ms</td><td>10000</td><td>&gt; 0</td></tr>
+ *   <tr><td>admin-token</td><td>"" (none)</td><td>the operator token sent to admin-api; ""
+ *       or 32..1024 visible ASCII characters; never printed</td></tr>
+ *   <tr><td>admin-tls-ca-file</td><td>none: plaintext</td><td>PEM CA certificates trusted for
+ *       TLS to admin-api; a readable file</td></tr>
+ *   <tr><td>hello-timeout.ms</td><td>5000</td><td>100..600000; a connection without a frame
+ *       by then (TLS handshake included) is closed</td></tr>
+ *   <tr><td>terminal-secret-file (or env POSRELAY_TERMINAL_SECRETS)</td><td>none =
+ *       terminal authentication off</td><td>1 or 2 secrets of &gt;= 32 characters; see
+ *       {@link io.posrelay.relay.auth.TerminalSecrets}</td></tr>
+ *   <tr><td>auth-failures.max</td><td>5</td><td>1..1000; failed Hellos from one address within
+ *       auth-failures.window.ms that start a cool-down</td></tr>
+ *   <tr><td>auth-failures.window.ms</td><td>60000</td><td>&gt; 0</td></tr>
+ *   <tr><td>auth-cooldown.ms</td><td>60000</td><td>&gt; 0; Hellos from the address are refused
+ *       unchecked meanwhile</td></tr>
+ *   <tr><td>tls-cert-file / tls-key-file</td><td>none = plain TCP</td><td>PEM certificate
+ *       chain and PEM PKCS#8 key, both or neither, readable files</td></tr>
  * </table>
  */
 public final class RelayConfig {
@@ -61,6 +80,16 @@ public final class RelayConfig {
   private final int writeBufferLowBytes;
   private final int writeBufferHighBytes;
   private final Duration writeStallTimeout;
+  // Client of admin-api (recovery): operator token and TLS.
+  private final String adminToken;
+  private final @Nullable Path adminTlsCaFile;
+  private final Duration helloTimeout;
+  private final @Nullable TerminalTokens terminalTokens;
+  private final int authMaxFailures;
+  private final Duration authFailureWindow;
+  private final Duration authCooldown;
+  private final @Nullable Path tlsCertFile;
+  private final @Nullable Path tlsKeyFile;
 
   RelayConfig(RelayConfigBuilder b) {
     nodeId = b.nodeId;
@@ -85,6 +114,15 @@ public final class RelayConfig {
     writeBufferLowBytes = b.writeBufferLowBytes;
     writeBufferHighBytes = b.writeBufferHighBytes;
     writeStallTimeout = b.writeStallTimeout;
+    adminToken = b.adminToken;
+    adminTlsCaFile = b.adminTlsCaFile;
+    helloTimeout = b.helloTimeout;
+    terminalTokens = b.terminalTokens;
+    authMaxFailures = b.authMaxFailures;
+    authFailureWindow = b.authFailureWindow;
+    authCooldown = b.authCooldown;
+    tlsCertFile = b.tlsCertFile;
+    tlsKeyFile = b.tlsKeyFile;
   }
 
   /** A builder with every default set. */
@@ -225,6 +263,60 @@ public final class RelayConfig {
     return writeStallTimeout;
   }
 
+  /** The operator token recovery calls to admin-api carry; "" = none. A secret: never log it. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** PEM CA certificates trusted for TLS to admin-api; null = plaintext. */
+  public @Nullable Path adminTlsCaFile() {
+    return adminTlsCaFile;
+  }
+
+  /**
+   * How long a new POS connection has to deliver its first frame (which must be Hello), TLS
+   * handshake included; then it gets Error CODE_HELLO_REQUIRED and is closed.
+   */
+  public Duration helloTimeout() {
+    return helloTimeout;
+  }
+
+  /**
+   * The terminal secrets that Hello.auth_token is checked against, or {@code null} when terminal
+   * authentication is off (any token accepted).
+   */
+  public @Nullable TerminalTokens terminalTokens() {
+    return terminalTokens;
+  }
+
+  /**
+   * Failed Hellos from one remote address within {@link #authFailureWindow} that start a
+   * cool-down.
+   */
+  public int authMaxFailures() {
+    return authMaxFailures;
+  }
+
+  /** How far back failed Hellos of an address count towards {@link #authMaxFailures}. */
+  public Duration authFailureWindow() {
+    return authFailureWindow;
+  }
+
+  /** How long an address that reached the failure limit has its Hellos refused unchecked. */
+  public Duration authCooldown() {
+    return authCooldown;
+  }
+
+  /** PEM certificate chain of the POS listener, or {@code null} when TLS is off. */
+  public @Nullable Path tlsCertFile() {
+    return tlsCertFile;
+  }
+
+  /** PEM PKCS#8 private key of the POS listener, or {@code null} when TLS is off. */
+  public @Nullable Path tlsKeyFile() {
+    return tlsKeyFile;
+  }
+
   /**
    * How long shutdown waits for results in flight to be acked before failing them with
    * NODE_SHUTDOWN: the smaller of the ack timeout and shutdown-drain.ms (default 5 s).
@@ -241,11 +333,18 @@ public final class RelayConfig {
             + " dedup.max-entries=%d, dedup.ttl.ms=%d, results-topic=%s, claims-topic=%s,"
             + " sessions-topic=%s, admin=%s, claim-deadline.ms=%d,"
             + " max-concurrent-recoveries=%d, write-buffer.low-bytes=%d,"
-            + " write-buffer.high-bytes=%d, write-stall-timeout.ms=%d}",
+            + " write-buffer.high-bytes=%d, write-stall-timeout.ms=%d, admin-token=%s,"
+            + " admin-tls-ca-file=%s, hello-timeout.ms=%d,"
+            + " terminal-auth=%s, auth-failures.max=%d, auth-failures.window.ms=%d,"
+            + " auth-cooldown.ms=%d, tls=%s}",
         nodeId, kafkaBootstrap, host, port, metricsPort, ackTimeout.toMillis(),
         heartbeatInterval.toMillis(), maxFrameBytes, maxConnections, dedupMaxEntries,
         dedupTtl.toMillis(), resultsTopic, claimsTopic, sessionsTopic, adminAddress,
         claimDeadline.toMillis(), maxConcurrentRecoveries, writeBufferLowBytes, writeBufferHighBytes,
-        writeStallTimeout.toMillis());
+        writeStallTimeout.toMillis(), adminToken.isEmpty() ? "(none)" : "(set)",
+        adminTlsCaFile == null ? "(plaintext)" : adminTlsCaFile, helloTimeout.toMillis(),
+        terminalTokens == null ? "off" : "on (" + terminalTokens.secretCount() + " secrets)",
+        authMaxFailures, authFailureWindow.toMillis(), authCooldown.toMillis(),
+        tlsCertFile == null ? "off" : tlsCertFile + " " + tlsKeyFile);
   }
 }

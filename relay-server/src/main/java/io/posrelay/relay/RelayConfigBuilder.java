@@ -1,8 +1,12 @@
 package io.posrelay.relay;
 
+import io.posrelay.relay.auth.TerminalTokens;
 import io.posrelay.v1.kafka.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects values; {@link #build()} validates them. Not thread-safe. Get one with every default
@@ -11,6 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class RelayConfigBuilder {
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern ADMIN_TOKEN = Pattern.compile("[\\x21-\\x7E]{32,1024}");
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):([1-9][0-9]{0,4})");
 
@@ -37,8 +42,36 @@ public final class RelayConfigBuilder {
   int writeBufferLowBytes = 32 * 1024;
   int writeBufferHighBytes = 64 * 1024;
   Duration writeStallTimeout = Duration.ofSeconds(10);
+  String adminToken = "";
+  @Nullable Path adminTlsCaFile;
+  Duration helloTimeout = Duration.ofSeconds(5);
+  @Nullable TerminalTokens terminalTokens;
+  int authMaxFailures = 5;
+  Duration authFailureWindow = Duration.ofMinutes(1);
+  Duration authCooldown = Duration.ofMinutes(1);
+  @Nullable Path tlsCertFile;
+  @Nullable Path tlsKeyFile;
 
   RelayConfigBuilder() {}
+
+  /**
+   * @param adminToken the operator token recovery calls to admin-api carry, 32..1024 visible
+   *     ASCII characters; "" = none
+   * @return this
+   */
+  public RelayConfigBuilder adminToken(String adminToken) {
+    this.adminToken = adminToken;
+    return this;
+  }
+
+  /**
+   * @param adminTlsCaFile PEM CA certificates trusted for TLS to admin-api; null = plaintext
+   * @return this
+   */
+  public RelayConfigBuilder adminTlsCaFile(@Nullable Path adminTlsCaFile) {
+    this.adminTlsCaFile = adminTlsCaFile;
+    return this;
+  }
 
   /** @param nodeId [A-Za-z0-9_.-]{1,64} @return this */
   public RelayConfigBuilder nodeId(String nodeId) {
@@ -219,7 +252,78 @@ public final class RelayConfigBuilder {
         "> write-buffer.low-bytes (" + writeBufferLowBytes + ") and <= 67108864");
     check(writeStallTimeout.toMillis() > 0, "write-stall-timeout.ms",
         writeStallTimeout.toMillis(), "> 0");
+    check(adminToken.isEmpty() || ADMIN_TOKEN.matcher(adminToken).matches(), "admin-token",
+        "(" + adminToken.length() + " characters, not shown)",
+        "32..1024 visible ASCII characters, or empty for none");
+    check(adminTlsCaFile == null || Files.isReadable(adminTlsCaFile), "admin-tls-ca-file",
+        adminTlsCaFile, "a readable PEM file of CA certificates");
+    check(helloTimeout.toMillis() >= 100 && helloTimeout.toMillis() <= 600_000,
+        "hello-timeout.ms", helloTimeout.toMillis(), "100..600000");
+    check(authMaxFailures >= 1 && authMaxFailures <= 1000, "auth-failures.max", authMaxFailures,
+        "1..1000");
+    check(authFailureWindow.toMillis() > 0, "auth-failures.window.ms",
+        authFailureWindow.toMillis(), "> 0");
+    check(authCooldown.toMillis() > 0, "auth-cooldown.ms", authCooldown.toMillis(), "> 0");
+    check(tlsCertFile != null || tlsKeyFile == null, "tls-cert-file", "(none)",
+        "set together with tls-key-file");
+    check(tlsKeyFile != null || tlsCertFile == null, "tls-key-file", "(none)",
+        "set together with tls-cert-file");
+    checkReadable("tls-cert-file", tlsCertFile);
+    checkReadable("tls-key-file", tlsKeyFile);
     return new RelayConfig(this);
+  }
+
+  /**
+   * @param helloTimeout how long a new connection has to deliver its Hello, 100 ms..10 min
+   * @return this
+   */
+  public RelayConfigBuilder helloTimeout(Duration helloTimeout) {
+    this.helloTimeout = helloTimeout;
+    return this;
+  }
+
+  /**
+   * @param terminalTokens the terminal secrets (see {@link
+   *     io.posrelay.relay.auth.TerminalSecrets#load}); {@code null} = authentication off
+   * @return this
+   */
+  public RelayConfigBuilder terminalTokens(@Nullable TerminalTokens terminalTokens) {
+    this.terminalTokens = terminalTokens;
+    return this;
+  }
+
+  /**
+   * The failed-authentication limit per remote address.
+   *
+   * @param maxFailures failed Hellos within {@code window} that start a cool-down, 1..1000
+   * @param window how far back failures count, > 0
+   * @param cooldown how long the address's Hellos are then refused unchecked, > 0
+   * @return this
+   */
+  public RelayConfigBuilder authFailureLimit(int maxFailures, Duration window, Duration cooldown) {
+    this.authMaxFailures = maxFailures;
+    this.authFailureWindow = window;
+    this.authCooldown = cooldown;
+    return this;
+  }
+
+  /**
+   * TLS on the POS listener.
+   *
+   * @param certFile PEM certificate chain, or {@code null}
+   * @param keyFile PEM PKCS#8 private key, or {@code null}; both or neither
+   * @return this
+   */
+  public RelayConfigBuilder tls(@Nullable Path certFile, @Nullable Path keyFile) {
+    this.tlsCertFile = certFile;
+    this.tlsKeyFile = keyFile;
+    return this;
+  }
+
+  private static void checkReadable(String key, @Nullable Path file) {
+    if (file != null) {
+      check(Files.isRegularFile(file) && Files.isReadable(file), key, file, "a readable file");
+    }
   }
 
   private static void check(boolean ok, String key, Object value, String expected) {

@@ -26,10 +26,15 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.posrelay.admin.v1.DeliveryEvent;
+import io.posrelay.relay.auth.AuthFailureLimiter;
+import io.posrelay.relay.auth.TerminalAuthenticator;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.DeliveryTracker;
+import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
@@ -42,10 +47,12 @@ import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
 import io.posrelay.relay.pos.PosSessionHandler;
+import io.posrelay.relay.pos.PosTls;
 import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -57,7 +64,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running relay node: the POS TCP listener, the broadcast results and sessions consumers, the
+ * A running relay node: the POS TCP listener, the broadcast results and sessions consumers (and,
+ * with recovery on, the delivery-events consumer that triggers redelivery), the
  * claims and sessions producers, the admin-api client for recovery on reconnect, and the metrics
  * HTTP listener. Start with {@link #start}; stop with {@link #close}.
  *
@@ -86,6 +94,7 @@ public final class RelayServer implements AutoCloseable {
   private @Nullable SessionPublisher sessionPublisher;
   private @Nullable BroadcastConsumer<PaymentResult> results;
   private @Nullable BroadcastConsumer<TerminalSession> sessions;
+  private @Nullable BroadcastConsumer<DeliveryEvent> deliveryEvents;
   private @Nullable AutoCloseable undelivered;
   private @Nullable DeliveryTracker tracker;
   private @Nullable Channel metricsChannel;
@@ -124,6 +133,9 @@ public final class RelayServer implements AutoCloseable {
 
     BroadcastConsumer<TerminalSession> sessions(RelayConfig config, SessionTakeover takeover,
         RelayMeters meters, MeterRegistry registry);
+
+    BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig config,
+        FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry);
   }
 
   /** {@link #start(RelayConfig)} with the given Kafka clients. */
@@ -166,7 +178,7 @@ public final class RelayServer implements AutoCloseable {
     UndeliveredResults source = null;
     if (!config.adminAddress().isEmpty()) {
       GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.adminAddress(),
-          RECOVERY_DEADLINE, RECOVERY_MAX_PAGES);
+          config.adminToken(), config.adminTlsCaFile(), RECOVERY_DEADLINE, RECOVERY_MAX_PAGES);
       undelivered = grpc;
       source = grpc;
     }
@@ -175,6 +187,13 @@ public final class RelayServer implements AutoCloseable {
         RECOVERY_MAX_BACKOFF,
         config.claimDeadline().plus(config.ackTimeout()).plus(RECOVERY_FOLLOW_UP_MARGIN),
         SessionRecovery::fullJitter);
+    if (source != null) {
+      BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config,
+          new FailedDeliveryWatcher(registry, recovery, meters.sessions()), meters,
+          meterRegistry);
+      deliveryEvents = failures;
+      failures.start(KAFKA_START_TIMEOUT);
+    }
 
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -194,7 +213,8 @@ public final class RelayServer implements AutoCloseable {
     PosChannelInitializer pos =
         new PosChannelInitializer(config.nodeId(), config.maxFrameBytes(),
             config.heartbeatInterval().toMillis(), posChannels, limit, registry, deliveries,
-            announcer, recovery, config.writeStallTimeout(), meters, clock);
+            announcer, recovery, config.writeStallTimeout(), meters, clock, posTls(),
+            config.helloTimeout(), authenticator(meters));
     ServerBootstrap posBootstrap = new ServerBootstrap();
     if (epoll) {
       keepAliveWithinHeartbeats(posBootstrap, config.heartbeatInterval());
@@ -211,6 +231,30 @@ public final class RelayServer implements AutoCloseable {
             config.port(), "port");
     log.debug("relay node {} started on {} ({}): POS port {}, metrics port {}", config.nodeId(),
         config.host(), epoll ? "epoll" : "nio", port(), metricsPort());
+  }
+
+  private @Nullable SslContext posTls() {
+    Path cert = config.tlsCertFile();
+    Path key = config.tlsKeyFile();
+    if (cert == null || key == null) {
+      log.info("relay node {}: TLS off on the POS listener (no --tls-cert-file/--tls-key-file)",
+          config.nodeId());
+      return null;
+    }
+    return PosTls.serverContext(cert, key);
+  }
+
+  private TerminalAuthenticator authenticator(RelayMeters meters) {
+    if (config.terminalTokens() == null) {
+      log.warn("relay node {}: terminal authentication is OFF: no --terminal-secret-file and no "
+          + "POSRELAY_TERMINAL_SECRETS, so any Hello.auth_token is accepted", config.nodeId());
+    }
+    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authMaxFailures(),
+        config.authFailureWindow(), config.authCooldown(),
+        AuthFailureLimiter.DEFAULT_MAX_ADDRESSES, System::nanoTime);
+    meters.gauge(RelayMeters.AUTH_TRACKED_ADDRESSES,
+        "Remote addresses with recent failed authentications.", limiter::trackedAddresses);
+    return new TerminalAuthenticator(config.terminalTokens(), limiter, meters.sessions());
   }
 
   /**
@@ -308,6 +352,9 @@ public final class RelayServer implements AutoCloseable {
       }
       if (sessions != null) {
         sessions.close(STEP_TIMEOUT);
+      }
+      if (deliveryEvents != null) {
+        deliveryEvents.close(STEP_TIMEOUT);
       }
       DeliveryTracker deliveries = tracker;
       if (deliveries != null && !deliveries.awaitNoneInFlight(config.drainTimeout())) {

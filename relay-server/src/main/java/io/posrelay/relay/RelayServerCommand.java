@@ -1,8 +1,12 @@
 package io.posrelay.relay;
 
+import io.posrelay.relay.auth.TerminalSecrets;
+import io.posrelay.relay.grpc.AdminToken;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +139,69 @@ public final class RelayServerCommand implements Callable<Integer> {
           + "disconnected; > 0 (env POSRELAY_WRITE_STALL_TIMEOUT_MS; default ${DEFAULT-VALUE}).")
   long writeStallTimeoutMs = 10_000;
 
+  // Client of admin-api (recovery): operator token and TLS. The token is never a flag value.
+
+  @Option(names = "--admin-token-file", paramLabel = "PATH",
+      description = "File holding the operator token recovery calls to admin-api carry "
+          + "('authorization: Bearer <token>'): one line, or two during a rotation (the first is "
+          + "sent). Wins over env " + AdminToken.ENV + ". Neither = no token.")
+  @Nullable Path adminTokenFile;
+
+  @Option(names = "--admin-tls-ca-file", paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ADMIN_TLS_CA_FILE:-}",
+      description = "PEM CA certificates to trust: recovery talks TLS to admin-api "
+          + "(env POSRELAY_ADMIN_TLS_CA_FILE; default: plaintext).")
+  String adminTlsCaFile = "";
+
+  /** Reads environment variables; tests substitute a map. */
+  Function<String, @Nullable String> environment = System::getenv;
+  // Terminal authentication, the Hello deadline and TLS on the POS listener.
+
+  @Option(names = "--hello-timeout-ms", defaultValue = "${env:POSRELAY_HELLO_TIMEOUT_MS:-5000}",
+      description = "Milliseconds a new POS connection has to send its Hello (TLS handshake "
+          + "included) before Error CODE_HELLO_REQUIRED and close; 100..600000 "
+          + "(env POSRELAY_HELLO_TIMEOUT_MS; default ${DEFAULT-VALUE}).")
+  long helloTimeoutMs = 5000;
+
+  @Option(names = "--terminal-secret-file", paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_TERMINAL_SECRET_FILE}",
+      description = "File with the secret that terminal tokens (Hello.auth_token) are derived "
+          + "from: the current secret on the first line, optionally the previous one on the "
+          + "second (rotation); each >= 32 characters. Without it the secrets come from env "
+          + "POSRELAY_TERMINAL_SECRETS (comma-separated); with neither, terminal authentication "
+          + "is off (env POSRELAY_TERMINAL_SECRET_FILE).")
+  @Nullable Path terminalSecretFile;
+
+  @Option(names = "--auth-failures-max",
+      defaultValue = "${env:POSRELAY_AUTH_FAILURES_MAX:-5}",
+      description = "Failed authentications from one address within --auth-failures-window-ms "
+          + "after which its Hellos are refused for --auth-cooldown-ms; 1..1000 "
+          + "(env POSRELAY_AUTH_FAILURES_MAX; default ${DEFAULT-VALUE}).")
+  int authFailuresMax = 5;
+
+  @Option(names = "--auth-failures-window-ms",
+      defaultValue = "${env:POSRELAY_AUTH_FAILURES_WINDOW_MS:-60000}",
+      description = "Milliseconds over which failed authentications of an address count; > 0 "
+          + "(env POSRELAY_AUTH_FAILURES_WINDOW_MS; default ${DEFAULT-VALUE}).")
+  long authFailuresWindowMs = 60_000;
+
+  @Option(names = "--auth-cooldown-ms", defaultValue = "${env:POSRELAY_AUTH_COOLDOWN_MS:-60000}",
+      description = "Milliseconds an address that reached the failure limit has its Hellos "
+          + "refused with CODE_UNAUTHENTICATED, unchecked; > 0 "
+          + "(env POSRELAY_AUTH_COOLDOWN_MS; default ${DEFAULT-VALUE}).")
+  long authCooldownMs = 60_000;
+
+  @Option(names = "--tls-cert-file", paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_TLS_CERT_FILE}",
+      description = "PEM certificate chain of the POS listener; with --tls-key-file turns TLS "
+          + "(1.2+) on; neither = plain TCP (env POSRELAY_TLS_CERT_FILE).")
+  @Nullable Path tlsCertFile;
+
+  @Option(names = "--tls-key-file", paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_TLS_KEY_FILE}",
+      description = "PEM PKCS#8 private key of --tls-cert-file (env POSRELAY_TLS_KEY_FILE).")
+  @Nullable Path tlsKeyFile;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /** Builds the configuration, starts the node, and blocks until the JVM shuts down. */
@@ -160,8 +227,9 @@ public final class RelayServerCommand implements Callable<Integer> {
       stopped.countDown();
     }, "posrelay-relay-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    log.info("relay-server {} ready: POS tcp://{}:{}, metrics http://{}:{}/metrics, kafka {}, "
-            + "admin {}", config.nodeId(), config.host(), server.port(), config.host(),
+    log.info("relay-server {} ready: POS {}://{}:{}, metrics http://{}:{}/metrics, kafka {}, "
+            + "admin {}", config.nodeId(), config.tlsCertFile() == null ? "tcp" : "tls",
+        config.host(), server.port(), config.host(),
         server.metricsPort(), config.kafkaBootstrap(),
         config.adminAddress().isEmpty() ? "(recovery off)" : config.adminAddress());
     stopped.await();
@@ -195,19 +263,33 @@ public final class RelayServerCommand implements Callable<Integer> {
         .maxConcurrentRecoveries(maxConcurrentRecoveries)
         .writeBufferWaterMark(writeBufferLowBytes, writeBufferHighBytes)
         .writeStallTimeout(Duration.ofMillis(writeStallTimeoutMs))
+        .adminToken(AdminToken.read(adminTokenFile, environment.apply(AdminToken.ENV)))
+        .adminTlsCaFile(adminTlsCaFile.isBlank() ? null : Path.of(adminTlsCaFile))
+        .helloTimeout(Duration.ofMillis(helloTimeoutMs))
+        .terminalTokens(
+            TerminalSecrets.load(terminalSecretFile, environment.apply(TerminalSecrets.ENV)))
+        .authFailureLimit(authFailuresMax, Duration.ofMillis(authFailuresWindowMs),
+            Duration.ofMillis(authCooldownMs))
+        .tls(tlsCertFile, tlsKeyFile)
         .build();
   }
 
-  /** Rewrites a config key ("ack-timeout.ms: …") as the flag that sets it ("--ack-timeout-ms"). */
+  /**
+   * Rewrites a config key ("ack-timeout.ms: …") as the flag that sets it ("--ack-timeout-ms");
+   * an environment variable's name ("POSRELAY_…: …") stays as it is.
+   */
   static String toFlag(@Nullable String message) {
     if (message == null) {
       return "invalid option";
     }
     int colon = message.indexOf(':');
-    if (colon <= 0) {
+    if (colon <= 0 || message.startsWith("POSRELAY_")) {
       return message;
     }
     String key = message.substring(0, colon);
+    if (key.matches("POSRELAY_[A-Z_]+")) {
+      return message; // an environment variable names itself
+    }
     return "--" + key.replace('.', '-') + message.substring(colon);
   }
 

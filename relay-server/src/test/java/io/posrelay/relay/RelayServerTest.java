@@ -3,12 +3,14 @@ package io.posrelay.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.RecordingClaims;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.RecordingSessions;
@@ -106,6 +108,12 @@ class RelayServerTest {
           RelayMeters meters, MeterRegistry registry) {
         return new BroadcastConsumer<>(sessionsMock, SESSIONS_TOPIC, takeover,
             meters.sessions()::consumerError, Duration.ofHours(1), "test-sessions");
+      }
+
+      @Override
+      public BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig c,
+          FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
+        throw new AssertionError("recovery is off (no admin address): no delivery-events reader");
       }
     });
   }

@@ -1,18 +1,20 @@
 package io.posrelay.relayctl;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
+import io.posrelay.relayctl.admin.AdminCredentials;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Reads the delivery ledger of admin-api over gRPC (plaintext). Not thread-safe. */
+/**
+ * Reads the delivery ledger of admin-api over gRPC: plaintext without a token, or as {@link
+ * AdminCredentials} say. Not thread-safe.
+ */
 final class DeliveryLedgerClient implements AutoCloseable {
   private static final int PAGE_SIZE = 1000;
   private static final int MAX_PAGES = 10_000;
@@ -20,12 +22,17 @@ final class DeliveryLedgerClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final DeliveryAdminGrpc.DeliveryAdminBlockingStub stub;
 
-  /** @param address admin-api's gRPC address */
+  /** @param address admin-api's gRPC address, reached in plaintext without a token */
   DeliveryLedgerClient(HostPort address) {
-    channel =
-        Grpc.newChannelBuilderForAddress(
-                address.host(), address.port(), InsecureChannelCredentials.create())
-            .build();
+    this(address, AdminCredentials.NONE);
+  }
+
+  /**
+   * @param address admin-api's gRPC address
+   * @param credentials the operator token and TLS trust
+   */
+  DeliveryLedgerClient(HostPort address, AdminCredentials credentials) {
+    channel = credentials.open(address);
     stub = DeliveryAdminGrpc.newBlockingStub(channel);
   }
 

@@ -1,6 +1,8 @@
 package io.posrelay.relayctl;
 
 import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.relayctl.secure.SecureOptions;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -93,6 +96,8 @@ final class IlkSimCommand implements Callable<Integer> {
           + "(default: the JDK's trust store).")
   @Nullable Path tlsCaFile;
 
+  @Mixin SecureOptions secure = new SecureOptions();
+
   /** Reads environment variables; tests replace it. */
   Function<String, @Nullable String> env = System::getenv;
 
@@ -139,8 +144,20 @@ final class IlkSimCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--url: " + url + " (expected: a URL)");
     }
     IlkSecrets secrets;
+    Path caFile = tlsCaFile;
     try {
-      secrets = IlkSecrets.load(ilkSecretFile, env.apply(IlkSecrets.ENV)).orElse(null);
+      SecureMaterial material = secure.existingIfEnabled();
+      Path secretFile = ilkSecretFile;
+      if (material != null) {
+        // Secure mode, as 'local --secure' runs it: the secret and the CA from --secure-dir, and
+        // TLS on the webhook (an http URL becomes https).
+        secretFile = secretFile != null ? secretFile : material.ilkSecretFile();
+        caFile = caFile != null ? caFile : material.caCertFile();
+        if ("http".equals(uri.getScheme())) {
+          uri = URI.create("https" + url.substring("http".length()));
+        }
+      }
+      secrets = IlkSecrets.load(secretFile, env.apply(IlkSecrets.ENV)).orElse(null);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage()); // never has a secret
     }
@@ -155,7 +172,7 @@ final class IlkSimCommand implements Callable<Integer> {
           .unconnectedRatio(unconnectedRatio)
           .unconnectedPrefix(unconnectedPrefix)
           .signingSecrets(secrets)
-          .tlsCaFile(tlsCaFile)
+          .tlsCaFile(caFile)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());

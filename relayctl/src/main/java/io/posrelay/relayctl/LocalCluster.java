@@ -1,5 +1,6 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,10 +121,15 @@ public final class LocalCluster implements AutoCloseable {
     KafkaTopics.awaitReady(bootstrap, config.startTimeout());
     KafkaTopics.create(bootstrap, config.partitions(), config.startTimeout());
 
+    SecureMaterial secure =
+        config.secureDir() == null ? null : SecureMaterial.createOrReuse(config.secureDir());
     Map<ChildProcess, List<Integer>> awaited = new LinkedHashMap<>();
-    awaited.put(
-        launch("ilk-ingest", serviceArgs("ilk-ingest", bootstrap, ingestPort), logs),
-        List.of(ingestPort));
+    List<String> ingestArgs = new ArrayList<>(serviceArgs("ilk-ingest", bootstrap, ingestPort));
+    if (secure != null) {
+      ingestArgs.addAll(List.of("--ilk-secret-file", path(secure.ilkSecretFile())));
+      ingestArgs.addAll(tlsArgs(secure));
+    }
+    awaited.put(launch("ilk-ingest", ingestArgs, logs), List.of(ingestPort));
     for (int i = 0; i < posPorts.size(); i++) {
       List<String> args = new ArrayList<>(serviceArgs("relay-server", bootstrap, posPorts.get(i)));
       args.addAll(
@@ -132,6 +138,13 @@ public final class LocalCluster implements AutoCloseable {
               "--metrics-port", relayMetricsPorts.get(i).toString(),
               // Recovery on reconnect asks this cluster's ledger for undelivered results.
               "--admin", LocalPorts.LOOPBACK + ":" + grpcPort));
+      if (secure != null) {
+        args.addAll(List.of(
+            "--terminal-secret-file", path(secure.terminalSecretFile()),
+            "--admin-token-file", path(secure.operatorTokenFile()),
+            "--admin-tls-ca-file", path(secure.caCertFile())));
+        args.addAll(tlsArgs(secure));
+      }
       ChildProcess relay = launch(nodeId(i), args, logs);
       synchronized (this) {
         relays.add(relay);
@@ -142,6 +155,12 @@ public final class LocalCluster implements AutoCloseable {
     }
     List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort));
     adminArgs.addAll(List.of("--metrics-port", Integer.toString(adminMetricsPort)));
+    if (secure != null) {
+      adminArgs.addAll(List.of(
+          "--operator-token-file", path(secure.operatorTokenFile()),
+          "--peer-tls-ca-file", path(secure.caCertFile())));
+      adminArgs.addAll(tlsArgs(secure));
+    }
     awaited.put(launch("admin-api", adminArgs, logs), List.of(grpcPort, adminMetricsPort));
     for (Map.Entry<ChildProcess, List<Integer>> entry : awaited.entrySet()) {
       for (int port : entry.getValue()) {
@@ -151,7 +170,18 @@ public final class LocalCluster implements AutoCloseable {
     endpoints =
         new LocalEndpoints(
             bootstrap, ingestPort, posPorts, relayMetricsPorts, grpcPort, adminMetricsPort,
-            displayPath(logs));
+            displayPath(logs), secure == null ? null : displayPath(secure.dir()));
+  }
+
+  /** The listener's certificate and key: the same server certificate for every service. */
+  private static List<String> tlsArgs(SecureMaterial secure) {
+    return List.of(
+        "--tls-cert-file", path(secure.serverCertFile()),
+        "--tls-key-file", path(secure.serverKeyFile()));
+  }
+
+  private static String path(Path file) {
+    return file.toAbsolutePath().toString();
   }
 
   /**

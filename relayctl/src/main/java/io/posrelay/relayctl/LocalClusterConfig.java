@@ -24,6 +24,7 @@ public final class LocalClusterConfig {
   private final int adminMetricsPort;
   private final Duration startTimeout;
   private final Duration stopTimeout;
+  private final @Nullable Path secureDir;
 
   private LocalClusterConfig(Builder b) {
     workDir = b.workDir;
@@ -39,6 +40,7 @@ public final class LocalClusterConfig {
     adminMetricsPort = b.adminMetricsPort;
     startTimeout = b.startTimeout;
     stopTimeout = b.stopTimeout;
+    secureDir = b.secureDir;
   }
 
   /** A builder with the defaults of {@code bin/relayctl local}. */
@@ -111,6 +113,16 @@ public final class LocalClusterConfig {
     return stopTimeout;
   }
 
+  /**
+   * Secure mode's directory ({@link io.posrelay.relayctl.secure.SecureMaterial}): every listener
+   * serves TLS with its server certificate, ILK callbacks must be signed, terminals must send
+   * their token, admin-api requires the operator token. Null = secure mode off (plain TCP, no
+   * checks), the default.
+   */
+  public @Nullable Path secureDir() {
+    return secureDir;
+  }
+
   /** Builder of {@link LocalClusterConfig}; not thread-safe. */
   public static final class Builder {
     private Path workDir = Path.of(".posrelay", "local");
@@ -126,6 +138,7 @@ public final class LocalClusterConfig {
     private int adminMetricsPort = 9190;
     private Duration startTimeout = Duration.ofSeconds(60);
     private Duration stopTimeout = Duration.ofSeconds(20);
+    private @Nullable Path secureDir;
 
     private Builder() {}
 
@@ -204,6 +217,12 @@ public final class LocalClusterConfig {
     /** See {@link LocalClusterConfig#stopTimeout()}; default 20 s. */
     public Builder stopTimeout(Duration value) {
       stopTimeout = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#secureDir()}; default null (secure mode off). */
+    public Builder secureDir(@Nullable Path value) {
+      secureDir = value;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.relayctl.secure.SecureOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Spec;
           + " every endpoint, then runs until Ctrl-C/SIGTERM, which stops everything.",
       "A node that dies (or that you kill) is reported, not restarted; restart it by hand, e.g."
           + " bin/relayctl relay-server --host 127.0.0.1 --node-id relay-1 --port 7001"
-          + " --metrics-port 9101 --admin 127.0.0.1:9090 (local logs the exact command)"
+          + " --metrics-port 9101 --admin 127.0.0.1:9090 (local logs the exact command)",
+      "With --secure every listener speaks TLS and every check is on (signed callbacks,"
+          + " terminal tokens, operator token); the CA, certificates and secrets are created in"
+          + " --secure-dir, or reused if there (docs/security.md)."
     })
 final class LocalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -46,6 +50,8 @@ final class LocalCommand implements Callable<Integer> {
 
   /** The options of a local cluster, shared by {@code local} and {@code demo}. */
   static final class LocalClusterOptions {
+    @Mixin SecureOptions secure = new SecureOptions();
+
     @Option(
         names = "--kafka",
         description = "Use this Kafka (HOST:PORT) instead of starting an embedded broker.")
@@ -140,6 +146,7 @@ final class LocalCommand implements Callable<Integer> {
             .grpcPort(grpcPort)
             .adminMetricsPort(adminMetricsPort)
             .startTimeout(Duration.ofSeconds(startTimeoutSeconds))
+            .secureDir(secure.enabled() ? secure.dir() : null)
             .build();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--" + e.getMessage());

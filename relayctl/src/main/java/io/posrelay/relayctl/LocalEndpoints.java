@@ -3,6 +3,7 @@ package io.posrelay.relayctl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a running local cluster listens. All hosts are {@code 127.0.0.1}.
@@ -14,6 +15,8 @@ import java.util.stream.Collectors;
  * @param grpcPort admin-api gRPC port
  * @param adminMetricsPort admin-api metrics port
  * @param logsDir the directory of the children's log files, as shown to the operator
+ * @param secureDir secure mode's directory of secrets and certificates, as shown to the
+ *     operator; null when secure mode is off (plain TCP and HTTP, no checks)
  */
 public record LocalEndpoints(
     String kafkaBootstrap,
@@ -22,7 +25,8 @@ public record LocalEndpoints(
     List<Integer> relayMetricsPorts,
     int grpcPort,
     int adminMetricsPort,
-    String logsDir) {
+    String logsDir,
+    @Nullable String secureDir) {
 
   /** Path of the ILK webhook on ilk-ingest. */
   public static final String WEBHOOK_PATH = "/ilk/v1/results";
@@ -33,9 +37,18 @@ public record LocalEndpoints(
     relayMetricsPorts = List.copyOf(relayMetricsPorts);
   }
 
-  /** The ILK webhook URL, e.g. {@code http://127.0.0.1:8080/ilk/v1/results}. */
+  /**
+   * The ILK webhook URL, e.g. {@code http://127.0.0.1:8080/ilk/v1/results}; {@code https://} in
+   * secure mode.
+   */
   public String webhookUrl() {
-    return "http://" + LocalPorts.LOOPBACK + ":" + ingestPort + WEBHOOK_PATH;
+    return (secureDir == null ? "http://" : "https://") + LocalPorts.LOOPBACK + ":" + ingestPort
+        + WEBHOOK_PATH;
+  }
+
+  /** Whether the cluster runs in secure mode (TLS and every check on). */
+  public boolean secure() {
+    return secureDir != null;
   }
 
   /** The relay nodes' POS addresses, in node order. */
@@ -60,7 +73,9 @@ public record LocalEndpoints(
   /**
    * The one line that says the cluster is ready, naming every endpoint, e.g. {@code POS Relay
    * ready: kafka=127.0.0.1:9092 webhook=http://127.0.0.1:8080/ilk/v1/results
-   * pos=127.0.0.1:7001,127.0.0.1:7002 grpc=127.0.0.1:9090 metrics=… logs=.posrelay/local/logs}.
+   * pos=127.0.0.1:7001,127.0.0.1:7002 grpc=127.0.0.1:9090 metrics=… logs=.posrelay/local/logs},
+   * followed in secure mode by {@code secure=.posrelay/secure (…)}: the directory with the CA
+   * certificate and the secrets clients need.
    */
   public String readyLine() {
     return "POS Relay ready:"
@@ -69,6 +84,8 @@ public record LocalEndpoints(
         + " pos=" + posAddresses().stream().map(HostPort::toString).collect(Collectors.joining(","))
         + " grpc=" + grpcAddress()
         + " metrics=" + String.join(",", metricsUrls())
-        + " logs=" + logsDir;
+        + " logs=" + logsDir
+        + (secureDir == null ? "" : " secure=" + secureDir
+            + " (TLS on every listener; signed callbacks, terminal and operator tokens required)");
   }
 }

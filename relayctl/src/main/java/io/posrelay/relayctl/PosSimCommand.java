@@ -1,10 +1,16 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.relay.auth.TerminalSecrets;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.relayctl.secure.SecureOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,9 +56,37 @@ final class PosSimCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Print one line per received result.")
   boolean verbose;
 
+  @Option(
+      names = "--terminal-secret-file",
+      paramLabel = "PATH",
+      description = "The relay nodes' terminal secret file (current secret first): each terminal"
+          + " sends the token of its id in Hello. Without it, env POSRELAY_TERMINAL_SECRETS"
+          + " (comma-separated); with neither, Hellos carry no token.")
+  @Nullable Path terminalSecretFile;
+
+  @Option(
+      names = "--tls-ca-file",
+      paramLabel = "PATH",
+      description = "Connect over TLS, trusting the CA certificate(s) in this PEM file; the"
+          + " node's certificate must name the host of --pos. Without it: plain TCP.")
+  @Nullable Path tlsCaFile;
+
+  @Mixin SecureOptions secure = new SecureOptions();
+
   @Override
   public Integer call() throws Exception {
     List<HostPort> addresses = validate();
+    PosSimSecurity security;
+    try {
+      SecureMaterial material = secure.existingIfEnabled();
+      security = PosSimSecurity.fromOptions(
+          terminalSecretFile != null || material == null
+              ? terminalSecretFile : material.terminalSecretFile(),
+          System.getenv(TerminalSecrets.ENV),
+          tlsCaFile != null || material == null ? tlsCaFile : material.caCertFile());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
     StopSignal stop = StopSignal.onShutdown();
     try (PosSimulator simulator =
@@ -66,7 +100,8 @@ final class PosSimCommand implements Callable<Integer> {
                   out.flush();
                 }
               }
-            })) {
+            },
+            security)) {
       stop.await(Duration.ofSeconds(durationSeconds));
       synchronized (out) {
         out.println("pos-sim summary: " + simulator.summary());

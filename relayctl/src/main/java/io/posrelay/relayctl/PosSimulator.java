@@ -36,6 +36,7 @@ public final class PosSimulator implements AutoCloseable {
 
   private final List<HostPort> addresses;
   private final Listener listener;
+  private final PosSimSecurity security;
   private final EventLoopGroup group;
   private final List<PosTerminal> terminals = new ArrayList<>();
   private final Map<String, Boolean> seenResultIds = new ConcurrentHashMap<>();
@@ -45,9 +46,10 @@ public final class PosSimulator implements AutoCloseable {
   private final Object connectedMonitor = new Object();
   private volatile boolean closed;
 
-  private PosSimulator(List<HostPort> addresses, Listener listener) {
+  private PosSimulator(List<HostPort> addresses, Listener listener, PosSimSecurity security) {
     this.addresses = List.copyOf(addresses);
     this.listener = listener;
+    this.security = security;
     this.group = new MultiThreadIoEventLoopGroup(
         Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
   }
@@ -63,10 +65,21 @@ public final class PosSimulator implements AutoCloseable {
    */
   public static PosSimulator start(
       List<HostPort> addresses, List<String> terminalIds, Listener listener) {
+    return start(addresses, terminalIds, listener, PosSimSecurity.NONE);
+  }
+
+  /**
+   * Like {@link #start(List, List, Listener)}, with terminal tokens and TLS.
+   *
+   * @param security each terminal's Hello token comes from its secrets; TLS when it has a context
+   * @throws IllegalArgumentException if addresses is empty
+   */
+  public static PosSimulator start(List<HostPort> addresses, List<String> terminalIds,
+      Listener listener, PosSimSecurity security) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("pos: [] (expected: at least one HOST:PORT)");
     }
-    PosSimulator simulator = new PosSimulator(addresses, listener);
+    PosSimulator simulator = new PosSimulator(addresses, listener, security);
     Bootstrap bootstrap =
         new Bootstrap()
             .group(simulator.group)
@@ -148,6 +161,10 @@ public final class PosSimulator implements AutoCloseable {
     return "terminals=" + terminals() + " connected=" + connectedTerminals() + " "
         + connectedByNode() + " results=" + resultsReceived() + " duplicates=" + duplicates()
         + " results-by-node=" + resultsByNode();
+  }
+
+  PosSimSecurity security() {
+    return security;
   }
 
   boolean isClosed() {

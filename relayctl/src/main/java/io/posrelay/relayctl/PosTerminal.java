@@ -28,6 +28,7 @@ final class PosTerminal {
   private final Bootstrap bootstrap;
   private final String terminalId;
   private final String merchantId;
+  private final String authToken;
   private int addressIndex;
   private long backoffMillis = INITIAL_BACKOFF_MILLIS;
   private volatile @Nullable Channel channel;
@@ -38,6 +39,7 @@ final class PosTerminal {
     this.bootstrap = bootstrap;
     this.terminalId = terminalId;
     this.merchantId = SimTerminals.merchantId(terminalId);
+    this.authToken = simulator.security().tokenOf(terminalId);
     this.addressIndex = addressIndex;
   }
 
@@ -47,6 +49,11 @@ final class PosTerminal {
 
   String merchantId() {
     return merchantId;
+  }
+
+  /** The Hello auth_token: the terminal token of this id, or empty without secrets. */
+  String authToken() {
+    return authToken;
   }
 
   /** The node of the current session; null while not welcomed. */
@@ -63,7 +70,7 @@ final class PosTerminal {
     ChannelFuture future =
         bootstrap
             .clone()
-            .handler(new PosSimChannelInitializer(this))
+            .handler(new PosSimChannelInitializer(this, simulator.security().tls(), address))
             .connect(address.host(), address.port());
     channel = future.channel();
     future.addListener(

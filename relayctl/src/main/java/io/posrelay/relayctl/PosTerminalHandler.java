@@ -11,12 +11,14 @@ import io.posrelay.pos.v1.Pong;
 import io.posrelay.pos.v1.Welcome;
 import io.posrelay.v1.PaymentResult;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The terminal side of the POS protocol for one connection: sends Hello when connected, pings
+ * The terminal side of the POS protocol for one connection: sends Hello (with the terminal's
+ * token) when connected — over TLS the SslHandler holds it until the handshake is done — pings
  * every {@code heartbeat_interval_ms} after Welcome, answers Ping with Pong, and acks every
  * payment_result after handing it to the {@link PosTerminal}.
  */
@@ -38,6 +40,7 @@ final class PosTerminalHandler extends SimpleChannelInboundHandler<PosFrame> {
         Hello.newBuilder()
             .setTerminalId(terminal.terminalId())
             .setMerchantId(terminal.merchantId())
+            .setAuthToken(terminal.authToken())
             .build();
     ctx.writeAndFlush(PosFrame.newBuilder().setHello(hello).build());
     ctx.fireChannelActive();
@@ -93,7 +96,13 @@ final class PosTerminalHandler extends SimpleChannelInboundHandler<PosFrame> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("terminal {}: closing connection after {}", terminal.terminalId(), cause.toString());
+    if (cause.getCause() instanceof SSLException tls) {
+      log.info("terminal {}: TLS with the node failed ({}); reconnecting", terminal.terminalId(),
+          tls.getMessage());
+    } else {
+      log.debug("terminal {}: closing connection after {}", terminal.terminalId(),
+          cause.toString());
+    }
     ctx.close();
   }
 }

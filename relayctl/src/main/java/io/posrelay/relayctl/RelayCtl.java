@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       PosSimCommand.class,
       IlkSimCommand.class,
       KafkaCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      TerminalTokenCommand.class
     })
 public final class RelayCtl implements Callable<Integer> {
   /** Exit code of a failed command. */

@@ -25,7 +25,7 @@ class IlkSimCommandTest {
   @Test
   void secretFile_andCaFile_becomeTheConfig() throws Exception {
     Path secrets = Files.writeString(dir.resolve("ilk.secrets"), SECRET + "\n");
-    IlkSimCertificates certs = IlkSimCertificates.create(dir);
+    TestCertificates certs = TestCertificates.create(dir);
     IlkSimCommand command = command(null);
     new CommandLine(command).parseArgs("--ilk-secret-file", secrets.toString(),
         "--tls-ca-file", certs.caFile().toString(),
@@ -67,6 +67,30 @@ class IlkSimCommandTest {
   @Test
   void help_namesTheSecurityOptions() {
     assertThat(new CommandLine(new IlkSimCommand()).getUsageMessage())
-        .contains("--ilk-secret-file", "POSRELAY_ILK_SECRETS", "--tls-ca-file");
+        .contains("--ilk-secret-file", "POSRELAY_ILK_SECRETS", "--tls-ca-file", "--secure");
+  }
+
+  @Test
+  void secure_takesTheSecretAndCaFromTheSecureDir_andUsesHttps() throws Exception {
+    Path secureDir = dir.resolve("secure");
+    io.posrelay.relayctl.secure.SecureMaterial.createOrReuse(secureDir);
+    IlkSimCommand command = command(null);
+    new CommandLine(command).parseArgs("--secure", "--secure-dir", secureDir.toString());
+
+    IlkSimulatorConfig config = command.toConfig();
+
+    assertThat(config.signingSecrets()).isPresent();
+    assertThat(config.tlsCaFile()).contains(secureDir.resolve("ca.pem"));
+    assertThat(config.url()).hasToString("https://127.0.0.1:8080/ilk/v1/results");
+  }
+
+  @Test
+  void secure_withoutALocalSecureCluster_isAUsageError() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(command(null)).setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("--secure", "--secure-dir", dir.resolve("none").toString(),
+        "--count", "1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--secure:");
   }
 }

@@ -34,7 +34,7 @@ class IlkSimulatorTest {
   private static final String SECRET = "ilk-sim-test-secret-0123456789abcdef";
 
   @TempDir static Path dir;
-  private static IlkSimCertificates certs;
+  private static TestCertificates certs;
 
   private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
   /** Each request's X-ILK-Timestamp and X-ILK-Signature (null when absent) and raw body. */
@@ -43,7 +43,7 @@ class IlkSimulatorTest {
 
   @BeforeAll
   static void certificates() throws Exception {
-    certs = IlkSimCertificates.create(dir);
+    certs = TestCertificates.create(dir);
   }
 
   @BeforeEach

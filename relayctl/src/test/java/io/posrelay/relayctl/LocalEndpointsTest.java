@@ -11,7 +11,7 @@ class LocalEndpointsTest {
     LocalEndpoints endpoints =
         new LocalEndpoints(
             "127.0.0.1:9092", 8080, List.of(7001, 7002), List.of(9101, 9102), 9090, 9190,
-            ".posrelay/local/logs");
+            ".posrelay/local/logs", null);
 
     assertThat(endpoints.readyLine())
         .isEqualTo(
@@ -27,11 +27,25 @@ class LocalEndpointsTest {
   @Test
   void posAddresses_followNodeOrder() {
     LocalEndpoints endpoints =
-        new LocalEndpoints("127.0.0.1:1", 2, List.of(5, 3, 4), List.of(6, 7, 8), 9, 10, "logs");
+        new LocalEndpoints("127.0.0.1:1", 2, List.of(5, 3, 4), List.of(6, 7, 8), 9, 10, "logs",
+            null);
 
     assertThat(endpoints.posAddresses())
         .containsExactly(
             new HostPort("127.0.0.1", 5), new HostPort("127.0.0.1", 3),
             new HostPort("127.0.0.1", 4));
+  }
+
+  @Test
+  void secureMode_namesItsDirectory_andTheWebhookIsHttps() {
+    LocalEndpoints endpoints =
+        new LocalEndpoints(
+            "127.0.0.1:9092", 8080, List.of(7001), List.of(9101), 9090, 9190,
+            ".posrelay/local/logs", ".posrelay/secure");
+
+    assertThat(endpoints.secure()).isTrue();
+    assertThat(endpoints.webhookUrl()).isEqualTo("https://127.0.0.1:8080/ilk/v1/results");
+    assertThat(endpoints.readyLine()).contains(" webhook=https://127.0.0.1:8080/ilk/v1/results")
+        .contains(" secure=.posrelay/secure (TLS on every listener");
   }
 }

@@ -40,8 +40,12 @@ import java.util.regex.Pattern;
  * {@code posrelay.admin.v1.DeliveryAdmin} over the ledger's stores ({@link LedgerQueries}) of this
  * instance and, unless the call is {@link LocalOnly}, of its peers ({@link ClusterQueries}). Every
  * call does bounded work and fails fast with a status: INVALID_ARGUMENT whose description starts
- * with the offending field, NOT_FOUND for an unknown result, FAILED_PRECONDITION for a retry of a
- * result that is not FAILED or EXPIRED, UNAVAILABLE ("ledger restoring") while the ledger is not
+ * with the offending field (result_id: 1..256 visible ASCII; terminal_id: [A-Za-z0-9_-]{1,64};
+ * merchant_id: at most 64 characters, no control characters; statuses: at most 16, none
+ * UNSPECIFIED; page_size: &gt;= 0; page_token: one this API issued for the same filters, at most
+ * 512 characters; received_after/received_before: 1970..9999, after before before), NOT_FOUND
+ * for an unknown result, FAILED_PRECONDITION for a retry of a result that is not FAILED or
+ * EXPIRED, UNAVAILABLE ("ledger restoring") while the ledger is not
  * RUNNING, CANCELLED/DEADLINE_EXCEEDED if the call is already over when it reaches the handler.
  * Thread-safe.
  */
@@ -53,6 +57,17 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
 
   private static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int MAX_ID_CHARS = 256;
+  /** A result_id: visible ASCII (ilk-ingest issues UUIDs). */
+  private static final Pattern RESULT_ID =
+      Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_CHARS + "}");
+  private static final int MAX_MERCHANT_ID_CHARS = 64;
+  /** A merchant id as ilk-ingest accepts it, less control characters. */
+  private static final Pattern MERCHANT_ID =
+      Pattern.compile("[^\\p{Cntrl}]{0," + MAX_MERCHANT_ID_CHARS + "}");
+  /** Longer than any page token this API issues (about 380 characters). */
+  private static final int MAX_PAGE_TOKEN_CHARS = 512;
+  /** More status filters than there are statuses, with room for repeats. */
+  private static final int MAX_STATUSES = 16;
   private static final int MAX_ECHO_CHARS = 128;
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
@@ -83,8 +98,9 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
       Set<DeliveryStatus> statuses = statuses(request.getStatusesList());
       checkTerminalId(request.getTerminalId());
       String merchantId = request.getMerchantId();
-      if (merchantId.length() > 64) {
-        throw invalid("merchant_id: '" + echo(merchantId) + "' (expected: at most 64 characters)");
+      if (!MERCHANT_ID.matcher(merchantId).matches()) {
+        throw invalid("merchant_id: '" + echo(merchantId) + "' (expected: at most "
+            + MAX_MERCHANT_ID_CHARS + " characters, no control characters, or empty)");
       }
       long after = request.hasReceivedAfter()
           ? millis("received_after", request.getReceivedAfter()) : Long.MIN_VALUE;
@@ -102,6 +118,10 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
       LedgerQuery query =
           new LedgerQuery(statuses, request.getTerminalId(), merchantId, after, before);
       long filterHash = PageToken.filterHash(query);
+      if (request.getPageToken().length() > MAX_PAGE_TOKEN_CHARS) {
+        throw invalid("page_token: " + request.getPageToken().length() + " characters (expected:"
+            + " next_page_token of a previous response, at most " + MAX_PAGE_TOKEN_CHARS + ")");
+      }
       String cursor = request.getPageToken().isEmpty()
           ? null : PageToken.decode(request.getPageToken(), filterHash);
       LedgerPage page = ledger.list(request, query, filterHash, limit, cursor);
@@ -184,9 +204,9 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   }
 
   private Delivery find(String resultId) {
-    if (resultId.isEmpty() || resultId.length() > MAX_ID_CHARS) {
-      throw invalid("result_id: '" + echo(resultId)
-          + "' (expected: the result_id of a payment result, 1.." + MAX_ID_CHARS + " characters)");
+    if (!RESULT_ID.matcher(resultId).matches()) {
+      throw invalid("result_id: '" + echo(resultId) + "' (expected: the result_id of a payment"
+          + " result, 1.." + MAX_ID_CHARS + " visible ASCII characters)");
     }
     return ledger.get(resultId).orElseThrow(() -> Status.NOT_FOUND
         .withDescription("no delivery with result_id " + echo(resultId))
@@ -216,6 +236,10 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   }
 
   private static Set<DeliveryStatus> statuses(List<DeliveryStatus> requested) {
+    if (requested.size() > MAX_STATUSES) {
+      throw invalid("statuses: " + requested.size() + " values (expected: at most "
+          + MAX_STATUSES + ")");
+    }
     Set<DeliveryStatus> statuses = EnumSet.noneOf(DeliveryStatus.class);
     for (DeliveryStatus status : requested) {
       if (status == DeliveryStatus.DELIVERY_STATUS_UNSPECIFIED
@@ -259,7 +283,13 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
     return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
   }
 
-  private static String echo(String value) {
-    return value.length() <= MAX_ECHO_CHARS ? value : value.substring(0, MAX_ECHO_CHARS) + "…";
+  /**
+   * A request value as it may appear in a status description: at most 128 characters, each
+   * control character (a line break, an escape sequence) shown as {@code ?}.
+   */
+  static String echo(String value) {
+    String cut =
+        value.length() <= MAX_ECHO_CHARS ? value : value.substring(0, MAX_ECHO_CHARS) + "…";
+    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 }

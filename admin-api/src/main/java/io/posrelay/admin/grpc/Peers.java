@@ -1,8 +1,12 @@
 package io.posrelay.admin.grpc;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.MetadataUtils;
+import io.posrelay.admin.auth.BearerToken;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The other admin-api instances of the same Kafka Streams application that hold ledger
- * partitions, as gRPC stubs that ask for local-only answers ({@link LocalOnly}). One plaintext
- * channel per peer address, kept until {@link #close}. Thread-safe.
+ * partitions, as gRPC stubs that ask for local-only answers ({@link LocalOnly}) and, when operator
+ * tokens are on, carry this instance's current token ({@code authorization: Bearer …}). One
+ * channel per peer address — TLS when this instance's listener is TLS (all instances of one
+ * application are configured alike), plaintext otherwise — kept until {@link #close}.
+ * Thread-safe.
  */
 public final class Peers implements AutoCloseable {
   /** No peers: a single instance. */
@@ -22,32 +30,66 @@ public final class Peers implements AutoCloseable {
 
   private final Supplier<List<String>> addresses;
   private final Function<String, ManagedChannel> connect;
+  private final ClientInterceptor headers;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
   /**
-   * Peers reached over plaintext gRPC.
+   * Peers reached over plaintext gRPC without a token.
    *
    * @param addresses the {@code host:port} of every other instance holding ledger partitions now
    *     (Kafka Streams' {@code application.server} of each)
    */
   public Peers(Supplier<List<String>> addresses) {
-    this(addresses, address -> ManagedChannelBuilder.forTarget(address).usePlaintext().build());
+    this(addresses, (SslContext) null, null);
+  }
+
+  /**
+   * Peers reached over the network.
+   *
+   * @param addresses as above; with TLS, each peer's certificate must name its host
+   * @param tls the client TLS context trusting the peers' certificates; null = plaintext
+   * @param token the operator token to send; null = none (tokens off)
+   */
+  public Peers(Supplier<List<String>> addresses, @Nullable SslContext tls, @Nullable String token) {
+    this(addresses, address -> connect(address, tls), token);
   }
 
   /**
    * @param addresses as above
    * @param connect opens a channel to an address (tests: an in-process channel)
+   * @param token the operator token to send; null = none
    */
-  public Peers(Supplier<List<String>> addresses, Function<String, ManagedChannel> connect) {
+  public Peers(Supplier<List<String>> addresses, Function<String, ManagedChannel> connect,
+      @Nullable String token) {
     this.addresses = addresses;
     this.connect = connect;
+    Metadata headers = LocalOnly.headers();
+    if (token != null) {
+      headers.merge(BearerToken.headers(token));
+    }
+    this.headers = MetadataUtils.newAttachHeadersInterceptor(headers);
+  }
+
+  /** As {@link #Peers(Supplier, Function, String)} without a token. */
+  public Peers(Supplier<List<String>> addresses, Function<String, ManagedChannel> connect) {
+    this(addresses, connect, null);
+  }
+
+  private static ManagedChannel connect(String address, @Nullable SslContext tls) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address);
+    if (tls == null) {
+      builder.usePlaintext();
+    } else {
+      builder.sslContext(tls);
+    }
+    return builder.build();
   }
 
   /** Stubs for the peers now; empty for a single instance. */
   List<DeliveryAdminGrpc.DeliveryAdminBlockingStub> stubs() {
     return addresses.get().stream()
         .map(address -> DeliveryAdminGrpc.newBlockingStub(channel(address))
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(LocalOnly.headers())))
+            .withInterceptors(headers))
         .toList();
   }
 

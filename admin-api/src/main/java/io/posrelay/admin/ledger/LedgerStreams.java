@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -37,6 +38,8 @@ public final class LedgerStreams implements AutoCloseable {
   /** Stream-thread replacements allowed within {@link #REPLACEMENT_WINDOW} before giving up. */
   static final int MAX_REPLACEMENTS = 10;
   static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+  /** The ledger consumer's {@code session.timeout.ms}: how long a killed instance is waited for. */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
   private final java.util.ArrayDeque<Long> replacements = new java.util.ArrayDeque<>();
 
   private LedgerStreams(Topology topology, Properties props, Consumer<Boolean> onRunning) {
@@ -105,6 +108,14 @@ public final class LedgerStreams implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // An instance killed with SIGKILL holds its ledger partitions until the group coordinator
+    // misses its heartbeats for session.timeout.ms: 45 s by default, during which a restarted
+    // instance cannot serve. 10 s (heartbeats every 3 s) bounds that gap; a stall longer than
+    // that (GC, overload) costs one rebalance, which Kafka Streams survives.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) SESSION_TIMEOUT.toMillis());
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        (int) SESSION_TIMEOUT.toMillis() / 3);
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);

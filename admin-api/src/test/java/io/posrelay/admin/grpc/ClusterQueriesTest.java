@@ -73,7 +73,7 @@ class ClusterQueriesTest {
         new HealthStatusManager()).build().start());
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     channels.add(channel);
-    return DeliveryAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return DeliveryAdminGrpc.newBlockingStub(channel).withInterceptors(new PerCallDeadline(10));
   }
 
   @AfterEach

@@ -80,7 +80,7 @@ class DeliveryAdminServiceTest {
     server = AdminServices.addTo(InProcessServerBuilder.forName(name).directExecutor(), service,
         new HealthStatusManager()).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    stub = DeliveryAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    stub = DeliveryAdminGrpc.newBlockingStub(channel).withInterceptors(new PerCallDeadline(10));
   }
 
   @AfterEach
@@ -180,6 +180,44 @@ class DeliveryAdminServiceTest {
         .setPageToken(token).setTerminalId("T1").build()), "page_token");
     assertInvalid(() -> stub.getDelivery(GetDeliveryRequest.getDefaultInstance()), "result_id");
     assertInvalid(() -> stub.retryDelivery(RetryDeliveryRequest.getDefaultInstance()), "result_id");
+  }
+
+  @Test
+  void stringsAndRepeatedFields_areBounded_andEchoedWithoutControlCharacters() {
+    assertInvalid(() -> stub.getDelivery(GetDeliveryRequest.newBuilder()
+        .setResultId("r".repeat(257)).build()), "result_id");
+    assertInvalid(() -> stub.getDelivery(GetDeliveryRequest.newBuilder()
+        .setResultId("has space").build()), "result_id");
+    assertInvalid(() -> stub.retryDelivery(RetryDeliveryRequest.newBuilder()
+        .setResultId("line\nbreak").build()), "result_id");
+    assertInvalid(() -> stub.listDeliveries(ListDeliveriesRequest.newBuilder()
+        .setTerminalId("T".repeat(65)).build()), "terminal_id");
+    assertInvalid(() -> stub.listDeliveries(ListDeliveriesRequest.newBuilder()
+        .setMerchantId("M\u001b[31m").build()), "merchant_id");
+    assertInvalid(() -> stub.listDeliveries(ListDeliveriesRequest.newBuilder()
+        .setPageToken("A".repeat(513)).build()), "page_token");
+    ListDeliveriesRequest.Builder manyStatuses = ListDeliveriesRequest.newBuilder();
+    for (int i = 0; i < 17; i++) {
+      manyStatuses.addStatuses(DELIVERY_STATUS_FAILED);
+    }
+    assertInvalid(() -> stub.listDeliveries(manyStatuses.build()), "statuses");
+
+    assertThatThrownBy(() -> stub.getDelivery(GetDeliveryRequest.newBuilder()
+        .setResultId("evil\r\n\u001b[2Jid").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getDescription()).startsWith("result_id: 'evil???[2Jid'")
+                .doesNotContainPattern("\\p{Cntrl}"));
+    assertThat(DeliveryAdminService.echo("x".repeat(200))).hasSize(129).endsWith("…");
+  }
+
+  @Test
+  void validValuesAtTheLimits_areServed() {
+    assertThat(stub.listDeliveries(ListDeliveriesRequest.newBuilder()
+        .setTerminalId("T".repeat(64)).setMerchantId("가맹점 M-001 (서울)".repeat(4))
+        .addStatuses(DELIVERY_STATUS_FAILED).addStatuses(DELIVERY_STATUS_FAILED)
+        .setPageSize(DeliveryAdminService.MAX_PAGE_SIZE).build()).getDeliveriesList()).isEmpty();
+    assertCode(() -> stub.getDelivery(GetDeliveryRequest.newBuilder()
+        .setResultId("r".repeat(256)).build()), Status.Code.NOT_FOUND);
   }
 
   @Test

@@ -48,6 +48,8 @@ public final class PosSession {
   @Nullable ScheduledFuture<?> recoveryTimer;
   /** Whether the session's last recovery fetch failed and will be retried. */
   boolean recoveryFailing;
+  /** Whether a result failed elsewhere while a fetch was under way: fetch again after it. */
+  boolean recoveryRefetch;
   private @Nullable FailureReason closeReason;
   private boolean ended;
 

@@ -1,18 +1,12 @@
 package io.posrelay.relay.delivery;
 
-import com.google.protobuf.Timestamp;
 import io.posrelay.admin.v1.Delivery;
-import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.PaymentResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -158,6 +152,26 @@ public final class SessionRecovery {
     }
   }
 
+  /**
+   * Fetches the session's undelivered results again because one of them was just reported
+   * FAILED elsewhere (a delivery event): e.g. it was in flight on the terminal's previous session
+   * when this one took over. If a fetch is queued or running, one more runs after it answers (its
+   * answer may predate the failure); if the last fetch failed, the pending retry covers it. Call
+   * on the session's event loop. Does nothing if recovery is off or the session closed.
+   *
+   * @param session an open session on this node
+   */
+  public void refetch(PosSession session) {
+    if (source == null || !session.isOpen() || session.recoveryFailing) {
+      return;
+    }
+    if (session.recoveryTicket != null) {
+      session.recoveryRefetch = true;
+      return;
+    }
+    fetch(session, 1);
+  }
+
   /** Queues a fetch for the session. Event loop only. */
   private void fetch(PosSession session, int attempt) {
     UndeliveredResults from = source;
@@ -196,7 +210,7 @@ public final class SessionRecovery {
     session.recoveryFailing = false;
     meters.sessions().recoveryFetch(true);
     Instant now = clock.instant();
-    List<PaymentResult> due = undelivered(deliveries, now, claimDeadline);
+    List<PaymentResult> due = UndeliveredSelection.due(deliveries, now, claimDeadline);
     meters.sessions().recoveryResults(due.size());
     if (!due.isEmpty()) {
       log.info("terminal_id={} session_id={} recovering {} undelivered result(s)",
@@ -206,10 +220,15 @@ public final class SessionRecovery {
       tracker.redeliver(session, result);
     }
     tracker.releaseHeld(session);
+    if (session.recoveryRefetch) {
+      session.recoveryRefetch = false;
+      fetch(session, 1);
+    }
     if (!session.recoveryFollowUp) {
       session.recoveryFollowUp = true;
       long delayNanos = followUpDelay.toNanos();
-      Instant youngestDue = youngestPendingDue(deliveries, now, claimDeadline);
+      Instant youngestDue =
+          UndeliveredSelection.youngestPendingDue(deliveries, now, claimDeadline);
       if (youngestDue != null) {
         delayNanos = Math.max(delayNanos,
             Duration.between(now, youngestDue).plus(FOLLOW_UP_MARGIN).toNanos());
@@ -231,6 +250,7 @@ public final class SessionRecovery {
       return;
     }
     session.recoveryFailing = true;
+    session.recoveryRefetch = false; // the retry fetches everything anyway
     long cap = backoffCap(attempt);
     long waitNanos = Math.max(0, Math.min(cap, jitter.applyAsLong(cap)));
     if (attempt == 1 || attempt % LOG_EVERY_ATTEMPTS == 0) {
@@ -254,62 +274,16 @@ public final class SessionRecovery {
   }
 
   private void later(PosSession session, int attempt, long delayNanos) {
+    ScheduledFuture<?> pending = session.recoveryTimer;
+    if (pending != null) {
+      // A follow-up was waiting when a refetch failed: the retry replaces it, and the next
+      // successful answer schedules the follow-up again.
+      pending.cancel(false);
+      session.recoveryFollowUp = false;
+    }
     session.recoveryTimer = session.eventLoop().schedule(() -> {
       session.recoveryTimer = null;
       fetch(session, attempt);
     }, delayNanos, TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * The results to redeliver, oldest first by received_at, each result id once: FAILED, and
-   * PENDING received at least {@code claimDeadline} before {@code now}.
-   *
-   * @param deliveries the ledger's answer
-   * @param now the current time
-   * @param claimDeadline the ledger's claim deadline
-   * @return the results, possibly empty
-   */
-  static List<PaymentResult> undelivered(
-      List<Delivery> deliveries, Instant now, Duration claimDeadline) {
-    List<Delivery> due = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (Delivery d : deliveries) {
-      boolean failed = d.getStatus() == DeliveryStatus.DELIVERY_STATUS_FAILED;
-      boolean unclaimed = d.getStatus() == DeliveryStatus.DELIVERY_STATUS_PENDING
-          && !receivedAt(d).plus(claimDeadline).isAfter(now);
-      if ((failed || unclaimed) && d.hasPaymentResult() && seen.add(d.getResultId())) {
-        due.add(d);
-      }
-    }
-    due.sort(Comparator.comparing(SessionRecovery::receivedAt));
-    List<PaymentResult> results = new ArrayList<>(due.size());
-    for (Delivery d : due) {
-      PaymentResult result = d.getPaymentResult();
-      // Claims carry the ledger's latest attempt, so they count for the current publication.
-      results.add(d.getAttempt() > result.getAttempt()
-          ? result.toBuilder().setAttempt(d.getAttempt()).build()
-          : result);
-    }
-    return results;
-  }
-
-  /** When the youngest PENDING result still within its claim deadline reaches it; or null. */
-  private static @Nullable Instant youngestPendingDue(
-      List<Delivery> deliveries, Instant now, Duration claimDeadline) {
-    Instant latest = null;
-    for (Delivery d : deliveries) {
-      if (d.getStatus() == DeliveryStatus.DELIVERY_STATUS_PENDING) {
-        Instant due = receivedAt(d).plus(claimDeadline);
-        if (due.isAfter(now) && (latest == null || due.isAfter(latest))) {
-          latest = due;
-        }
-      }
-    }
-    return latest;
-  }
-
-  private static Instant receivedAt(Delivery d) {
-    Timestamp at = d.hasReceivedAt() ? d.getReceivedAt() : d.getPaymentResult().getReceivedAt();
-    return Instant.ofEpochSecond(at.getSeconds(), at.getNanos());
   }
 }

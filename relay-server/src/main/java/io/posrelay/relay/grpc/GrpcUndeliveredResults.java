@@ -1,8 +1,11 @@
 package io.posrelay.relay.grpc;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
@@ -11,12 +14,17 @@ import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
 import io.posrelay.relay.delivery.RecoveryRefusedException;
 import io.posrelay.relay.delivery.UndeliveredResults;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a terminal's undelivered results in admin-api's ledger with {@code
@@ -25,15 +33,23 @@ import java.util.concurrent.TimeUnit;
  * most {@code maxPages} pages are read (the rest is left for the next session). The channel
  * reconnects by itself when admin-api comes back.
  *
+ * <p>Every call carries the operator token, if one is configured ({@code authorization: Bearer
+ * <token>}), over TLS trusting {@code --admin-tls-ca-file}, if one is configured.
+ *
  * <p>A failed call completes the fetch with its {@link io.grpc.StatusRuntimeException} if the
  * status is {@linkplain #isRetriable retriable} (admin-api busy, unreachable or slow, or a reset
- * stream), otherwise with a {@link RecoveryRefusedException} whose cause is that status.
+ * stream), otherwise with a {@link RecoveryRefusedException} whose cause is that status (e.g.
+ * UNAUTHENTICATED: no token, or one admin-api does not accept).
  *
  * <p>Thread-safe.
  */
 public final class GrpcUndeliveredResults implements UndeliveredResults, AutoCloseable {
   /** Results per page asked for; admin-api allows up to 1000. */
   static final int PAGE_SIZE = 500;
+  /** The TLS protocols offered: 1.3 and 1.2, nothing older. */
+  static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
   private final DeliveryAdminGrpc.DeliveryAdminStub stub;
@@ -46,15 +62,33 @@ public final class GrpcUndeliveredResults implements UndeliveredResults, AutoClo
    * @param maxPages most pages read per fetch, >= 1
    */
   public GrpcUndeliveredResults(ManagedChannel channel, Duration deadline, int maxPages) {
+    this(channel, "", deadline, maxPages);
+  }
+
+  /**
+   * @param channel a channel to admin-api; shut down by {@link #close()}
+   * @param token the operator token every call carries; "" = none
+   * @param deadline the deadline of each page's call, > 0
+   * @param maxPages most pages read per fetch, >= 1
+   */
+  public GrpcUndeliveredResults(ManagedChannel channel, String token, Duration deadline,
+      int maxPages) {
     this.channel = channel;
-    this.stub = DeliveryAdminGrpc.newStub(channel);
+    DeliveryAdminGrpc.DeliveryAdminStub plain = DeliveryAdminGrpc.newStub(channel);
+    if (token.isEmpty()) {
+      this.stub = plain;
+    } else {
+      Metadata headers = new Metadata();
+      headers.put(AUTHORIZATION, "Bearer " + token);
+      this.stub = plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
     this.deadline = deadline;
     this.maxPages = maxPages;
   }
 
   /**
-   * Creates a plaintext channel to admin-api. Connecting happens on the first call, so this
-   * succeeds even while admin-api is down.
+   * Creates a plaintext channel to admin-api, without a token. Connecting happens on the first
+   * call, so this succeeds even while admin-api is down.
    *
    * @param target admin-api's gRPC address, {@code host:port}
    * @param deadline the deadline of each page's call, > 0
@@ -62,8 +96,39 @@ public final class GrpcUndeliveredResults implements UndeliveredResults, AutoClo
    * @return the client
    */
   public static GrpcUndeliveredResults create(String target, Duration deadline, int maxPages) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
-    return new GrpcUndeliveredResults(channel, deadline, maxPages);
+    return create(target, "", null, deadline, maxPages);
+  }
+
+  /**
+   * Creates a channel to admin-api: TLS (1.2 or 1.3) trusting {@code tlsCaFile} if it is given,
+   * plaintext otherwise. Connecting happens on the first call, so this succeeds even while
+   * admin-api is down.
+   *
+   * @param target admin-api's gRPC address, {@code host:port}; with TLS, admin-api's certificate
+   *     must name this host
+   * @param token the operator token every call carries ({@link AdminToken}); "" = none
+   * @param tlsCaFile PEM certificates of the CAs to trust; null = plaintext
+   * @param deadline the deadline of each page's call, > 0
+   * @param maxPages most pages read per fetch, >= 1
+   * @return the client
+   * @throws IllegalArgumentException starting with {@code admin-tls-ca-file:} if the file cannot
+   *     be read or holds no PEM certificate
+   */
+  public static GrpcUndeliveredResults create(String target, String token,
+      @Nullable Path tlsCaFile, Duration deadline, int maxPages) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target);
+    if (tlsCaFile == null) {
+      builder.usePlaintext();
+    } else {
+      try (InputStream ca = Files.newInputStream(tlsCaFile)) {
+        builder.sslContext(
+            GrpcSslContexts.forClient().trustManager(ca).protocols(TLS_PROTOCOLS).build());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("admin-tls-ca-file: " + tlsCaFile + ": cannot be read"
+            + " as PEM CA certificates (" + e.getMessage() + ")", e);
+      }
+    }
+    return new GrpcUndeliveredResults(builder.build(), token, deadline, maxPages);
   }
 
   @Override

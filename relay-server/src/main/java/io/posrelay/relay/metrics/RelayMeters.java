@@ -53,6 +53,8 @@ import java.util.function.Supplier;
  *       of this terminal's older session elsewhere may not happen)</td></tr>
  *   <tr><td>{@value #SESSIONS_ERRORS}</td><td>counter</td><td>kind</td>
  *       <td>sessions consumer errors: bad_record (skipped), retriable, fatal</td></tr>
+ *   <tr><td>{@value #DELIVERY_EVENTS_ERRORS}</td><td>counter</td><td>kind</td>
+ *       <td>delivery-events consumer errors: bad_record (skipped), retriable, fatal</td></tr>
  *   <tr><td>{@value #SESSIONS_REPLACED}</td><td>counter</td><td>scope</td>
  *       <td>sessions this node closed with CODE_SESSION_REPLACED because the terminal said
  *       Hello again: scope = local (on this node) or remote (on another node, seen through
@@ -66,10 +68,31 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #RECOVERY_RESULTS}</td><td>counter</td><td></td>
  *       <td>undelivered results found by recovery and handed to delivery (some may then be
  *       skipped as already acked or in flight)</td></tr>
+ *   <tr><td>{@value #RECOVERY_TRIGGERS}</td><td>counter</td><td>action</td>
+ *       <td>FAILED events from {@code posrelay.delivery-events} for a terminal with a session on
+ *       this node: action = fetch (its undelivered results are fetched and redelivered) |
+ *       ignored (the failure was on that same session, e.g. an ack timeout)</td></tr>
  *   <tr><td>{@value #WRITE_STALLS}</td><td>counter</td><td>cause</td>
  *       <td>terminals disconnected because they stopped reading: cause = stall_timeout
  *       (unwritable longer than write-stall-timeout.ms) or buffer_full (a result arrived while
  *       the outbound buffer was above its high watermark)</td></tr>
+ *   <tr><td>{@value #AUTH_REJECTED}</td><td>counter</td><td>reason</td>
+ *       <td>Hellos refused with CODE_UNAUTHENTICATED: reason = bad_token (auth_token does not
+ *       prove terminal_id) or rate_limited (the address is cooling down; not checked)</td></tr>
+ *   <tr><td>{@value #AUTH_COOLDOWNS}</td><td>counter</td><td></td>
+ *       <td>remote addresses that reached the failed-authentication limit and started a
+ *       cool-down</td></tr>
+ *   <tr><td>{@value #AUTH_TRACKED_ADDRESSES}</td><td>gauge</td><td></td>
+ *       <td>remote addresses with recent authentication failures (bounded)</td></tr>
+ *   <tr><td>{@value #CONNECTIONS_REJECTED}</td><td>counter</td><td></td>
+ *       <td>connections closed at once because the node was at max-connections (with Error
+ *       CODE_OVERLOADED on plain TCP; without a TLS handshake when TLS is on)</td></tr>
+ *   <tr><td>{@value #HELLO_TIMEOUTS}</td><td>counter</td><td></td>
+ *       <td>connections closed with CODE_HELLO_REQUIRED because no frame arrived within
+ *       hello-timeout.ms</td></tr>
+ *   <tr><td>{@value #TLS_HANDSHAKE_FAILURES}</td><td>counter</td><td></td>
+ *       <td>POS connections closed because their TLS handshake failed (not TLS, untrusted,
+ *       no common protocol or cipher)</td></tr>
  * </table>
  *
  * <p>This class records the meters of the result delivery path; those of terminal sessions
@@ -109,6 +132,8 @@ public final class RelayMeters {
   /** Counter name; see the class table. */
   public static final String SESSIONS_ERRORS = "posrelay.relay.sessions.errors";
   /** Counter name; see the class table. */
+  public static final String DELIVERY_EVENTS_ERRORS = "posrelay.relay.delivery.events.errors";
+  /** Counter name; see the class table. */
   public static final String SESSIONS_REPLACED = "posrelay.relay.sessions.replaced";
   /** Counter name; see the class table. */
   public static final String RECOVERY_FETCHES = "posrelay.relay.recovery.fetches";
@@ -117,7 +142,21 @@ public final class RelayMeters {
   /** Counter name; see the class table. */
   public static final String RECOVERY_RESULTS = "posrelay.relay.recovery.results";
   /** Counter name; see the class table. */
+  public static final String RECOVERY_TRIGGERS = "posrelay.relay.recovery.triggers";
+  /** Counter name; see the class table. */
   public static final String WRITE_STALLS = "posrelay.relay.write.stalls";
+  /** Counter name; see the class table. */
+  public static final String AUTH_REJECTED = "posrelay.relay.auth.rejected";
+  /** Counter name; see the class table. */
+  public static final String AUTH_COOLDOWNS = "posrelay.relay.auth.cooldowns";
+  /** Gauge name; see the class table. */
+  public static final String AUTH_TRACKED_ADDRESSES = "posrelay.relay.auth.tracked.addresses";
+  /** Counter name; see the class table. */
+  public static final String CONNECTIONS_REJECTED = "posrelay.relay.connections.rejected";
+  /** Counter name; see the class table. */
+  public static final String HELLO_TIMEOUTS = "posrelay.relay.hello.timeouts";
+  /** Counter name; see the class table. */
+  public static final String TLS_HANDSHAKE_FAILURES = "posrelay.relay.tls.handshake.failures";
 
   /**
    * Kinds of consumer errors, the {@code kind} tag of {@value #RESULTS_ERRORS} and {@value

@@ -33,14 +33,24 @@ public final class SessionMeters {
   private final Counter sessionPublishErrors;
   private final Map<ConsumerErrorKind, Counter> sessionsErrors =
       new EnumMap<>(ConsumerErrorKind.class);
+  private final Map<ConsumerErrorKind, Counter> deliveryEventsErrors =
+      new EnumMap<>(ConsumerErrorKind.class);
   private final Counter replacedLocal;
   private final Counter replacedRemote;
   private final Counter recoverySuccess;
   private final Counter recoveryFailure;
   private final Counter recoveryAbandoned;
   private final Counter recoveryResults;
+  private final Counter triggerFailedEvent;
+  private final Counter triggerIgnored;
   private final Counter stallTimeout;
   private final Counter stallBufferFull;
+  private final Counter authBadToken;
+  private final Counter authRateLimited;
+  private final Counter authCooldowns;
+  private final Counter helloTimeouts;
+  private final Counter connectionsRejected;
+  private final Counter tlsHandshakeFailures;
 
   /**
    * Registers the counters in {@code registry}; only {@link RelayMeters} makes one.
@@ -74,6 +84,11 @@ public final class SessionMeters {
       sessionsErrors.put(kind, tagged(RelayMeters.SESSIONS_ERRORS,
           "Sessions consumer errors by kind.", "kind", kind.name().toLowerCase(Locale.ROOT)));
     }
+    for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
+      deliveryEventsErrors.put(kind, tagged(RelayMeters.DELIVERY_EVENTS_ERRORS,
+          "Delivery-events consumer errors by kind.", "kind",
+          kind.name().toLowerCase(Locale.ROOT)));
+    }
     String replaced = "Sessions closed because the terminal said Hello again, by where.";
     replacedLocal = tagged(RelayMeters.SESSIONS_REPLACED, replaced, "scope", "local");
     replacedRemote = tagged(RelayMeters.SESSIONS_REPLACED, replaced, "scope", "remote");
@@ -85,9 +100,25 @@ public final class SessionMeters {
             + "retrying, or refused for good by admin-api.");
     recoveryResults = counter(registry, RelayMeters.RECOVERY_RESULTS,
         "Undelivered results found by recovery and handed to delivery.");
+    String triggers = "FAILED delivery events for a terminal with a session on this node, by "
+        + "what was done: a fetch of its undelivered results, or nothing (the failure was on "
+        + "that same session).";
+    triggerFailedEvent = tagged(RelayMeters.RECOVERY_TRIGGERS, triggers, "action", "fetch");
+    triggerIgnored = tagged(RelayMeters.RECOVERY_TRIGGERS, triggers, "action", "ignored");
     String stalls = "Terminals disconnected because they stopped reading, by cause.";
     stallTimeout = tagged(RelayMeters.WRITE_STALLS, stalls, "cause", "stall_timeout");
     stallBufferFull = tagged(RelayMeters.WRITE_STALLS, stalls, "cause", "buffer_full");
+    String auth = "Hellos refused with CODE_UNAUTHENTICATED, by reason.";
+    authBadToken = tagged(RelayMeters.AUTH_REJECTED, auth, "reason", "bad_token");
+    authRateLimited = tagged(RelayMeters.AUTH_REJECTED, auth, "reason", "rate_limited");
+    authCooldowns = counter(registry, RelayMeters.AUTH_COOLDOWNS,
+        "Remote addresses that reached the failed-authentication limit.");
+    connectionsRejected = counter(registry, RelayMeters.CONNECTIONS_REJECTED,
+        "Connections closed at once because the node was at its connection limit.");
+    helloTimeouts = counter(registry, RelayMeters.HELLO_TIMEOUTS,
+        "Connections closed because no Hello arrived within hello-timeout.ms.");
+    tlsHandshakeFailures = counter(registry, RelayMeters.TLS_HANDSHAKE_FAILURES,
+        "POS connections closed because their TLS handshake failed.");
   }
 
   /**
@@ -129,6 +160,15 @@ public final class SessionMeters {
   }
 
   /**
+   * Counts a delivery-events-consumer error.
+   *
+   * @param kind bad record, retriable or fatal
+   */
+  public void deliveryEventsError(ConsumerErrorKind kind) {
+    deliveryEventsErrors.get(kind).increment();
+  }
+
+  /**
    * Counts a session closed with CODE_SESSION_REPLACED.
    *
    * @param remote {@code true} if the newer session is on another node
@@ -161,6 +201,16 @@ public final class SessionMeters {
   }
 
   /**
+   * Counts a FAILED delivery event for a terminal held on this node.
+   *
+   * @param fetched whether it started (or queued) a fetch of the terminal's undelivered results;
+   *     false when the failure happened on the very session the node holds
+   */
+  public void recoveryTrigger(boolean fetched) {
+    (fetched ? triggerFailedEvent : triggerIgnored).increment();
+  }
+
+  /**
    * Counts a terminal disconnected because it stopped reading.
    *
    * @param timedOut {@code true} if it stayed unwritable past the bound, {@code false} if a
@@ -168,6 +218,36 @@ public final class SessionMeters {
    */
   public void writeStall(boolean timedOut) {
     (timedOut ? stallTimeout : stallBufferFull).increment();
+  }
+
+  /**
+   * Counts a Hello refused with CODE_UNAUTHENTICATED.
+   *
+   * @param rateLimited {@code true} if refused unchecked because its address is cooling down,
+   *     {@code false} if its token was wrong
+   */
+  public void authRejected(boolean rateLimited) {
+    (rateLimited ? authRateLimited : authBadToken).increment();
+  }
+
+  /** Counts a remote address that reached the failed-authentication limit. */
+  public void authCooldownStarted() {
+    authCooldowns.increment();
+  }
+
+  /** Counts a connection closed at once because the node was at its connection limit. */
+  public void connectionRejected() {
+    connectionsRejected.increment();
+  }
+
+  /** Counts a connection closed because no Hello arrived in time. */
+  public void helloTimeout() {
+    helloTimeouts.increment();
+  }
+
+  /** Counts a POS connection whose TLS handshake failed. */
+  public void tlsHandshakeFailure() {
+    tlsHandshakeFailures.increment();
   }
 
   private Counter tagged(String name, String description, String key, String value) {

@@ -3,6 +3,7 @@ package io.posrelay.relay.pos;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.posrelay.pos.v1.Error;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Caps the open POS connections of a node. A connection over the limit gets Error
- * CODE_OVERLOADED and is closed before anything else happens on it. Rejections are logged as at
- * most one summary line per second.
+ * CODE_OVERLOADED and is closed before anything else happens on it; with TLS on it is closed at
+ * once, without a handshake (an Error could not be read before one, and a node at its limit
+ * should not spend the handshake's CPU). Rejections are counted ({@link
+ * RelayMeters#CONNECTIONS_REJECTED}) and logged as at most one summary line per second.
  *
  * <p>Sharable: one instance counts all connections of a node. Must sit after the encoders in
  * the pipeline.
@@ -53,7 +56,12 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
       ctx.channel().config().setAutoRead(false);
+      meters.sessions().connectionRejected();
       logRejection();
+      if (ctx.pipeline().get(SslHandler.class) != null) {
+        ctx.close();
+        return;
+      }
       PosErrors.sendAndClose(
           ctx.channel(),
           Error.Code.CODE_OVERLOADED,

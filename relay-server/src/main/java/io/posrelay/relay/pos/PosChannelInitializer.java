@@ -7,29 +7,35 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.auth.TerminalAuthenticator;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
-import java.time.Duration;
 import io.posrelay.relay.metrics.RelayMeters;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pipeline of a POS connection, head to tail:
  *
  * <pre>
  *  inbound                                   outbound
+ *  SslHandler             (only with TLS on; both ways, first in the pipeline)
  *  PosFrameDecoder        (length prefix,     ProtobufVarint32LengthFieldPrepender
  *                          max frame size)    ProtobufEncoder
  *  ProtobufDecoder        (PosFrame)
  *  IdleStateHandler       (reader idle = 3 × heartbeat interval)
  *  ConnectionLimitHandler (shared; CODE_OVERLOADED)
+ *  HelloTimeoutHandler    (no frame within the hello timeout; removed by the first frame)
  *  WriteStallHandler      (unwritable longer than the stall timeout)
- *  PosSessionHandler      (Hello, Ping, Ack; errors; takeover and recovery start)
+ *  PosSessionHandler      (Hello and its auth_token, Ping, Ack; errors; takeover and recovery)
  * </pre>
  *
  * <p>Sharable: one instance per server.
@@ -47,6 +53,9 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
   private final long writeStallTimeoutNanos;
   private final RelayMeters meters;
   private final Clock clock;
+  private final @Nullable SslContext sslContext;
+  private final long helloTimeoutMillis;
+  private final TerminalAuthenticator authenticator;
 
   /**
    * @param nodeId this node's id, sent in Welcome
@@ -61,6 +70,10 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
    * @param writeStallTimeout longest a channel may stay unwritable, > 0
    * @param meters where rejections are counted
    * @param clock wall clock
+   * @param sslContext the server TLS context, or {@code null} for plain TCP
+   * @param helloTimeout how long a new connection has to deliver its first frame (TLS handshake
+   *     included), >= 1 ms
+   * @param authenticator checks each Hello's auth_token; shared by every connection
    */
   public PosChannelInitializer(
       String nodeId,
@@ -74,7 +87,10 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
       SessionRecovery recovery,
       Duration writeStallTimeout,
       RelayMeters meters,
-      Clock clock) {
+      Clock clock,
+      @Nullable SslContext sslContext,
+      Duration helloTimeout,
+      TerminalAuthenticator authenticator) {
     this.nodeId = nodeId;
     this.maxFrameBytes = maxFrameBytes;
     this.heartbeatIntervalMillis = heartbeatIntervalMillis;
@@ -87,12 +103,20 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
     this.writeStallTimeoutNanos = writeStallTimeout.toNanos();
     this.meters = meters;
     this.clock = clock;
+    this.sslContext = sslContext;
+    this.helloTimeoutMillis = helloTimeout.toMillis();
+    this.authenticator = authenticator;
   }
 
   @Override
   protected void initChannel(Channel ch) {
     channels.add(ch);
     ChannelPipeline p = ch.pipeline();
+    if (sslContext != null) {
+      SslHandler tls = sslContext.newHandler(ch.alloc());
+      tls.setHandshakeTimeoutMillis(helloTimeoutMillis);
+      p.addLast("tls", tls);
+    }
     p.addLast("frameDecoder", new PosFrameDecoder(maxFrameBytes));
     p.addLast("protobufDecoder", new ProtobufDecoder(PosFrame.getDefaultInstance()));
     p.addLast("frameEncoder", new ProtobufVarint32LengthFieldPrepender());
@@ -100,8 +124,9 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
     p.addLast("idle", new IdleStateHandler(3 * heartbeatIntervalMillis, 0, 0,
         TimeUnit.MILLISECONDS));
     p.addLast("connectionLimit", connectionLimit);
+    p.addLast("helloTimeout", new HelloTimeoutHandler(helloTimeoutMillis));
     p.addLast("writeStall", new WriteStallHandler(writeStallTimeoutNanos));
     p.addLast("session", new PosSessionHandler(nodeId, (int) heartbeatIntervalMillis, registry,
-        tracker, sessions, recovery, meters, clock));
+        tracker, sessions, recovery, meters, clock, authenticator));
   }
 }

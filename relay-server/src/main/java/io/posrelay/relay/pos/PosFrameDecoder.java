@@ -87,6 +87,11 @@ public final class PosFrameDecoder extends ByteToMessageDecoder {
     out.add(in.readRetainedSlice((int) length));
   }
 
+  /** Bytes held back waiting for the rest of a frame: less than maxFrameBytes + 5. */
+  int bufferedBytes() {
+    return internalBuffer().readableBytes();
+  }
+
   private void fail(ByteBuf in) {
     failed = true;
     in.skipBytes(in.readableBytes());

@@ -6,6 +6,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.posrelay.pos.v1.Error;
@@ -13,6 +16,7 @@ import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.pos.v1.Pong;
 import io.posrelay.pos.v1.Welcome;
+import io.posrelay.relay.auth.TerminalAuthenticator;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.PosSession;
 import io.posrelay.relay.delivery.SessionPublisher;
@@ -26,6 +30,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +39,11 @@ import org.slf4j.LoggerFactory;
  * The POS protocol state of one connection: Hello first (answered with Welcome), then Ping/Pong
  * and Acks. Results are written to the terminal by the {@link DeliveryTracker}, not here.
  *
- * <p>Protocol violations end the connection with one Error frame: a frame before Hello or a
- * second Hello (CODE_HELLO_REQUIRED), invalid Hello fields (CODE_INVALID_HELLO), a frame type
+ * <p>Protocol violations end the connection with one Error frame: a frame before Hello, a
+ * second Hello or no frame within the hello timeout (CODE_HELLO_REQUIRED, the last fired by
+ * {@link HelloTimeoutHandler}), invalid Hello fields (CODE_INVALID_HELLO), an auth_token that
+ * does not prove the terminal id or a Hello from an address cooling down after failed
+ * authentications (CODE_UNAUTHENTICATED: no session, nothing announced), a frame type
  * that only the node may send or an empty or unparsable frame (CODE_MALFORMED_FRAME), an
  * oversized length prefix (CODE_FRAME_TOO_LARGE), silence beyond the reader idle time
  * (CODE_IDLE_TIMEOUT). A newer Hello for the same terminal on this node replaces this session
@@ -71,6 +79,7 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
   private final SessionRecovery recovery;
   private final RelayMeters meters;
   private final Clock clock;
+  private final TerminalAuthenticator authenticator;
   private @Nullable PosSession session;
   private boolean closing;
 
@@ -83,6 +92,7 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
    * @param recovery started for each new session, after its Welcome
    * @param meters where rejected frames and sent errors are counted
    * @param clock wall clock for the session's connected-at time
+   * @param authenticator checks each Hello's auth_token (or accepts any, when off)
    */
   public PosSessionHandler(
       String nodeId,
@@ -92,7 +102,8 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
       SessionPublisher sessions,
       SessionRecovery recovery,
       RelayMeters meters,
-      Clock clock) {
+      Clock clock,
+      TerminalAuthenticator authenticator) {
     this.nodeId = nodeId;
     this.heartbeatIntervalMillis = heartbeatIntervalMillis;
     this.registry = registry;
@@ -101,6 +112,7 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
     this.recovery = recovery;
     this.meters = meters;
     this.clock = clock;
+    this.authenticator = authenticator;
   }
 
   @Override
@@ -143,6 +155,22 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
     if (problem != null) {
       reject(ctx, Error.Code.CODE_INVALID_HELLO, problem);
       return;
+    }
+    switch (authenticator.authenticate(ctx.channel().remoteAddress(), hello.getTerminalId(),
+        hello.getAuthToken())) {
+      case BAD_TOKEN -> {
+        reject(ctx, Error.Code.CODE_UNAUTHENTICATED,
+            "auth_token: does not prove terminal_id " + hello.getTerminalId());
+        return;
+      }
+      case RATE_LIMITED -> {
+        reject(ctx, Error.Code.CODE_UNAUTHENTICATED,
+            "too many failed authentications from this address; retry later");
+        return;
+      }
+      case ACCEPTED -> {
+        // go on
+      }
     }
     PosSession fresh =
         new PosSession(
@@ -191,6 +219,16 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof HelloTimeoutHandler.HelloTimedOut timedOut) {
+      onHelloTimeout(ctx, timedOut.timeoutMillis());
+      return;
+    }
+    if (evt instanceof SslHandshakeCompletionEvent handshake) {
+      if (!handshake.isSuccess()) {
+        onTlsFailure(ctx, handshake.cause());
+      }
+      return;
+    }
     if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
       if (!closing) {
         closing = true;
@@ -242,7 +280,9 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException) {
+    if (cause instanceof NotSslRecordException || cause.getCause() instanceof SSLException) {
+      onTlsFailure(ctx, cause);
+    } else if (cause instanceof TooLongFrameException) {
       reject(ctx, Error.Code.CODE_FRAME_TOO_LARGE, cause.getMessage());
     } else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
       reject(ctx, Error.Code.CODE_MALFORMED_FRAME,
@@ -257,6 +297,37 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
           cause);
       ctx.close();
     }
+  }
+
+  private void onHelloTimeout(ChannelHandlerContext ctx, long timeoutMillis) {
+    if (closing || session != null) {
+      return;
+    }
+    closing = true;
+    meters.sessions().helloTimeout();
+    log.debug("closing connection from {}: no Hello within {} ms", ctx.channel().remoteAddress(),
+        timeoutMillis);
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls != null && !tls.handshakeFuture().isSuccess()) {
+      ctx.close(); // no TLS session to carry an Error frame
+      return;
+    }
+    PosErrors.sendAndClose(ctx.channel(), Error.Code.CODE_HELLO_REQUIRED,
+        "no Hello within " + timeoutMillis + " ms of connecting", meters);
+  }
+
+  /** A failed TLS handshake or record: no Error frame (it could not be read), just close. */
+  private void onTlsFailure(ChannelHandlerContext ctx, Throwable cause) {
+    if (!closing) {
+      closing = true;
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      if (tls == null || !tls.handshakeFuture().isSuccess()) {
+        meters.sessions().tlsHandshakeFailure();
+      }
+      log.debug("TLS failure on connection from {}: {}", ctx.channel().remoteAddress(),
+          cause.toString());
+    }
+    ctx.close();
   }
 
   private void reject(ChannelHandlerContext ctx, Error.Code code, @Nullable String message) {

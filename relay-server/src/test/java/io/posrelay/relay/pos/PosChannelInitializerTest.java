@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The whole POS pipeline, bytes in and bytes out. */
 class PosChannelInitializerTest {
   private static final int MAX_FRAME_BYTES = 256;
+  private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
 
   private final PosFixture fx = new PosFixture();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -31,7 +32,8 @@ class PosChannelInitializerTest {
     return new PosChannelInitializer(PosFixture.NODE_ID, MAX_FRAME_BYTES,
         PosFixture.HEARTBEAT_MILLIS, channels,
         new ConnectionLimitHandler(maxConnections, fx.meters), fx.registry, fx.tracker,
-        fx.sessions, fx.recovery, Duration.ofSeconds(10), fx.meters, fx.clock);
+        fx.sessions, fx.recovery, Duration.ofSeconds(10), fx.meters, fx.clock, null,
+        HELLO_TIMEOUT, fx.authenticator);
   }
 
   private static ByteBuf encoded(PosFrame... frames) throws IOException {
@@ -144,5 +146,116 @@ class PosChannelInitializerTest {
     third.writeInbound(encoded(PosFixture.hello("T-3")));
     assertThat(written(third)).singleElement()
         .satisfies(f -> assertThat(f.hasWelcome()).isTrue());
+  }
+
+  @Test
+  void noFrameWithinTheHelloTimeout_closesWithHelloRequired_andIsCounted() throws IOException {
+    EmbeddedChannel ch = new EmbeddedChannel(initializer(10));
+    ch.freezeTime();
+    ch.advanceTimeBy(HELLO_TIMEOUT.toMillis() - 1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isTrue();
+    ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(written(ch)).singleElement().satisfies(f -> {
+      assertThat(f.getError().getCode()).isEqualTo(Error.Code.CODE_HELLO_REQUIRED);
+      assertThat(f.getError().getMessage()).contains("5000 ms");
+    });
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(fx.counter(RelayMeters.HELLO_TIMEOUTS)).isEqualTo(1);
+    assertThat(fx.counter(RelayMeters.ERRORS_SENT, "code", "hello_required")).isEqualTo(1);
+  }
+
+  @Test
+  void partialFrameBytes_doNotHoldTheHelloDeadline() throws IOException {
+    EmbeddedChannel ch = new EmbeddedChannel(initializer(10));
+    ch.freezeTime();
+    byte[] hello = encoded(PosFixture.hello("T-1")).array();
+    for (int i = 0; i < hello.length - 1; i++) { // everything but the last byte, slowly
+      ch.writeInbound(Unpooled.wrappedBuffer(hello, i, 1));
+      ch.advanceTimeBy(HELLO_TIMEOUT.toMillis() / hello.length, TimeUnit.MILLISECONDS);
+      ch.runScheduledPendingTasks();
+    }
+    ch.advanceTimeBy(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(written(ch)).singleElement()
+        .satisfies(f -> assertThat(f.getError().getCode())
+            .isEqualTo(Error.Code.CODE_HELLO_REQUIRED));
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(fx.registry.size()).isZero();
+  }
+
+  @Test
+  void helloInTime_stopsTheHelloDeadline() throws IOException {
+    EmbeddedChannel ch = new EmbeddedChannel(initializer(10));
+    ch.freezeTime();
+    ch.advanceTimeBy(HELLO_TIMEOUT.toMillis() - 1, TimeUnit.MILLISECONDS);
+    ch.writeInbound(encoded(PosFixture.hello("T-1")));
+    ch.advanceTimeBy(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(written(ch)).singleElement().satisfies(f -> assertThat(f.hasWelcome()).isTrue());
+    assertThat(ch.isOpen()).isTrue();
+    assertThat(ch.pipeline().get(HelloTimeoutHandler.class)).isNull();
+    assertThat(fx.counter(RelayMeters.HELLO_TIMEOUTS)).isZero();
+  }
+
+  @Test
+  void pingBeforeHello_isAnsweredWithHelloRequired_andCounted() throws IOException {
+    EmbeddedChannel ch = new EmbeddedChannel(initializer(10));
+    ch.writeInbound(encoded(PosFrame.newBuilder()
+        .setPing(io.posrelay.pos.v1.Ping.newBuilder().setNonce(1)).build()));
+    assertThat(written(ch)).singleElement()
+        .satisfies(f -> assertThat(f.getError().getCode())
+            .isEqualTo(Error.Code.CODE_HELLO_REQUIRED));
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(fx.counter(RelayMeters.FRAMES_REJECTED, "code", "hello_required")).isEqualTo(1);
+  }
+
+  @Test
+  void frameOfAnUnknownType_isAnsweredWithMalformedFrame_andCounted() throws IOException {
+    EmbeddedChannel ch = new EmbeddedChannel(initializer(10));
+    ch.writeInbound(encoded(PosFixture.hello("T-1")));
+    written(ch);
+    // Length 2: PosFrame field 15 (not in pos.proto), varint 1. It parses, with no known field.
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x02, 0x78, 0x01}));
+    assertThat(written(ch)).singleElement()
+        .satisfies(f -> assertThat(f.getError().getCode())
+            .isEqualTo(Error.Code.CODE_MALFORMED_FRAME));
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(fx.counter(RelayMeters.FRAMES_REJECTED, "code", "malformed_frame")).isEqualTo(1);
+  }
+
+  @Test
+  void frameAtTheMaximumSize_isAccepted_oneByteMoreIsRejected() throws IOException {
+    EmbeddedChannel ch = new EmbeddedChannel(initializer(10));
+    ch.writeInbound(encoded(PosFixture.hello("T-1")));
+    written(ch);
+    // A Ping padded with an unknown length-delimited field to exactly MAX_FRAME_BYTES.
+    byte[] ping = PosFrame.newBuilder().setPing(io.posrelay.pos.v1.Ping.newBuilder().setNonce(3))
+        .build().toByteArray();
+    int padding = MAX_FRAME_BYTES - ping.length - 3; // tag 0x7a + 2-byte length
+    ByteBuf frame = Unpooled.buffer();
+    frame.writeBytes(new byte[] {(byte) 0x80, 0x02}).writeBytes(ping) // length 256
+        .writeByte(0x7a).writeByte((padding & 0x7F) | 0x80).writeByte(padding >>> 7)
+        .writeZero(padding);
+    ch.writeInbound(frame);
+    assertThat(written(ch)).singleElement()
+        .satisfies(f -> assertThat(f.getPong().getNonce()).isEqualTo(3));
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x81, 0x02})); // 257
+    assertThat(written(ch)).singleElement()
+        .satisfies(f -> assertThat(f.getError().getCode())
+            .isEqualTo(Error.Code.CODE_FRAME_TOO_LARGE));
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void connectionOverTheLimit_isCounted() throws IOException {
+    PosChannelInitializer init = initializer(1);
+    new EmbeddedChannel(init);
+    EmbeddedChannel second = new EmbeddedChannel(init);
+    written(second);
+    assertThat(fx.counter(RelayMeters.ERRORS_SENT, "code", "overloaded")).isEqualTo(1);
+    assertThat(fx.counter(RelayMeters.CONNECTIONS_REJECTED)).isEqualTo(1);
+    assertThat(fx.meterRegistry.find(RelayMeters.CONNECTIONS_OPEN).gauge().value()).isEqualTo(1);
   }
 }

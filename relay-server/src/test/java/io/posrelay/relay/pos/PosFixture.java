@@ -8,6 +8,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.auth.AuthFailureLimiter;
+import io.posrelay.relay.auth.TerminalAuthenticator;
+import io.posrelay.relay.auth.TerminalTokens;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.RecordingClaims;
@@ -21,6 +24,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 
 /** One node's delivery components, wired as RelayServer does, without Kafka or sockets. */
@@ -47,6 +53,27 @@ final class PosFixture {
   LongUnaryOperator jitter = cap -> cap;
   SessionRecovery recovery = recovery(null);
 
+  /** The deployment secret when {@link #withAuth()} turned authentication on. */
+  static final byte[] SECRET =
+      "fixture-secret-0123456789-abcdefghijklmnop".getBytes(StandardCharsets.UTF_8);
+  /** The previous secret, still accepted, when {@link #withAuth()} turned authentication on. */
+  static final byte[] PREVIOUS_SECRET =
+      "fixture-previous-secret-0123456789-abcdefgh".getBytes(StandardCharsets.UTF_8);
+  /** The failed-authentication limit's clock, in nanoseconds; tests move it. */
+  final AtomicLong authNanos = new AtomicLong();
+  /** 5 failures within 60 s start a 60 s cool-down. */
+  final AuthFailureLimiter limiter = new AuthFailureLimiter(5, Duration.ofMinutes(1),
+      Duration.ofMinutes(1), 100, authNanos::get);
+  /** Checks Hello tokens; off (any token accepted) unless {@link #withAuth()} was called. */
+  TerminalAuthenticator authenticator = new TerminalAuthenticator(null, limiter, meters.sessions());
+
+  /** Turns terminal authentication on with {@link #SECRET} and {@link #PREVIOUS_SECRET}. */
+  PosFixture withAuth() {
+    authenticator = new TerminalAuthenticator(
+        new TerminalTokens(List.of(SECRET, PREVIOUS_SECRET)), limiter, meters.sessions());
+    return this;
+  }
+
   /** Recovery from {@code source}; {@code null} = recovery off. */
   SessionRecovery recovery(@org.jspecify.annotations.Nullable UndeliveredResults source) {
     return new SessionRecovery(source, tracker, meters, clock, Duration.ofSeconds(3),
@@ -56,7 +83,7 @@ final class PosFixture {
 
   PosSessionHandler handler() {
     return new PosSessionHandler(NODE_ID, HEARTBEAT_MILLIS, registry, tracker, sessions,
-        recovery, meters, clock);
+        recovery, meters, clock, authenticator);
   }
 
   static PosFrame hello(String terminalId) {

@@ -3,6 +3,7 @@ package io.posrelay.relayctl.admin;
 import io.grpc.Status;
 import io.posrelay.relayctl.HostPort;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /** The one-line message of a failed admin call: {@code error: <STATUS>: <description>}. */
@@ -27,6 +28,11 @@ final class AdminCallErrors {
     String description = oneLine(status.getDescription());
     switch (status.getCode()) {
       case UNAVAILABLE:
+        if (status.getCause() != null && isTls(status.getCause())) {
+          return "error: " + code + ": TLS with admin-api at " + address + " failed (does it"
+              + " speak TLS, and does --tls-ca-file hold the CA of its certificate?): "
+              + rootMessage(status.getCause(), description);
+        }
         if (status.getCause() != null) {
           return "error: " + code + ": admin-api is unreachable at " + address
               + " (is it running? --admin or POSRELAY_ADMIN sets the address): "
@@ -36,9 +42,21 @@ final class AdminCallErrors {
       case DEADLINE_EXCEEDED:
         return "error: " + code + ": no answer from admin-api at " + address + " within "
             + timeout.toMillis() + " ms (--timeout-ms)";
+      case UNAUTHENTICATED:
+        return "error: " + code + ": " + description + " (--admin-token-file or "
+            + "POSRELAY_ADMIN_TOKEN sets the operator token)";
       default:
         return "error: " + code + ": " + description;
     }
+  }
+
+  private static boolean isTls(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable cause, String fallback) {

@@ -1,7 +1,6 @@
 package io.posrelay.relayctl.admin;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryAdminGrpc.DeliveryAdminBlockingStub;
 import io.posrelay.relayctl.HostPort;
@@ -9,8 +8,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A plaintext gRPC channel to admin-api (TLS comes later) and its {@code DeliveryAdmin} stubs. Not
- * thread-safe except {@link #close()} may race an in-flight call (which it cancels).
+ * A gRPC channel to admin-api — plaintext or TLS, with or without the operator token, as {@link
+ * AdminCredentials} say — and its {@code DeliveryAdmin} stubs. Not thread-safe except {@link
+ * #close()} may race an in-flight call (which it cancels).
  */
 final class AdminConnection implements AutoCloseable {
   private static final long CLOSE_WAIT_MILLIS = 5_000;
@@ -20,10 +20,10 @@ final class AdminConnection implements AutoCloseable {
   private final ManagedChannel channel;
   private final DeliveryAdminBlockingStub stub;
 
-  private AdminConnection(HostPort address, Duration callTimeout) {
+  private AdminConnection(HostPort address, Duration callTimeout, AdminCredentials credentials) {
     this.address = address;
     this.callTimeout = callTimeout;
-    this.channel = ManagedChannelBuilder.forTarget(address.toString()).usePlaintext().build();
+    this.channel = credentials.open(address);
     this.stub = DeliveryAdminGrpc.newBlockingStub(channel);
   }
 
@@ -32,9 +32,11 @@ final class AdminConnection implements AutoCloseable {
    *
    * @param address admin-api's gRPC address
    * @param callTimeout deadline of each unary call made through {@link #unary()}, > 0
+   * @param credentials the token and TLS trust
    */
-  static AdminConnection open(HostPort address, Duration callTimeout) {
-    return new AdminConnection(address, callTimeout);
+  static AdminConnection open(HostPort address, Duration callTimeout,
+      AdminCredentials credentials) {
+    return new AdminConnection(address, callTimeout, credentials);
   }
 
   /** admin-api's address, for messages. */

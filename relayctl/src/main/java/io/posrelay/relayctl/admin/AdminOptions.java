@@ -3,8 +3,14 @@ package io.posrelay.relayctl.admin;
 import io.grpc.StatusRuntimeException;
 import io.posrelay.relayctl.HostPort;
 import io.posrelay.relayctl.RelayCtl;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.relayctl.secure.SecureOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,6 +43,26 @@ final class AdminOptions {
       defaultValue = "10000",
       description = "Deadline of each call in milliseconds, > 0 (default: ${DEFAULT-VALUE}).")
   long timeoutMillis;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "PATH",
+      description = "File holding the operator token admin-api wants ('authorization: Bearer"
+          + " <token>'; the first line is sent). Wins over env " + AdminCredentials.TOKEN_ENV
+          + ". Neither = no token.")
+  @Nullable Path tokenFile;
+
+  @Option(
+      names = "--tls-ca-file",
+      paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ADMIN_TLS_CA_FILE:-}",
+      description = "PEM CA certificates to trust: talk TLS to admin-api (default: env"
+          + " POSRELAY_ADMIN_TLS_CA_FILE, or plaintext).")
+  String caFile = "";
+
+  @Mixin SecureOptions secure = new SecureOptions();
+
+  private static final Function<String, @Nullable String> ENVIRONMENT = System::getenv;
 
   /** One command's work over an open connection; returns the exit code. */
   @FunctionalInterface
@@ -72,19 +98,39 @@ final class AdminOptions {
   }
 
   /**
+   * The token and TLS trust from {@code --admin-token-file} (or {@value
+   * AdminCredentials#TOKEN_ENV}) and {@code --tls-ca-file}.
+   *
+   * @throws ParameterException (exit code 2) naming the option if a value is not valid
+   */
+  AdminCredentials credentials() {
+    try {
+      SecureMaterial material = secure.existingIfEnabled();
+      Path token = tokenFile != null || material == null ? tokenFile : material.operatorTokenFile();
+      Path ca = !caFile.isBlank() ? Path.of(caFile)
+          : material == null ? null : material.caCertFile();
+      return AdminCredentials.read(token, ENVIRONMENT.apply(AdminCredentials.TOKEN_ENV), ca);
+    } catch (IllegalArgumentException e) {
+      throw usageError(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
    * Validates the shared options, opens a channel to {@code --admin}, runs {@code call} and closes
    * the channel.
    *
    * @return the call's exit code, or {@link RelayCtl#EXIT_FAILURE} if a gRPC call failed (the
    *     status is printed as one line on stderr)
-   * @throws ParameterException (exit code 2) if {@code --timeout-ms} is not positive
+   * @throws ParameterException (exit code 2) if {@code --timeout-ms} is not positive, or the
+   *     token or CA file is not valid
    */
   int run(AdminCall call) {
     if (timeoutMillis <= 0) {
       throw usageError("--timeout-ms: " + timeoutMillis + " (expected: > 0)");
     }
+    AdminCredentials credentials = credentials();
     PrintWriter out = out();
-    try (AdminConnection connection = AdminConnection.open(admin, timeout())) {
+    try (AdminConnection connection = AdminConnection.open(admin, timeout(), credentials)) {
       return call.run(connection, out);
     } catch (StatusRuntimeException e) {
       out.flush();

@@ -2,6 +2,9 @@ package io.posrelay.relayctl.admin;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.posrelay.admin.auth.OperatorAuthInterceptor;
+import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.relayctl.RelayCtl;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,6 +29,20 @@ final class AdminCommandHarness implements AutoCloseable {
   AdminCommandHarness() throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(fake)
+        .build()
+        .start();
+  }
+
+  /**
+   * The fake behind TLS ({@code certs}' server certificate) and admin-api's operator-token check,
+   * accepting {@code token}.
+   */
+  AdminCommandHarness(TestCertificates certs, String token) throws IOException {
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .useTransportSecurity(certs.certFile.toFile(), certs.keyFile.toFile())
+        .addService(fake)
+        .intercept(new OperatorAuthInterceptor(OperatorTokens.load(null, "test", token, "TEST"),
+            false, new SimpleMeterRegistry()))
         .build()
         .start();
   }

@@ -1,0 +1,190 @@
+package io.posrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.posrelay.admin.AdminConfig;
+import io.posrelay.admin.AdminSecurity;
+import io.posrelay.admin.AdminServer;
+import io.posrelay.admin.auth.BearerToken;
+import io.posrelay.admin.auth.OperatorAuthInterceptor;
+import io.posrelay.admin.auth.OperatorTokens;
+import io.posrelay.admin.tls.GrpcTls;
+import io.posrelay.admin.v1.DeliveryAdminGrpc;
+import io.posrelay.admin.v1.DeliveryStatus;
+import io.posrelay.admin.v1.GetDeliveryRequest;
+import io.posrelay.admin.v1.GetStatsRequest;
+import io.posrelay.relay.RelayConfig;
+import io.posrelay.relay.RelayServer;
+import io.posrelay.relayctl.RelayCtl;
+import io.posrelay.v1.PaymentResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+
+/**
+ * admin-api with operator tokens and TLS against the real Kafka cluster: operators (grpc-java and
+ * {@code relayctl admin}) need the token over TLS, health does not, and a relay node's recovery on
+ * reconnect reaches the ledger over TLS with its token.
+ */
+@ExtendWith(SharedKafka.class)
+class SecureAdminTest {
+  private static final String TOKEN = "integration-operator-token-0123456789abcdef";
+  private static final String PREVIOUS = "integration-previous-token-0123456789abcdef";
+
+  private static Path dir;
+  private static AdminTestCertificates certs;
+  private static Path tokenFile;
+  private static AdminServer admin;
+  private static RelayServer relay;
+  private static LedgerEvents events;
+  private static final List<ManagedChannel> channels = new ArrayList<>();
+
+  @BeforeAll
+  static void start(KafkaCluster kafka) throws Exception {
+    dir = Files.createTempDirectory("posrelay-secure-admin");
+    certs = AdminTestCertificates.create(dir.resolve("pki"));
+    tokenFile = Files.writeString(dir.resolve("operator-token"), TOKEN + "\n" + PREVIOUS + "\n");
+    String applicationId = "it-secure-admin-" + UUID.randomUUID();
+    LedgerHistory.skip(kafka, applicationId);
+    admin = AdminServer.start(AdminConfig.builder()
+        .kafkaBootstrap(kafka.bootstrapServers())
+        .host("127.0.0.1")
+        .port(0)
+        .metricsPort(0)
+        .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
+        .ackTimeout(PosRelayStack.ACK_TIMEOUT)
+        .applicationId(applicationId)
+        .stateDir(dir.resolve("admin-state"))
+        .commitInterval(Duration.ofMillis(50))
+        .security(AdminSecurity.builder()
+            .operatorTokens(OperatorTokens.load(tokenFile, "operator-token-file", null, "ENV"))
+            .tls(certs.certFile, certs.keyFile)
+            .peerTlsCaFile(certs.caFile)
+            .build())
+        .build());
+    assertThat(admin.awaitRunning(Duration.ofSeconds(60))).as("ledger RUNNING").isTrue();
+    relay = RelayServer.start(RelayConfig.builder()
+        .nodeId("it-secure-relay")
+        .kafkaBootstrap(kafka.bootstrapServers())
+        .host("127.0.0.1")
+        .port(0)
+        .metricsPort(0)
+        .ackTimeout(PosRelayStack.ACK_TIMEOUT)
+        .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
+        .adminAddress("127.0.0.1:" + admin.port())
+        .adminToken(TOKEN)
+        .adminTlsCaFile(certs.caFile)
+        .build());
+    events = new LedgerEvents(kafka.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    PosRelayStack.closeAll(List.of(events, relay, admin));
+  }
+
+  private static ManagedChannel tlsChannel() {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", admin.port())
+        .sslContext(GrpcTls.client(certs.caFile, "tls-ca-file")).build();
+    channels.add(channel);
+    return channel;
+  }
+
+  private static DeliveryAdminGrpc.DeliveryAdminBlockingStub operator() {
+    return DeliveryAdminGrpc.newBlockingStub(tlsChannel())
+        .withInterceptors(BearerToken.attach(TOKEN)).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void operatorsNeedTheTokenOverTls_healthDoesNot_andPlaintextIsRefused() {
+    ManagedChannel channel = tlsChannel();
+    double failuresBefore = authFailures();
+
+    assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(ServingStatus.SERVING);
+    assertCode(() -> DeliveryAdminGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS).getStats(GetStatsRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED);
+    assertThat(operator().getStats(GetStatsRequest.getDefaultInstance()).getTotal())
+        .isNotNegative();
+    DeliveryAdminGrpc.newBlockingStub(channel).withInterceptors(BearerToken.attach(PREVIOUS))
+        .withDeadlineAfter(10, TimeUnit.SECONDS).getStats(GetStatsRequest.getDefaultInstance());
+    ManagedChannel plaintext = NettyChannelBuilder.forAddress("127.0.0.1", admin.port())
+        .usePlaintext().build();
+    channels.add(plaintext);
+    assertCode(() -> DeliveryAdminGrpc.newBlockingStub(plaintext)
+        .withInterceptors(BearerToken.attach(TOKEN)).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getStats(GetStatsRequest.getDefaultInstance()), Status.Code.UNAVAILABLE);
+    assertThat(authFailures()).isEqualTo(failuresBefore + 1);
+  }
+
+  @Test
+  void resultForAnAbsentTerminal_isRecoveredThroughTheTlsLedgerWithTheToken_andRelayctlSeesIt()
+      throws Exception {
+    String tid = "SEC-" + Long.toString(System.nanoTime(), 36);
+    String resultId = events.result(tid, "M001", Instant.now());
+    events.flush();
+    await().atMost(PosRelayStack.CLAIM_DEADLINE.plusSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> status(resultId) == DeliveryStatus.DELIVERY_STATUS_FAILED);
+
+    try (TestTerminal back = TestTerminal.connect(relay.port(), tid)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> back.results().size() == 1);
+      assertThat(back.results()).extracting(PaymentResult::getResultId).containsExactly(resultId);
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> status(resultId) == DeliveryStatus.DELIVERY_STATUS_DELIVERED);
+    }
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine relayctl = RelayCtl.newCommandLine();
+    relayctl.setOut(new PrintWriter(out, true));
+    relayctl.setErr(new PrintWriter(err, true));
+    int exit = relayctl.execute("admin", "get", resultId, "--admin", "127.0.0.1:" + admin.port(),
+        "--admin-token-file", tokenFile.toString(), "--tls-ca-file", certs.caFile.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains(resultId, tid, "DELIVERED");
+  }
+
+  private static DeliveryStatus status(String resultId) {
+    return operator().getDelivery(GetDeliveryRequest.newBuilder().setResultId(resultId).build())
+        .getStatus();
+  }
+
+  private static double authFailures() {
+    return admin.meterRegistry().find(OperatorAuthInterceptor.FAILURES_METER).counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+
+  private static void assertCode(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Status.Code code) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class,
+        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+  }
+}

@@ -1,0 +1,89 @@
+package io.posrelay.relayctl;
+
+import io.posrelay.relay.auth.TerminalSecrets;
+import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code relayctl terminal-token TERMINAL_ID}: prints the token a terminal must send in {@code
+ * Hello.auth_token}, derived from the relay nodes' current terminal secret (docs/pos-protocol.md
+ * §3.1). The secret comes from a file or an environment variable, never from the command line.
+ */
+@Command(
+    name = "terminal-token",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints the terminal token (Hello.auth_token) of TERMINAL_ID under the current terminal "
+          + "secret: base64url(HMAC-SHA256(secret, \"posrelay-terminal-token/v1:\" + "
+          + "TERMINAL_ID)), 43 characters.",
+      "The secret is read from --terminal-secret-file or env POSRELAY_TERMINAL_SECRETS, as "
+          + "relay-server reads it; with neither, from the terminal-secrets file of"
+          + " --secure-dir that 'local --secure' created."
+    })
+final class TerminalTokenCommand implements Callable<Integer> {
+  private static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TERMINAL_ID",
+      description = "The terminal id, [A-Za-z0-9_-]{1,64}, exactly as the terminal sends it.")
+  String terminalId = "";
+
+  @Option(
+      names = "--terminal-secret-file",
+      paramLabel = "PATH",
+      description = "File with the terminal secret(s), current first, one per line (as given to"
+          + " relay-server). Default: env POSRELAY_TERMINAL_SECRETS (comma-separated).")
+  @Nullable Path terminalSecretFile;
+
+  @Option(
+      names = "--secure-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:POSRELAY_HOME:-.}/" + SecureMaterial.DEFAULT_DIR,
+      description = "Where 'local --secure' keeps its secrets, used when neither"
+          + " --terminal-secret-file nor the environment variable is given"
+          + " (default: ${DEFAULT-VALUE}).")
+  Path secureDir = Path.of(SecureMaterial.DEFAULT_DIR);
+
+  /** Prints the token on stdout, one line; exit code 2 if the id or the secret is bad. */
+  @Override
+  public Integer call() {
+    if (!TERMINAL_ID.matcher(terminalId).matches()) {
+      throw new ParameterException(spec.commandLine(),
+          "TERMINAL_ID: '" + terminalId + "' (expected: [A-Za-z0-9_-]{1,64})");
+    }
+    TerminalTokens tokens;
+    try {
+      String fromEnv = System.getenv(TerminalSecrets.ENV);
+      Path file = terminalSecretFile;
+      if (file == null && fromEnv == null) {
+        Path local = secureDir.resolve("terminal-secrets");
+        file = Files.isReadable(local) ? local : null;
+      }
+      tokens = TerminalSecrets.load(file, fromEnv);
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      throw new ParameterException(spec.commandLine(),
+          message.startsWith(TerminalSecrets.KEY) ? "--" + message : message);
+    }
+    if (tokens == null) {
+      throw new ParameterException(spec.commandLine(), "no terminal secret: give "
+          + "--terminal-secret-file PATH, set " + TerminalSecrets.ENV + ", or start 'local"
+          + " --secure' (it creates " + secureDir.resolve("terminal-secrets") + ")");
+    }
+    spec.commandLine().getOut().println(tokens.issue(terminalId));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}
