@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,6 +46,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Strings must not contain control characters or unpaired surrogates; lengths count code points.
+ * Whole-body limits ({@code json_limit}): nesting ≤ 16, any string ≤ 65,536 characters, a field
+ * name ≤ 256, a number ≤ 64 characters, ≤ 100,000 tokens.
  * The result gets {@code result_id = IlkResultIds.resultIdOf(transactionId)}, {@code received_at
  * = clock.instant()} and {@code attempt = 1}. Thread-safe.
  */
@@ -55,6 +58,12 @@ final class IlkCallbackMapper {
   static final int MAX_RESULT_MESSAGE_CHARS = 256;
   static final int MAX_INSTALLMENT_MONTHS = 99;
   static final String DEFAULT_CURRENCY = "KRW";
+  /** JSON limits, whatever max-body-bytes is; over one is 400 {@code json_limit}. */
+  static final int MAX_NESTING_DEPTH = 16;
+  static final int MAX_STRING_CHARS = 64 * 1024;
+  static final int MAX_NAME_CHARS = 256;
+  static final int MAX_NUMBER_CHARS = 64;
+  static final long MAX_TOKENS = 100_000;
 
   private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7E]+");
   private static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -70,12 +79,13 @@ final class IlkCallbackMapper {
     this.clock = clock;
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(16)
-            // The body limit (64 KiB by default) already bounds every string; each known field has
-            // its own, tighter length check with an error naming it.
-            .maxStringLength(1024 * 1024)
-            .maxNameLength(256)
-            .maxNumberLength(64)
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            // Each known field has its own, tighter length check with an error naming it; these
+            // bound what unknown fields may hold when max-body-bytes is raised.
+            .maxStringLength(MAX_STRING_CHARS)
+            .maxNameLength(MAX_NAME_CHARS)
+            .maxNumberLength(MAX_NUMBER_CHARS)
+            .maxTokenCount(MAX_TOKENS)
             .build())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
@@ -128,6 +138,8 @@ final class IlkCallbackMapper {
     JsonNode root;
     try (InputStream in = new ByteBufInputStream(body.duplicate())) {
       root = json.readTree(in);
+    } catch (StreamConstraintsException e) {
+      throw InvalidCallbackException.jsonLimit(limitBroken(e));
     } catch (JsonProcessingException e) {
       // The parser's own message may quote the input (possibly a card number): never echo it.
       JsonLocation at = e.getLocation();
@@ -142,6 +154,26 @@ final class IlkCallbackMapper {
       throw InvalidCallbackException.malformedJson("request body must be one JSON object");
     }
     return root;
+  }
+
+  /** Names the limit; Jackson's own message is not echoed (it is not ours to keep value-free). */
+  private static String limitBroken(StreamConstraintsException e) {
+    String jackson = String.valueOf(e.getOriginalMessage());
+    if (jackson.startsWith("Document nesting depth")) {
+      return "request body is nested deeper than " + MAX_NESTING_DEPTH + " levels";
+    } else if (jackson.startsWith("String value length")) {
+      return "a JSON string in the request body is longer than " + MAX_STRING_CHARS
+          + " characters";
+    } else if (jackson.startsWith("Name length")) {
+      return "a JSON field name in the request body is longer than " + MAX_NAME_CHARS
+          + " characters";
+    } else if (jackson.startsWith("Number value length")) {
+      return "a JSON number in the request body is longer than " + MAX_NUMBER_CHARS
+          + " characters";
+    } else if (jackson.startsWith("Token count")) {
+      return "request body has more than " + MAX_TOKENS + " JSON tokens";
+    }
+    return "request body breaks a JSON parser limit";
   }
 
   private static String required(JsonNode root, String field, int maxChars)

@@ -5,22 +5,31 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the pipeline of one accepted HTTP connection:
  *
  * <pre>
+ * SslHandler (only with tls-cert-file/tls-key-file; handshake ≤ request-deadline.ms)
  * IdleStateHandler(reader idle = idle-timeout.ms) → IdleConnectionHandler (close)
+ * RequestDeadlineHandler.firstByteWatcher() (first byte of a request starts the deadline)
  * HttpServerCodec (request line ≤ 4 KiB, headers ≤ 8 KiB)
+ * RequestDeadlineHandler (last byte of a request ends it; passed → 408, close)
  * HttpServerKeepAliveHandler (Connection: keep-alive / close, HTTP/1.0 and 1.1)
  * BodyLimitingAggregator (FullHttpRequest; body > max-body-bytes → 413)
  * FlowControlHandler (holds pipelined requests while one awaits Kafka)
- * IngestRouteHandler (400 / 404 / 405 / 415, GET /metrics)
+ * IngestRouteHandler (400 / 404 / 405 / 414 / 415 / 431, GET /metrics)
+ * CallbackSignatureHandler (only with secrets; bad signature → 401, before any parsing)
  * ResultsHandler (POST /ilk/v1/results → Kafka → 202 / 400 / 503)
  * </pre>
  *
@@ -30,16 +39,23 @@ final class IlkIngestChannelInitializer extends ChannelInitializer<Channel> {
 
   private final IlkIngestConfig config;
   private final IlkCallbackMapper mapper;
+  private final @Nullable CallbackSignatureVerifier verifier;
   private final PaymentResultPublisher publisher;
   private final IngestMeters meters;
   private final PrometheusMeterRegistry registry;
   private final ChannelGroup connections;
 
-  IlkIngestChannelInitializer(IlkIngestConfig config, IlkCallbackMapper mapper,
+  /**
+   * @param clock the time a result is received at and signatures are checked against
+   */
+  IlkIngestChannelInitializer(IlkIngestConfig config, Clock clock,
       PaymentResultPublisher publisher, IngestMeters meters, PrometheusMeterRegistry registry,
       ChannelGroup connections) {
     this.config = config;
-    this.mapper = mapper;
+    this.mapper = new IlkCallbackMapper(clock);
+    this.verifier = config.signingSecrets()
+        .map(secrets -> new CallbackSignatureVerifier(secrets, config.signatureMaxSkew(), clock))
+        .orElse(null);
     this.publisher = publisher;
     this.meters = meters;
     this.registry = registry;
@@ -55,13 +71,27 @@ final class IlkIngestChannelInitializer extends ChannelInitializer<Channel> {
     }
     connections.add(channel);
     ChannelPipeline p = channel.pipeline();
+    SslContext tls = config.sslContext();
+    if (tls != null) {
+      SslHandler ssl = tls.newHandler(channel.alloc());
+      ssl.setHandshakeTimeoutMillis(config.requestDeadline().toMillis());
+      p.addLast(ssl);
+    }
     p.addLast(new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast(new IdleConnectionHandler());
-    p.addLast(new HttpServerCodec());
+    RequestDeadlineHandler deadline = new RequestDeadlineHandler(config.requestDeadline(), meters);
+    p.addLast(deadline.firstByteWatcher());
+    p.addLast(new HttpServerCodec(new HttpDecoderConfig()
+        .setMaxInitialLineLength(IngestRouteHandler.MAX_INITIAL_LINE_BYTES)
+        .setMaxHeaderSize(IngestRouteHandler.MAX_HEADER_BYTES)));
+    p.addLast(deadline);
     p.addLast(new HttpServerKeepAliveHandler());
     p.addLast(new BodyLimitingAggregator(config.maxBodyBytes(), meters));
     p.addLast(new FlowControlHandler());
     p.addLast(new IngestRouteHandler(registry, meters));
+    if (verifier != null) {
+      p.addLast(new CallbackSignatureHandler(verifier, meters));
+    }
     p.addLast(new ResultsHandler(mapper, publisher, meters, config.publishTimeout()));
   }
 }

@@ -1,8 +1,11 @@
 package io.posrelay.ingest;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -16,8 +19,10 @@ import picocli.CommandLine.Spec;
  * {@code ilk-ingest}: runs the ILK webhook until SIGTERM/SIGINT, then shuts down gracefully.
  *
  * <p>Every option defaults from an environment variable ({@code POSRELAY_KAFKA} for {@code --kafka},
- * {@code POSRELAY_ILK_INGEST_<OPTION>} for the others, e.g. {@code POSRELAY_ILK_INGEST_PORT}). A bad
- * value exits with code 2 and a message naming the flag; a start failure (port in use) with 1.
+ * {@code POSRELAY_ILK_INGEST_<OPTION>} for the others, e.g. {@code POSRELAY_ILK_INGEST_PORT}),
+ * except the signing secrets: {@code --ilk-secret-file}, else {@code POSRELAY_ILK_SECRETS} (see
+ * {@link IlkSecrets}), never a command-line value. A bad value exits with code 2 and a message
+ * naming the flag (never a secret); a start failure (port in use) with 1.
  */
 @Command(name = "ilk-ingest", mixinStandardHelpOptions = true,
     description = "Receives ILK payment-result callbacks (POST /ilk/v1/results), validates them "
@@ -89,6 +94,42 @@ public final class IlkIngestCommand implements Callable<Integer> {
           + "(env POSRELAY_ILK_INGEST_SHUTDOWN_TIMEOUT_MS; default: ${DEFAULT-VALUE}).")
   long shutdownTimeoutMs;
 
+  @Option(names = "--request-deadline-ms", paramLabel = "MS",
+      defaultValue = "${env:POSRELAY_ILK_INGEST_REQUEST_DEADLINE_MS:-10000}",
+      description = "Answer 408 and close if a request has not arrived in full this many ms after "
+          + "its first byte; also the TLS handshake timeout, 100..3600000 "
+          + "(env POSRELAY_ILK_INGEST_REQUEST_DEADLINE_MS; default: ${DEFAULT-VALUE}).")
+  long requestDeadlineMs;
+
+  @Option(names = {IlkSecrets.FILE_FLAG}, paramLabel = "PATH",
+      description = "File with the secret ILK signs callbacks with, and during a rotation the "
+          + "previous one on a second line; each >= 32 characters. Without it, env "
+          + IlkSecrets.ENV + " (comma-separated) is read; with neither, signatures are NOT "
+          + "checked.")
+  @Nullable Path ilkSecretFile;
+
+  @Option(names = {"--signature-max-skew-ms", "--signature-max-skew.ms"}, paramLabel = "MS",
+      defaultValue = "${env:POSRELAY_ILK_INGEST_SIGNATURE_MAX_SKEW_MS:-300000}",
+      description = "Answer 401 if X-ILK-Timestamp is further than this many ms from this "
+          + "server's clock, 1000..3600000 (env POSRELAY_ILK_INGEST_SIGNATURE_MAX_SKEW_MS; "
+          + "default: ${DEFAULT-VALUE}).")
+  long signatureMaxSkewMs;
+
+  @Option(names = "--tls-cert-file", paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ILK_INGEST_TLS_CERT_FILE}",
+      description = "PEM certificate chain, the server's first: serve HTTPS "
+          + "(with --tls-key-file; env POSRELAY_ILK_INGEST_TLS_CERT_FILE; default: plain HTTP).")
+  @Nullable Path tlsCertFile;
+
+  @Option(names = "--tls-key-file", paramLabel = "PATH",
+      defaultValue = "${env:POSRELAY_ILK_INGEST_TLS_KEY_FILE}",
+      description = "PEM PKCS#8 private key of --tls-cert-file "
+          + "(env POSRELAY_ILK_INGEST_TLS_KEY_FILE).")
+  @Nullable Path tlsKeyFile;
+
+  /** Reads environment variables; tests replace it. */
+  Function<String, @Nullable String> env = System::getenv;
+
   /** Runs {@code ilk-ingest} and exits with its exit code. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new IlkIngestCommand()).execute(args));
@@ -115,8 +156,10 @@ public final class IlkIngestCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "ilk-ingest-shutdown"));
-    log.info("ilk-ingest ready: POST http://{}:{}/ilk/v1/results, GET http://{}:{}/metrics, "
-        + "kafka {} topic {}", host, server.port(), host, server.port(), kafka, topic);
+    String scheme = config.tlsCertFile().isPresent() ? "https" : "http";
+    log.info("ilk-ingest ready: POST {}://{}:{}/ilk/v1/results, GET {}://{}:{}/metrics, "
+        + "kafka {} topic {}", scheme, host, server.port(), scheme, host, server.port(), kafka,
+        topic);
     stopped.await();
     return 0;
   }
@@ -127,6 +170,13 @@ public final class IlkIngestCommand implements Callable<Integer> {
    * @throws ParameterException naming the flag, e.g. {@code "--port: 70000 (expected: 0..65535)"}
    */
   IlkIngestConfig toConfig() {
+    IlkSecrets secrets;
+    try {
+      secrets = IlkSecrets.load(ilkSecretFile, env.apply(IlkSecrets.ENV)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      // Names the flag or the variable, never a secret.
+      throw new ParameterException(spec.commandLine(), "Invalid value: " + e.getMessage());
+    }
     try {
       return IlkIngestConfig.builder()
           .kafkaBootstrap(kafka)
@@ -139,6 +189,10 @@ public final class IlkIngestCommand implements Callable<Integer> {
           .maxConnections(maxConnections)
           .idleTimeout(Duration.ofMillis(idleTimeoutMs))
           .shutdownTimeout(Duration.ofMillis(shutdownTimeoutMs))
+          .requestDeadline(Duration.ofMillis(requestDeadlineMs))
+          .signingSecrets(secrets)
+          .signatureMaxSkew(Duration.ofMillis(signatureMaxSkewMs))
+          .tls(tlsCertFile, tlsKeyFile)
           .build();
     } catch (IllegalArgumentException e) {
       // Config keys are the flag names with '.' for '-' (publish-timeout.ms → --publish-timeout-ms).

@@ -1,12 +1,16 @@
 package io.posrelay.ingest;
 
 import io.posrelay.v1.kafka.Topics;
+import io.netty.handler.ssl.SslContext;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable, validated configuration of an {@link IlkIngestServer}.
@@ -25,6 +29,10 @@ public final class IlkIngestConfig {
   public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(5);
   /** Default maximum request body: 64 KiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  /** Default bound on receiving one whole request: 10 s. */
+  public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(10);
+  /** Default largest distance of a signature's timestamp from the server's clock: 5 min. */
+  public static final Duration DEFAULT_SIGNATURE_MAX_SKEW = Duration.ofMinutes(5);
 
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> PINNED_PRODUCER_KEYS =
@@ -42,6 +50,12 @@ public final class IlkIngestConfig {
   private final int maxConnections;
   private final Duration idleTimeout;
   private final Duration shutdownTimeout;
+  private final Duration requestDeadline;
+  private final @Nullable IlkSecrets signingSecrets;
+  private final Duration signatureMaxSkew;
+  private final @Nullable Path tlsCertFile;
+  private final @Nullable Path tlsKeyFile;
+  private final @Nullable SslContext sslContext;
   private final Map<String, String> producerOverrides;
 
   private IlkIngestConfig(Builder b) {
@@ -55,6 +69,13 @@ public final class IlkIngestConfig {
     maxConnections = b.maxConnections;
     idleTimeout = b.idleTimeout;
     shutdownTimeout = b.shutdownTimeout;
+    requestDeadline = b.requestDeadline;
+    signingSecrets = b.signingSecrets;
+    signatureMaxSkew = b.signatureMaxSkew;
+    tlsCertFile = b.tlsCertFile;
+    tlsKeyFile = b.tlsKeyFile;
+    sslContext = tlsCertFile == null || tlsKeyFile == null
+        ? null : WebhookTls.serverContext(tlsCertFile, tlsKeyFile);
     producerOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerOverrides));
   }
 
@@ -113,6 +134,39 @@ public final class IlkIngestConfig {
     return shutdownTimeout;
   }
 
+  /**
+   * Longest time from the first byte of a request to its last; a slower request gets 408 and the
+   * connection is closed. Also bounds the TLS handshake.
+   */
+  public Duration requestDeadline() {
+    return requestDeadline;
+  }
+
+  /** The secrets callbacks must be signed with; empty = signatures are not checked. */
+  public Optional<IlkSecrets> signingSecrets() {
+    return Optional.ofNullable(signingSecrets);
+  }
+
+  /** Largest distance of {@code X-ILK-Timestamp} from the server's clock, either way. */
+  public Duration signatureMaxSkew() {
+    return signatureMaxSkew;
+  }
+
+  /** PEM certificate chain of the HTTPS listener; empty = plain HTTP. */
+  public Optional<Path> tlsCertFile() {
+    return Optional.ofNullable(tlsCertFile);
+  }
+
+  /** PEM PKCS#8 private key of the HTTPS listener; empty = plain HTTP. */
+  public Optional<Path> tlsKeyFile() {
+    return Optional.ofNullable(tlsKeyFile);
+  }
+
+  /** The TLS context built from the files, or null for plain HTTP. */
+  @Nullable SslContext sslContext() {
+    return sslContext;
+  }
+
   /** Extra Kafka producer properties (e.g. security settings); never the pinned ones. */
   public Map<String, String> producerOverrides() {
     return producerOverrides;
@@ -124,7 +178,11 @@ public final class IlkIngestConfig {
         + ", topic=" + resultsTopic + ", publish-timeout.ms=" + publishTimeout.toMillis()
         + ", max-body-bytes=" + maxBodyBytes + ", max-in-flight=" + maxInFlightPublishes
         + ", max-connections=" + maxConnections + ", idle-timeout.ms=" + idleTimeout.toMillis()
-        + ", shutdown-timeout.ms=" + shutdownTimeout.toMillis() + "}";
+        + ", shutdown-timeout.ms=" + shutdownTimeout.toMillis()
+        + ", request-deadline.ms=" + requestDeadline.toMillis()
+        + ", signatures=" + (signingSecrets == null ? "off" : signingSecrets)
+        + ", signature-max-skew.ms=" + signatureMaxSkew.toMillis()
+        + ", tls=" + (sslContext == null ? "off" : "on") + "}";
   }
 
   /** Mutable builder of {@link IlkIngestConfig}; not thread-safe. */
@@ -139,6 +197,11 @@ public final class IlkIngestConfig {
     private int maxConnections = 10_000;
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private Duration requestDeadline = DEFAULT_REQUEST_DEADLINE;
+    private @Nullable IlkSecrets signingSecrets;
+    private Duration signatureMaxSkew = DEFAULT_SIGNATURE_MAX_SKEW;
+    private @Nullable Path tlsCertFile;
+    private @Nullable Path tlsKeyFile;
     private final Map<String, String> producerOverrides = new LinkedHashMap<>();
 
     private Builder() {}
@@ -208,6 +271,43 @@ public final class IlkIngestConfig {
     }
 
     /**
+     * Key {@code request-deadline.ms}: 100 ms..1 h, default 10 s. From the first byte of a request
+     * to its last; slower gets 408 and the connection is closed. Also the TLS handshake timeout.
+     */
+    public Builder requestDeadline(Duration requestDeadline) {
+      this.requestDeadline = requestDeadline;
+      return this;
+    }
+
+    /**
+     * The secrets that callbacks must be signed with ({@link IlkSecrets#load}); null (default) =
+     * signatures are not checked, and the server logs a warning at start.
+     */
+    public Builder signingSecrets(@Nullable IlkSecrets signingSecrets) {
+      this.signingSecrets = signingSecrets;
+      return this;
+    }
+
+    /**
+     * Key {@code signature-max-skew.ms}: 1 s..1 h, default 5 min. A callback whose {@code
+     * X-ILK-Timestamp} is further from the server's clock, either way, gets 401 (a replay).
+     */
+    public Builder signatureMaxSkew(Duration signatureMaxSkew) {
+      this.signatureMaxSkew = signatureMaxSkew;
+      return this;
+    }
+
+    /**
+     * Keys {@code tls-cert-file} and {@code tls-key-file}: a PEM certificate chain (the server's
+     * first) and its PEM PKCS#8 private key; both or neither (default: neither, plain HTTP).
+     */
+    public Builder tls(@Nullable Path certFile, @Nullable Path keyFile) {
+      this.tlsCertFile = certFile;
+      this.tlsKeyFile = keyFile;
+      return this;
+    }
+
+    /**
      * Adds a Kafka producer property (key {@code producer.<name>}), e.g. {@code
      * security.protocol}. The delivery guarantees are pinned: {@code acks}, {@code
      * enable.idempotence}, the serializers, {@code bootstrap.servers}, {@code linger.ms} and the
@@ -219,7 +319,7 @@ public final class IlkIngestConfig {
     }
 
     /**
-     * Validates and builds.
+     * Validates and builds (loading the TLS files, if set).
      *
      * @throws IllegalArgumentException naming the first bad key, its value and the expected range
      */
@@ -245,6 +345,16 @@ public final class IlkIngestConfig {
       long shutdownMs = millis(shutdownTimeout);
       check(shutdownMs >= 1 && shutdownMs <= 600_000, "shutdown-timeout.ms", shutdownMs,
           "1..600000");
+      long deadlineMs = millis(requestDeadline);
+      check(deadlineMs >= 100 && deadlineMs <= 3_600_000, "request-deadline.ms", deadlineMs,
+          "100..3600000");
+      long skewMs = millis(signatureMaxSkew);
+      check(skewMs >= 1000 && skewMs <= 3_600_000, "signature-max-skew.ms", skewMs,
+          "1000..3600000");
+      check(tlsCertFile != null || tlsKeyFile == null, "tls-cert-file", "not set",
+          "set together with tls-key-file");
+      check(tlsKeyFile != null || tlsCertFile == null, "tls-key-file", "not set",
+          "set together with tls-cert-file");
       for (Map.Entry<String, String> e : producerOverrides.entrySet()) {
         check(!PINNED_PRODUCER_KEYS.contains(e.getKey()), "producer." + e.getKey(),
             "'" + e.getValue() + "'", "not set: pinned by ilk-ingest");

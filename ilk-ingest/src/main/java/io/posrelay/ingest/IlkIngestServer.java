@@ -161,9 +161,8 @@ public final class IlkIngestServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-        .childHandler(new IlkIngestChannelInitializer(config,
-            new IlkCallbackMapper(Clock.systemUTC()), publisher, meters,
-            registry, connections));
+        .childHandler(new IlkIngestChannelInitializer(config, Clock.systemUTC(), publisher,
+            meters, registry, connections));
     try {
       serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
     } catch (InterruptedException e) {
@@ -173,8 +172,15 @@ public final class IlkIngestServer implements AutoCloseable {
       throw new IllegalStateException(
           "cannot bind " + config.host() + ":" + config.port() + ": " + e, e);
     }
-    log.info("ilk-ingest listening on {}:{} ({}), producing to {} at {}", config.host(), port(),
-        Epoll.isAvailable() ? "epoll" : "nio", config.resultsTopic(), config.kafkaBootstrap());
+    log.info("ilk-ingest listening on {}:{} ({}, {}, signatures {}), producing to {} at {}",
+        config.host(), port(), Epoll.isAvailable() ? "epoll" : "nio",
+        config.sslContext() == null ? "http" : "https",
+        config.signingSecrets().map(s -> "checked, " + s.size() + " secret(s)").orElse("OFF"),
+        config.resultsTopic(), config.kafkaBootstrap());
+    if (config.signingSecrets().isEmpty()) {
+      log.warn("ILK callback signatures are NOT checked (no {} or {}): anyone who can reach "
+          + "port {} can submit payment results", IlkSecrets.FILE_FLAG, IlkSecrets.ENV, port());
+    }
   }
 
   /** The bound HTTP port (the actual one when configured with 0). */

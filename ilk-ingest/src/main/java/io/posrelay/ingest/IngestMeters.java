@@ -39,14 +39,22 @@ public final class IngestMeters {
   public enum Outcome {
     /** 202: stored in Kafka. */
     ACCEPTED,
-    /** 400: malformed JSON, an invalid field or an unparseable HTTP request. */
+    /** 400: malformed JSON, a JSON limit, an invalid field or an unparseable HTTP request. */
     INVALID,
+    /** 401: signature missing, malformed, outside the allowed clock skew, or wrong. */
+    UNAUTHENTICATED,
     /** 503: Kafka failed or did not ack within the publish timeout. */
     UNAVAILABLE,
     /** 503: too many publishes in flight, or the server is shutting down. */
     OVERLOADED,
     /** 413: body over {@code max-body-bytes}. */
     TOO_LARGE,
+    /** 431: request headers over 8 KiB. */
+    HEADERS_TOO_LARGE,
+    /** 414: request line over 4 KiB. */
+    URI_TOO_LONG,
+    /** 408: request not received in full within {@code request-deadline.ms}. */
+    REQUEST_TIMEOUT,
     /** 415: Content-Type not application/json. */
     UNSUPPORTED_MEDIA_TYPE,
     /** 405: wrong method on a known path. */

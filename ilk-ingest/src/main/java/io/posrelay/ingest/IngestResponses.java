@@ -17,12 +17,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * The HTTP answers of ilk-ingest. Every body is a small JSON object with a Content-Length, so
  * keep-alive works: {@code {"resultId": "…"}} for 202, {@code {"error": "…", "field": "…",
- * "message": "…"}} otherwise ({@code field} only for {@code invalid_field}).
+ * "message": "…"}} otherwise ({@code field} only for {@code invalid_field}, the JSON field, and
+ * {@code unauthenticated}, the header).
  */
 final class IngestResponses {
 
   static final String RETRY_AFTER_UNAVAILABLE_SECONDS = "5";
   static final String RETRY_AFTER_OVERLOADED_SECONDS = "1";
+  /** The scheme a 401 names: ILK's HMAC-SHA256 signature headers (docs/ilk-webhook.md). */
+  static final String WWW_AUTHENTICATE = "ILK-HMAC-SHA256";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,8 +36,22 @@ final class IngestResponses {
     return json(version, HttpResponseStatus.ACCEPTED, body);
   }
 
+  /** 401 (with {@code WWW-Authenticate}) for {@code unauthenticated}, else 400. */
   static FullHttpResponse invalid(HttpVersion version, InvalidCallbackException e) {
+    if (InvalidCallbackException.UNAUTHENTICATED.equals(e.error())) {
+      FullHttpResponse response = error(version, HttpResponseStatus.UNAUTHORIZED, e.error(),
+          e.field(), e.getMessage());
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, WWW_AUTHENTICATE);
+      return response;
+    }
     return error(version, HttpResponseStatus.BAD_REQUEST, e.error(), e.field(), e.getMessage());
+  }
+
+  /** 408 for a request not received in full within the request deadline; closes. */
+  static FullHttpResponse requestTimeout(long deadlineMillis) {
+    return closing(error(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
+        "request_timeout", null,
+        "request not received in full within " + deadlineMillis + " ms"));
   }
 
   static FullHttpResponse error(HttpVersion version, HttpResponseStatus status, String error,

@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.posrelay.ingest.IngestMeters.Outcome;
 import java.nio.charset.Charset;
@@ -20,14 +22,20 @@ import java.nio.charset.StandardCharsets;
 /**
  * Routes aggregated HTTP requests: {@code GET /metrics} is answered here with the Prometheus text
  * of the server's own registry; a {@code POST /ilk/v1/results} with a JSON content type is passed
- * on to {@link ResultsHandler}; everything else is answered here with 400 (unparseable HTTP), 404,
- * 405 (with {@code Allow}) or 415. The query string is ignored.
+ * on (to {@link CallbackSignatureHandler} when signatures are checked, then {@link
+ * ResultsHandler}); everything else is answered here with 400 (unparseable HTTP), 414 (request
+ * line too long), 431 (headers too large), 404, 405 (with {@code Allow}) or 415. After 400, 414
+ * and 431 the connection is closed. The query string is ignored.
  */
 final class IngestRouteHandler extends ChannelInboundHandlerAdapter {
 
   static final String RESULTS_PATH = "/ilk/v1/results";
   static final String METRICS_PATH = "/metrics";
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  /** Longest request line the decoder accepts (Netty's default); longer gets 414. */
+  static final int MAX_INITIAL_LINE_BYTES = 4096;
+  /** Largest header block the decoder accepts (Netty's default); larger gets 431. */
+  static final int MAX_HEADER_BYTES = 8192;
 
   private final PrometheusMeterRegistry registry;
   private final IngestMeters meters;
@@ -47,11 +55,7 @@ final class IngestRouteHandler extends ChannelInboundHandlerAdapter {
     try {
       HttpVersion version = request.protocolVersion();
       if (request.decoderResult().isFailure()) {
-        meters.request(Outcome.INVALID);
-        FullHttpResponse response = IngestResponses.error(version,
-            HttpResponseStatus.BAD_REQUEST, "bad_request", null, "unparseable HTTP request");
-        ctx.writeAndFlush(IngestResponses.closing(response))
-            .addListener(ChannelFutureListener.CLOSE);
+        rejectUnparseable(ctx, version, request.decoderResult().cause());
         return;
       }
       String path = new QueryStringDecoder(request.uri()).path();
@@ -82,6 +86,28 @@ final class IngestRouteHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(request);
       }
     }
+  }
+
+  /** 414, 431 or 400 for a request the HTTP decoder gave up on; the connection is closed. */
+  private void rejectUnparseable(ChannelHandlerContext ctx, HttpVersion version, Throwable cause) {
+    Outcome outcome;
+    FullHttpResponse response;
+    if (cause instanceof TooLongHttpLineException) {
+      outcome = Outcome.URI_TOO_LONG;
+      response = IngestResponses.error(version, HttpResponseStatus.REQUEST_URI_TOO_LONG,
+          "uri_too_long", null, "request line is longer than " + MAX_INITIAL_LINE_BYTES + " bytes");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      outcome = Outcome.HEADERS_TOO_LARGE;
+      response = IngestResponses.error(version,
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", null,
+          "request headers are larger than " + MAX_HEADER_BYTES + " bytes");
+    } else {
+      outcome = Outcome.INVALID;
+      response = IngestResponses.error(version, HttpResponseStatus.BAD_REQUEST, "bad_request",
+          null, "unparseable HTTP request");
+    }
+    meters.request(outcome);
+    ctx.writeAndFlush(IngestResponses.closing(response)).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void respond(ChannelHandlerContext ctx, Outcome outcome, FullHttpResponse response) {

@@ -3,14 +3,17 @@ package io.posrelay.ingest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An ILK callback body that cannot become a {@code PaymentResult}: answered 400 with {@code
- * {"error": error(), "field": field(), "message": getMessage()}}. Messages never contain field
- * values (a card number must never be echoed or logged).
+ * An ILK callback that cannot become a {@code PaymentResult}: answered with {@code {"error":
+ * error(), "field": field(), "message": getMessage()}}, status 400, or 401 for {@value
+ * #UNAUTHENTICATED} (a missing, malformed, stale or wrong signature). Messages never contain field
+ * or header values (a card number or a signature must never be echoed or logged).
  */
 final class InvalidCallbackException extends Exception {
 
   static final String MALFORMED_JSON = "malformed_json";
   static final String INVALID_FIELD = "invalid_field";
+  static final String JSON_LIMIT = "json_limit";
+  static final String UNAUTHENTICATED = "unauthenticated";
 
   private final String error;
   private final @Nullable String field;
@@ -25,17 +28,36 @@ final class InvalidCallbackException extends Exception {
     return new InvalidCallbackException(MALFORMED_JSON, null, message);
   }
 
+  /** A body over one of the parser's limits (nesting, string, name or number length, tokens). */
+  static InvalidCallbackException jsonLimit(String message) {
+    return new InvalidCallbackException(JSON_LIMIT, null, message);
+  }
+
+  /**
+   * A signature that does not authenticate the callback; {@code header} is the one at fault and
+   * the message becomes {@code "<header> <problem>"}.
+   */
+  static InvalidCallbackException unauthenticated(String header, String problem) {
+    return new InvalidCallbackException(UNAUTHENTICATED, header, header + " " + problem);
+  }
+
   /** A bad field; the message becomes {@code "<field> <problem>"}. */
   static InvalidCallbackException invalidField(String field, String problem) {
     return new InvalidCallbackException(INVALID_FIELD, field, field + " " + problem);
   }
 
-  /** {@code "malformed_json"} or {@code "invalid_field"}. */
+  /**
+   * {@code "malformed_json"}, {@code "json_limit"}, {@code "invalid_field"} or {@code
+   * "unauthenticated"}.
+   */
   String error() {
     return error;
   }
 
-  /** The camelCase JSON field name, or null for malformed JSON. */
+  /**
+   * The camelCase JSON field name ({@code invalid_field}), the header name ({@code
+   * unauthenticated}), or null.
+   */
   @Nullable String field() {
     return field;
   }

@@ -3,12 +3,18 @@ package io.posrelay.ingest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks that a card number is masked, so that a full PAN never enters the system.
+ * Checks that a card number is masked, so that a full PAN never enters the system, and keeps
+ * PAN-like numbers out of log lines.
  *
  * <p>A masked card number is at most 32 characters of digits, mask characters ({@code * X x #})
  * and separators (space, {@code -}); it has at least one mask character and at most 12 digits
- * (first 8 / last 4 at most), e.g. {@code "123456******1234"} or {@code "****1234"}. A run of 13–19
- * digits (separators ignored) that passes the Luhn check is reported as a full PAN.
+ * (first 8 / last 4 at most), e.g. {@code "123456******1234"} or {@code "****1234"}. Since a PAN
+ * has 13–19 digits, no accepted value can hold one, whatever separates its digits.
+ *
+ * <p>A PAN is recognised for the error message (and for {@link #redact}) as a run of 13–19 digits
+ * that passes the Luhn check, where the run's digits may be separated by anything but a letter or
+ * a mask character: any space (including no-break and ideographic ones), any dash, dot, slash,
+ * underscore, comma, tab…; digits of any script count ({@code "４１１１…"}).
  */
 final class MaskedCardNumbers {
 
@@ -46,21 +52,67 @@ final class MaskedCardNumbers {
     return null;
   }
 
-  /** True if, ignoring spaces and '-', some run of 13–19 digits passes the Luhn check. */
+  /**
+   * True if some run of 13–19 digits passes the Luhn check; separators between digits are
+   * skipped, a letter or a mask character ends a run (see the class doc).
+   */
   static boolean containsLuhnValidPan(String value) {
+    return containsPan(value, true);
+  }
+
+  /**
+   * Like {@link #containsLuhnValidPan} with {@code anyWindow}; otherwise only a whole run of 13–19
+   * digits counts (fewer false alarms on long numeric ids, for log lines).
+   */
+  private static boolean containsPan(String value, boolean anyWindow) {
     StringBuilder run = new StringBuilder();
-    for (int i = 0; i <= value.length(); i++) {
-      char c = i < value.length() ? value.charAt(i) : '\0';
-      if (c >= '0' && c <= '9') {
-        run.append(c);
-      } else if (c != ' ' && c != '-') {
-        if (anyLuhnWindow(run)) {
+    for (int i = 0; i <= value.length(); ) {
+      int c = i < value.length() ? value.codePointAt(i) : '*';
+      i += i < value.length() ? Character.charCount(c) : 1;
+      int digit = Character.digit(c, 10);
+      if (digit >= 0) {
+        run.append((char) ('0' + digit));
+      } else if (Character.isLetter(c) || isMask(c)) {
+        if (anyWindow ? anyLuhnWindow(run) : isPan(run)) {
           return true;
         }
         run.setLength(0);
       }
     }
     return false;
+  }
+
+  /**
+   * {@code value} fit for a log line: unchanged unless it holds a PAN-like number (a run of 13–19
+   * digits, separators skipped as in {@link #containsLuhnValidPan}, that passes the Luhn check);
+   * then every digit but the first 6 and the last 4 of the value becomes {@code *}.
+   */
+  static String redact(String value) {
+    if (!containsPan(value, false)) {
+      return value;
+    }
+    long digits = value.codePoints().filter(Character::isDigit).count();
+    StringBuilder out = new StringBuilder(value.length());
+    int seen = 0;
+    for (int i = 0; i < value.length(); ) {
+      int c = value.codePointAt(i);
+      i += Character.charCount(c);
+      if (Character.isDigit(c)) {
+        seen++;
+        if (seen <= 6 || seen > digits - 4) {
+          out.appendCodePoint(c);
+        } else {
+          out.append('*');
+        }
+      } else {
+        out.appendCodePoint(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isMask(int c) {
+    return c == '*' || c == 'X' || c == 'x' || c == '#';
   }
 
   private static boolean anyLuhnWindow(CharSequence digits) {
@@ -72,6 +124,10 @@ final class MaskedCardNumbers {
       }
     }
     return false;
+  }
+
+  private static boolean isPan(CharSequence digits) {
+    return digits.length() >= 13 && digits.length() <= 19 && luhnValid(digits, 0, digits.length());
   }
 
   static boolean luhnValid(CharSequence digits, int start, int length) {

@@ -112,7 +112,8 @@ final class PaymentResultPublisher {
               kafkaReachable(error == null || !(error instanceof RetriableException));
               if (error == null) {
                 log.info("stored result_id={} terminal_id={} transaction_id={} at {}-{}@{}",
-                    result.getResultId(), result.getTerminalId(), result.getTransactionId(),
+                    result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
+                    MaskedCardNumbers.redact(result.getTransactionId()),
                     metadata.topic(), metadata.partition(), metadata.offset());
                 acked.complete(null);
               } else {
@@ -156,8 +157,8 @@ final class PaymentResultPublisher {
 
   private void failed(PaymentResult result, Throwable error) {
     failures.warn("Kafka publish failed result_id={} terminal_id={} transaction_id={}: {}",
-        result.getResultId(), result.getTerminalId(), result.getTransactionId(),
-        error.toString());
+        result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
+        MaskedCardNumbers.redact(result.getTransactionId()), error.toString());
   }
 
   /**

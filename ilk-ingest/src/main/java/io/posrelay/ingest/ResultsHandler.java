@@ -93,7 +93,8 @@ final class ResultsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       meters.request(Outcome.UNAVAILABLE);
       if (error instanceof PublishTimeoutException) {
         log.debug("publish timed out result_id={} terminal_id={} transaction_id={}",
-            result.getResultId(), result.getTerminalId(), result.getTransactionId());
+            result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
+            MaskedCardNumbers.redact(result.getTransactionId()));
       }
       response = IngestResponses.unavailable(version,
           "result not stored: Kafka unavailable or slow; retry later",

@@ -45,7 +45,7 @@ final class EmbeddedIngest implements AutoCloseable {
     publisher = new PaymentResultPublisher(producer, config.resultsTopic(), Runnable::run,
         config.maxInFlightPublishes(), meters);
     channel = new EmbeddedChannel(new IlkIngestChannelInitializer(config,
-        new IlkCallbackMapper(Clock.fixed(NOW, ZoneOffset.UTC)), publisher, meters, registry,
+        Clock.fixed(NOW, ZoneOffset.UTC), publisher, meters, registry,
         new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
   }
 

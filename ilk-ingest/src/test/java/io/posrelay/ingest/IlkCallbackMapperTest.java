@@ -234,14 +234,43 @@ class IlkCallbackMapperTest {
     assertThat(e.field()).isNull();
   }
 
-  @Test
-  void deeplyNestedBody_isMalformedJson() {
-    String deep = "{\"x\":" + "[".repeat(100) + "]".repeat(100) + "}";
+  static Stream<Arguments> jsonLimitBreaches() {
+    return Stream.of(
+        Arguments.of("{\"x\":" + "[".repeat(100) + "]".repeat(100) + "}",
+            "nested deeper than 16 levels"),
+        Arguments.of("{\"x\":" + "[".repeat(16) + "]".repeat(16) + "}",
+            "nested deeper than 16 levels"),
+        Arguments.of("{\"x\":\"" + "a".repeat(64 * 1024 + 1) + "\"}",
+            "string in the request body is longer than 65536 characters"),
+        Arguments.of("{\"" + "k".repeat(257) + "\":1}",
+            "field name in the request body is longer than 256 characters"),
+        Arguments.of("{\"amount\":" + "9".repeat(65) + "}",
+            "number in the request body is longer than 64 characters"),
+        Arguments.of("{\"x\":[" + "0,".repeat(100_000) + "0]}",
+            "more than 100000 JSON tokens"));
+  }
 
+  @ParameterizedTest
+  @MethodSource("jsonLimitBreaches")
+  void bodyOverAJsonLimit_isJsonLimit_namingTheLimit(String body, String limit) {
     InvalidCallbackException e =
-        catchThrowableOfType(InvalidCallbackException.class, () -> map(deep));
+        catchThrowableOfType(InvalidCallbackException.class, () -> map(body));
 
-    assertThat(e.error()).isEqualTo("malformed_json");
+    assertThat(e.error()).isEqualTo("json_limit");
+    assertThat(e.getMessage()).contains(limit);
+  }
+
+  @Test
+  void bodyAtTheJsonLimits_isNotRejectedForThem() throws Exception {
+    Map<String, Object> body = fullCallback();
+    body.put("x".repeat(256), "a".repeat(64 * 1024));
+    Object nested = List.of();
+    for (int depth = 2; depth < 16; depth++) { // the callback object is level 1
+      nested = List.of(nested);
+    }
+    body.put("nested", nested);
+
+    assertThat(map(body).getTerminalId()).isEqualTo("CAT-0001");
   }
 
   @Test

@@ -20,6 +20,21 @@ class IlkIngestConfigTest {
     assertThat(config.publishTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.maxBodyBytes()).isEqualTo(65536);
     assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.requestDeadline()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.signingSecrets()).isEmpty();
+    assertThat(config.signatureMaxSkew()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.tlsCertFile()).isEmpty();
+    assertThat(config.sslContext()).isNull();
+  }
+
+  @Test
+  void requestDeadlineAndSkew_areRangeChecked() {
+    assertThatThrownBy(() -> IlkIngestConfig.builder().requestDeadline(Duration.ofMillis(99))
+        .build()).hasMessage("request-deadline.ms: 99 (expected: 100..3600000)");
+    assertThatThrownBy(() -> IlkIngestConfig.builder().signatureMaxSkew(Duration.ofMillis(999))
+        .build()).hasMessage("signature-max-skew.ms: 999 (expected: 1000..3600000)");
+    assertThatThrownBy(() -> IlkIngestConfig.builder().signatureMaxSkew(Duration.ofHours(2))
+        .build()).hasMessage("signature-max-skew.ms: 7200000 (expected: 1000..3600000)");
   }
 
   @Test

@@ -198,11 +198,29 @@ class IngestRouteHandlerTest {
   }
 
   @Test
-  void tooLongRequestLine_is400_andTheConnectionIsClosed() {
+  void tooLongRequestLine_is414_namingTheLimit_andTheConnectionIsClosed() {
     ingest.send(EmbeddedIngest.request("GET", "/metrics?" + "q".repeat(5000), Map.of(), ""));
 
-    assertThat(ingest.response().status()).isEqualTo(400);
+    Response response = ingest.response();
+    assertThat(response.status()).isEqualTo(414);
+    assertThat(response.body()).isEqualTo("{\"error\":\"uri_too_long\","
+        + "\"message\":\"request line is longer than 4096 bytes\"}");
+    assertThat(ingest.count(Outcome.URI_TOO_LONG)).isEqualTo(1);
     assertThat(ingest.channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void tooLargeHeaders_are431_namingTheLimit_andTheConnectionIsClosed() {
+    ingest.send(EmbeddedIngest.request("POST", "/ilk/v1/results",
+        Map.of("Content-Type", "application/json", "X-Padding", "p".repeat(9000)), VALID));
+
+    Response response = ingest.response();
+    assertThat(response.status()).isEqualTo(431);
+    assertThat(response.body()).isEqualTo("{\"error\":\"headers_too_large\","
+        + "\"message\":\"request headers are larger than 8192 bytes\"}");
+    assertThat(ingest.count(Outcome.HEADERS_TOO_LARGE)).isEqualTo(1);
+    assertThat(ingest.channel.isOpen()).isFalse();
+    assertThat(ingest.producer.history()).isEmpty();
   }
 
   @Test

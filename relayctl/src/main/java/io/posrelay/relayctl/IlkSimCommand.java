@@ -1,10 +1,17 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.relayctl.secure.SecureOptions;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,6 +26,8 @@ import picocli.CommandLine.Spec;
       "Posts at a steady rate, for"
           + " terminals PREFIX0001…PREFIX<terminals> (as pos-sim holds them) and, with"
           + " --unconnected-ratio, for terminals that nobody holds. Prints the counts at the end.",
+      "Signs callbacks (X-ILK-Timestamp, X-ILK-Signature) when given a secret by "
+          + IlkSecrets.FILE_FLAG + " or env " + IlkSecrets.ENV + ".",
       "Exit code 0 if every callback was accepted (202), else 1."
     })
 final class IlkSimCommand implements Callable<Integer> {
@@ -72,6 +81,26 @@ final class IlkSimCommand implements Callable<Integer> {
       description = "Prefix of the unconnected terminals' ids (default: ${DEFAULT-VALUE}).")
   String unconnectedPrefix = "X";
 
+  @Option(
+      names = IlkSecrets.FILE_FLAG,
+      paramLabel = "PATH",
+      description = "Sign callbacks with the first secret in this file (as ilk-ingest's "
+          + IlkSecrets.FILE_FLAG + "); without it, env " + IlkSecrets.ENV + " (comma-separated) "
+          + "is read; with neither, callbacks are unsigned.")
+  @Nullable Path ilkSecretFile;
+
+  @Option(
+      names = "--tls-ca-file",
+      paramLabel = "PATH",
+      description = "PEM CA certificates to trust for an https --url "
+          + "(default: the JDK's trust store).")
+  @Nullable Path tlsCaFile;
+
+  @Mixin SecureOptions secure = new SecureOptions();
+
+  /** Reads environment variables; tests replace it. */
+  Function<String, @Nullable String> env = System::getenv;
+
   @Override
   public Integer call() throws Exception {
     IlkSimulatorConfig config = toConfig();
@@ -114,6 +143,24 @@ final class IlkSimCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--url: " + url + " (expected: a URL)");
     }
+    IlkSecrets secrets;
+    Path caFile = tlsCaFile;
+    try {
+      SecureMaterial material = secure.existingIfEnabled();
+      Path secretFile = ilkSecretFile;
+      if (material != null) {
+        // Secure mode, as 'local --secure' runs it: the secret and the CA from --secure-dir, and
+        // TLS on the webhook (an http URL becomes https).
+        secretFile = secretFile != null ? secretFile : material.ilkSecretFile();
+        caFile = caFile != null ? caFile : material.caCertFile();
+        if ("http".equals(uri.getScheme())) {
+          uri = URI.create("https" + url.substring("http".length()));
+        }
+      }
+      secrets = IlkSecrets.load(secretFile, env.apply(IlkSecrets.ENV)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage()); // never has a secret
+    }
     try {
       return IlkSimulatorConfig.builder()
           .url(uri)
@@ -124,6 +171,8 @@ final class IlkSimCommand implements Callable<Integer> {
           .terminalPrefix(terminalPrefix)
           .unconnectedRatio(unconnectedRatio)
           .unconnectedPrefix(unconnectedPrefix)
+          .signingSecrets(secrets)
+          .tlsCaFile(caFile)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());

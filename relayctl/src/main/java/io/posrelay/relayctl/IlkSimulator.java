@@ -2,6 +2,8 @@ package io.posrelay.relayctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.ingest.IlkSignatures;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,13 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Simulated ILK: posts approval callbacks to the ilk-ingest webhook at a steady rate, with a
  * bounded number of requests in flight, and reports every accepted result (202 with its result
- * id) to a {@link Listener}.
+ * id) to a {@link Listener}. With {@link IlkSimulatorConfig#signingSecrets()} each callback is
+ * signed as ILK signs it (docs/ilk-webhook.md); an https url is checked against {@link
+ * IlkSimulatorConfig#tlsCaFile()} or the JDK's trust store.
  *
  * <p>{@link #run()} blocks the calling thread until the count or duration is reached or {@link
  * #stop()} is called, then waits (bounded by the request timeout) for the requests in flight.
@@ -50,6 +55,7 @@ public final class IlkSimulator {
   private final LongAdder errors = new LongAdder();
   private final Map<Integer, LongAdder> rejectedByStatus = new ConcurrentHashMap<>();
   private final AtomicLong failuresLogged = new AtomicLong();
+  private final byte @Nullable [] signingKey;
   private volatile boolean stopRequested;
 
   /**
@@ -60,11 +66,16 @@ public final class IlkSimulator {
     this.config = config;
     this.listener = listener;
     this.inFlight = new Semaphore(config.maxInFlight());
-    this.client =
+    HttpClient.Builder client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3))
-            .build();
+            .sslParameters(IlkSimTls.parameters());
+    if (config.sslContext() != null) {
+      client.sslContext(config.sslContext());
+    }
+    this.client = client.build();
+    this.signingKey = config.signingSecrets().map(IlkSecrets::current).orElse(null);
   }
 
   /**
@@ -110,12 +121,18 @@ public final class IlkSimulator {
   }
 
   private void send(IlkCallback callback) {
-    HttpRequest request =
+    byte[] body = callback.toJson(mapper);
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(config.url())
             .timeout(config.requestTimeout())
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(callback.toJson(mapper)))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (signingKey != null) {
+      String timestamp = Long.toString(Instant.now().getEpochSecond());
+      builder.header(IlkSignatures.TIMESTAMP_HEADER, timestamp)
+          .header(IlkSignatures.SIGNATURE_HEADER, IlkSignatures.sign(signingKey, timestamp, body));
+    }
+    HttpRequest request = builder.build();
     long sentNanos = System.nanoTime();
     Instant sentAt = Instant.now();
     sent.increment();

@@ -1,9 +1,14 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.ingest.IlkSecrets;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of an {@link IlkSimulator}; build with {@link #builder()}, which
@@ -22,8 +27,11 @@ public final class IlkSimulatorConfig {
   private final Duration requestTimeout;
   private final String runId;
   private final long seed;
+  private final @Nullable IlkSecrets signingSecrets;
+  private final @Nullable Path tlsCaFile;
+  private final @Nullable SSLContext sslContext;
 
-  private IlkSimulatorConfig(Builder b) {
+  private IlkSimulatorConfig(Builder b, @Nullable SSLContext sslContext) {
     url = b.url;
     ratePerSecond = b.ratePerSecond;
     count = b.count;
@@ -36,6 +44,9 @@ public final class IlkSimulatorConfig {
     requestTimeout = b.requestTimeout;
     runId = b.runId;
     seed = b.seed;
+    signingSecrets = b.signingSecrets;
+    tlsCaFile = b.tlsCaFile;
+    this.sslContext = sslContext;
   }
 
   /** A builder with the defaults of {@code relayctl ilk-sim}. */
@@ -103,6 +114,30 @@ public final class IlkSimulatorConfig {
     return seed;
   }
 
+  /** The secrets to sign with (the current one is used); empty = callbacks are not signed. */
+  public Optional<IlkSecrets> signingSecrets() {
+    return Optional.ofNullable(signingSecrets);
+  }
+
+  /** PEM CA certificates that an https webhook's certificate must chain to; empty = the JDK's. */
+  public Optional<Path> tlsCaFile() {
+    return Optional.ofNullable(tlsCaFile);
+  }
+
+  /** The TLS context trusting {@link #tlsCaFile()}, or null for the JDK's default trust. */
+  @Nullable SSLContext sslContext() {
+    return sslContext;
+  }
+
+  /** A builder holding this configuration, to change some of it. */
+  public Builder toBuilder() {
+    return builder().url(url).ratePerSecond(ratePerSecond).count(count).duration(duration)
+        .terminals(terminals).terminalPrefix(terminalPrefix).unconnectedRatio(unconnectedRatio)
+        .unconnectedPrefix(unconnectedPrefix).maxInFlight(maxInFlight)
+        .requestTimeout(requestTimeout).runId(runId).seed(seed).signingSecrets(signingSecrets)
+        .tlsCaFile(tlsCaFile);
+  }
+
   /** Builder of {@link IlkSimulatorConfig}; not thread-safe. */
   public static final class Builder {
     private URI url = URI.create("http://127.0.0.1:8080/ilk/v1/results");
@@ -117,6 +152,8 @@ public final class IlkSimulatorConfig {
     private Duration requestTimeout = Duration.ofSeconds(10);
     private String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private long seed = ThreadLocalRandom.current().nextLong();
+    private @Nullable IlkSecrets signingSecrets;
+    private @Nullable Path tlsCaFile;
 
     private Builder() {}
 
@@ -193,7 +230,22 @@ public final class IlkSimulatorConfig {
     }
 
     /**
-     * Validates and builds.
+     * Sign every callback with the current secret ({@code X-ILK-Timestamp}, {@code
+     * X-ILK-Signature}, docs/ilk-webhook.md); null (default) = unsigned.
+     */
+    public Builder signingSecrets(@Nullable IlkSecrets value) {
+      signingSecrets = value;
+      return this;
+    }
+
+    /** Key {@code tls-ca-file}: PEM CA certificates to trust for an https url; null = JDK's. */
+    public Builder tlsCaFile(@Nullable Path value) {
+      tlsCaFile = value;
+      return this;
+    }
+
+    /**
+     * Validates and builds (reading the CA file, if set).
      *
      * @throws IllegalArgumentException naming the key, e.g. {@code "rate: -1.0 (expected: >
      *     0)"}
@@ -201,7 +253,8 @@ public final class IlkSimulatorConfig {
     public IlkSimulatorConfig build() {
       String scheme = url.getScheme();
       if (!("http".equals(scheme) || "https".equals(scheme)) || url.getHost() == null) {
-        throw new IllegalArgumentException("url: " + url + " (expected: http://HOST:PORT/PATH)");
+        throw new IllegalArgumentException(
+            "url: " + url + " (expected: http[s]://HOST:PORT/PATH)");
       }
       if (!(ratePerSecond > 0 && ratePerSecond <= 100_000)) {
         throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: > 0, <= 100000)");
@@ -231,7 +284,12 @@ public final class IlkSimulatorConfig {
       if (requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException("request-timeout: " + requestTimeout + " (expected: > 0)");
       }
-      return new IlkSimulatorConfig(this);
+      if (tlsCaFile != null && !"https".equals(scheme)) {
+        throw new IllegalArgumentException(
+            "tls-ca-file: " + tlsCaFile + " (expected: only with an https:// url)");
+      }
+      return new IlkSimulatorConfig(this,
+          tlsCaFile == null ? null : IlkSimTls.clientContext(tlsCaFile));
     }
   }
 }

@@ -1,0 +1,189 @@
+package io.posrelay.ingest;
+
+import static io.posrelay.ingest.IlkSecretsTest.CURRENT;
+import static io.posrelay.ingest.ResultsHandlerTest.VALID;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.kafka.ProtobufSerializer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The webhook over real HTTPS, with java.net.http.HttpClient trusting only the test CA. */
+class IlkIngestServerTlsTest {
+
+  @TempDir static Path dir;
+  static TestCertificates certs;
+
+  private final MockProducer<String, PaymentResult> producer = new MockProducer<>(true, null,
+      new StringSerializer(), new ProtobufSerializer<PaymentResult>());
+  private IlkIngestServer server;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    certs = TestCertificates.create(dir);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private IlkIngestServer start(IlkIngestConfig.Builder config) {
+    server = IlkIngestServer.start(config.host("127.0.0.1").port(0).build(), producer,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return server;
+  }
+
+  private HttpClient httpsClient() throws Exception {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .sslContext(certs.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  private HttpRequest.Builder post(String scheme, String host, String body) {
+    return HttpRequest.newBuilder(
+            URI.create(scheme + "://" + host + ":" + server.port() + "/ilk/v1/results"))
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  @Test
+  void httpsClientTrustingTheCa_isAnswered202_byIpAndByName() throws Exception {
+    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+    HttpClient client = httpsClient();
+
+    for (String host : new String[] {"127.0.0.1", "localhost"}) {
+      HttpResponse<String> response =
+          client.send(post("https", host, VALID).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(host).isEqualTo(202);
+      assertThat(response.sslSession()).get()
+          .satisfies(s -> assertThat(s.getProtocol()).isIn("TLSv1.3", "TLSv1.2"));
+    }
+    assertThat(producer.history()).hasSize(2);
+  }
+
+  @Test
+  void signedCallbackOverHttps_isAccepted_unsignedIs401() throws Exception {
+    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile())
+        .signingSecrets(IlkSecrets.of(CURRENT)));
+    HttpClient client = httpsClient();
+    String timestamp = Long.toString(Instant.now().getEpochSecond());
+    String signature = IlkSignatures.sign(CURRENT.getBytes(UTF_8), timestamp, VALID.getBytes(UTF_8));
+
+    HttpResponse<String> signed = client.send(post("https", "127.0.0.1", VALID)
+        .header(IlkSignatures.TIMESTAMP_HEADER, timestamp)
+        .header(IlkSignatures.SIGNATURE_HEADER, signature).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unsigned = client.send(post("https", "127.0.0.1", VALID).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(signed.statusCode()).isEqualTo(202);
+    assertThat(unsigned.statusCode()).isEqualTo(401);
+    assertThat(unsigned.headers().firstValue("WWW-Authenticate")).hasValue("ILK-HMAC-SHA256");
+    assertThat(producer.history()).hasSize(1);
+  }
+
+  @Test
+  void clientNotTrustingTheCa_failsTheHandshake() {
+    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+    HttpClient defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    assertThatThrownBy(() -> defaultTrust.send(post("https", "127.0.0.1", VALID).build(),
+        HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+    assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
+  void plainHttpToTheTlsPort_isNotServed() throws Exception {
+    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(EmbeddedIngest.postJson(VALID).getBytes(UTF_8));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] answer = in.readNBytes(5);
+      // Whatever comes back (a TLS alert or nothing) is no HTTP answer.
+      assertThat(new String(answer, UTF_8)).doesNotStartWith("HTTP/");
+    } catch (IOException e) {
+      // connection reset: also fine
+    }
+    assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
+  void tls11Client_isRefused() throws Exception {
+    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+
+    try (SSLSocket socket = (SSLSocket) certs.clientContext().getSocketFactory()
+        .createSocket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      SSLParameters params = socket.getSSLParameters();
+      params.setProtocols(new String[] {"TLSv1.1"});
+      socket.setSSLParameters(params);
+      assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void certWithoutKey_isAConfigError() {
+    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(certs.certFile(), null).build())
+        .hasMessage("tls-key-file: not set (expected: set together with tls-cert-file)");
+    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(null, certs.keyFile()).build())
+        .hasMessage("tls-cert-file: not set (expected: set together with tls-key-file)");
+  }
+
+  @Test
+  void keyOfAnotherCertificate_isAConfigError_namingTheKeyFile() throws Exception {
+    Path otherDir = Files.createDirectories(dir.resolve("other"));
+    TestCertificates other = TestCertificates.create(otherDir);
+
+    assertThatThrownBy(() -> IlkIngestConfig.builder()
+        .tls(certs.certFile(), other.keyFile()).build())
+        .hasMessageStartingWith("tls-key-file: " + other.keyFile())
+        .hasMessageContaining("the private key of the first certificate");
+  }
+
+  @Test
+  void unreadableOrNonPemFiles_areConfigErrors_withoutKeyMaterial() throws Exception {
+    Path missing = dir.resolve("missing.pem");
+    Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a pem file");
+    Path pkcs1 = Files.writeString(dir.resolve("rsa.key"),
+        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+
+    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(missing, certs.keyFile()).build())
+        .hasMessage("tls-cert-file: " + missing + ": cannot read it (NoSuchFileException)");
+    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(garbage, certs.keyFile()).build())
+        .hasMessageStartingWith("tls-cert-file: " + garbage + " (expected: PEM certificates");
+    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(certs.certFile(), pkcs1).build())
+        .hasMessage("tls-key-file: " + pkcs1 + " (expected: an unencrypted PEM PKCS#8 key, "
+            + "-----BEGIN PRIVATE KEY-----)");
+  }
+}
