@@ -1,6 +1,8 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +23,9 @@ import picocli.CommandLine.Spec;
           + " nodes, posts simulated ILK results for --duration-s (a share of them for terminals"
           + " nobody holds), waits for the deliveries to settle, asks admin-api what became of"
           + " every result, prints a summary and stops the cluster.",
-      "Exit code 0 if nothing was lost and every result for a connected terminal was delivered."
+      "Exit code 0 if nothing was lost and every result for a connected terminal was delivered.",
+      "With --secure the cluster runs as 'local --secure' does, and the simulated terminals, ILK"
+          + " and the ledger queries use TLS, their tokens and signatures from --secure-dir."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -100,6 +104,10 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       DemoRun run = new DemoRun(local.endpoints(), ilk, Duration.ofMillis(claimDeadlineMillis),
           Duration.ofMillis(ackTimeoutMillis));
+      Path secureDir = config.secureDir();
+      if (secureDir != null) {
+        run.withSecure(SecureMaterial.existing(secureDir));
+      }
       @Nullable DemoChaos faults = chaos ? DemoChaos.forDemo(local, ilk.duration()) : null;
       DemoSummary summary;
       try {

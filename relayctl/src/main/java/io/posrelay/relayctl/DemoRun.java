@@ -3,6 +3,9 @@ package io.posrelay.relayctl;
 import io.grpc.StatusRuntimeException;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
+import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.relayctl.admin.AdminCredentials;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -34,6 +37,7 @@ public final class DemoRun {
   private final Duration claimDeadline;
   private final Duration ackTimeout;
   private @Nullable DemoChaos chaos;
+  private @Nullable SecureMaterial secure;
 
   /**
    * @param endpoints where the cluster listens
@@ -47,6 +51,18 @@ public final class DemoRun {
     this.ilk = ilk;
     this.claimDeadline = claimDeadline;
     this.ackTimeout = ackTimeout;
+  }
+
+  /**
+   * Talks to a cluster in secure mode ({@code local --secure}): the terminals say Hello with
+   * their tokens over TLS, ILK callbacks are signed and sent over HTTPS, and the ledger is asked
+   * over TLS with the operator token, all from {@code secure}'s directory.
+   *
+   * @return this
+   */
+  public DemoRun withSecure(SecureMaterial secure) {
+    this.secure = secure;
+    return this;
   }
 
   /**
@@ -71,14 +87,17 @@ public final class DemoRun {
    */
   public DemoSummary run(BooleanSupplier stopRequested)
       throws TimeoutException, InterruptedException {
-    IlkSimulatorConfig config = withUrl(ilk, URI.create(endpoints.webhookUrl()));
+    IlkSimulatorConfig config = forCluster(ilk, URI.create(endpoints.webhookUrl()), secure);
+    PosSimSecurity terminalSecurity = secure == null ? PosSimSecurity.NONE
+        : PosSimSecurity.fromOptions(secure.terminalSecretFile(), null, secure.caCertFile());
     Map<String, Long> receivedNanos = new ConcurrentHashMap<>();
     Map<String, Long> sentNanos = new ConcurrentHashMap<>();
     try (PosSimulator terminals =
         PosSimulator.start(
             endpoints.posAddresses(),
             SimTerminals.terminalIds(config.terminalPrefix(), config.terminals()),
-            r -> receivedNanos.putIfAbsent(r.result().getResultId(), r.receivedNanos()))) {
+            r -> receivedNanos.putIfAbsent(r.result().getResultId(), r.receivedNanos()),
+            terminalSecurity)) {
       if (!terminals.awaitAllConnected(CONNECT_TIMEOUT)) {
         throw new TimeoutException("only " + terminals.connectedTerminals() + " of "
             + terminals.terminals() + " terminals connected within " + CONNECT_TIMEOUT);
@@ -140,7 +159,10 @@ public final class DemoRun {
       wait = wait.plus(claimDeadline).plus(ackTimeout).plusSeconds(1);
     }
     long deadline = System.nanoTime() + wait.toNanos();
-    try (DeliveryLedgerClient ledger = new DeliveryLedgerClient(endpoints.grpcAddress())) {
+    AdminCredentials credentials = secure == null ? AdminCredentials.NONE
+        : AdminCredentials.read(secure.operatorTokenFile(), null, secure.caCertFile());
+    try (DeliveryLedgerClient ledger =
+        new DeliveryLedgerClient(endpoints.grpcAddress(), credentials)) {
       while (true) {
         Map<String, Delivery> deliveries = ledger.listAll(CALL_TIMEOUT);
         long open = published.stream()
@@ -199,20 +221,15 @@ public final class DemoRun {
     return thread;
   }
 
-  private static IlkSimulatorConfig withUrl(IlkSimulatorConfig c, URI url) {
-    return IlkSimulatorConfig.builder()
-        .url(url)
-        .ratePerSecond(c.ratePerSecond())
-        .count(c.count())
-        .duration(c.duration())
-        .terminals(c.terminals())
-        .terminalPrefix(c.terminalPrefix())
-        .unconnectedRatio(c.unconnectedRatio())
-        .unconnectedPrefix(c.unconnectedPrefix())
-        .maxInFlight(c.maxInFlight())
-        .requestTimeout(c.requestTimeout())
-        .runId(c.runId())
-        .seed(c.seed())
-        .build();
+  /** The simulator's config aimed at the cluster: its URL, and in secure mode its secret and CA. */
+  private static IlkSimulatorConfig forCluster(
+      IlkSimulatorConfig c, URI url, @Nullable SecureMaterial secure) {
+    IlkSimulatorConfig.Builder b = c.toBuilder().url(url);
+    if (secure != null) {
+      b.signingSecrets(IlkSecrets.load(secure.ilkSecretFile(), null).orElseThrow(
+              () -> new IllegalStateException(secure.ilkSecretFile() + ": no secret")))
+          .tlsCaFile(secure.caCertFile());
+    }
+    return b.build();
   }
 }
