@@ -31,8 +31,8 @@ class AdminSecurityTest {
     TestCertificates certs = TestCertificates.create(dir);
 
     AdminSecurity security = AdminSecurity.builder()
-        .tls(certs.certFile, certs.keyFile)
-        .peerTlsCaFile(certs.caFile)
+        .tls(certs.certFile(), certs.keyFile())
+        .peerTlsCaFile(certs.caFile())
         .build();
 
     assertThat(security.tlsEnabled()).isTrue();
@@ -45,19 +45,19 @@ class AdminSecurityTest {
     TestCertificates certs = TestCertificates.create(dir);
     Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a pem file\n");
 
-    assertThatThrownBy(() -> AdminSecurity.builder().tls(certs.certFile, null).build())
+    assertThatThrownBy(() -> AdminSecurity.builder().tls(certs.certFile(), null).build())
         .hasMessage("tls-key-file: missing (expected: given together with tls-cert-file)");
-    assertThatThrownBy(() -> AdminSecurity.builder().tls(null, certs.keyFile).build())
+    assertThatThrownBy(() -> AdminSecurity.builder().tls(null, certs.keyFile()).build())
         .hasMessage("tls-cert-file: missing (expected: given together with tls-key-file)");
-    assertThatThrownBy(() -> AdminSecurity.builder().tls(dir.resolve("nope"), certs.keyFile)
+    assertThatThrownBy(() -> AdminSecurity.builder().tls(dir.resolve("nope"), certs.keyFile())
         .build()).hasMessageStartingWith("tls-cert-file: " + dir.resolve("nope"));
-    assertThatThrownBy(() -> AdminSecurity.builder().tls(garbage, certs.keyFile).build())
+    assertThatThrownBy(() -> AdminSecurity.builder().tls(garbage, certs.keyFile()).build())
         .hasMessageStartingWith("tls-cert-file: " + garbage);
-    assertThatThrownBy(() -> AdminSecurity.builder().tls(certs.certFile, garbage).build())
+    assertThatThrownBy(() -> AdminSecurity.builder().tls(certs.certFile(), garbage).build())
         .hasMessageStartingWith("tls-key-file: " + garbage + ": not a PEM PKCS#8 private key");
-    assertThatThrownBy(() -> AdminSecurity.builder().peerTlsCaFile(certs.caFile).build())
-        .hasMessageStartingWith("peer-tls-ca-file: " + certs.caFile + " (expected: only with");
-    assertThatThrownBy(() -> AdminSecurity.builder().tls(certs.certFile, certs.keyFile)
+    assertThatThrownBy(() -> AdminSecurity.builder().peerTlsCaFile(certs.caFile()).build())
+        .hasMessageStartingWith("peer-tls-ca-file: " + certs.caFile() + " (expected: only with");
+    assertThatThrownBy(() -> AdminSecurity.builder().tls(certs.certFile(), certs.keyFile())
         .peerTlsCaFile(garbage).build())
         .hasMessageStartingWith("peer-tls-ca-file: " + garbage);
   }

@@ -25,6 +25,7 @@ import io.posrelay.admin.v1.GetStatsRequest;
 import io.posrelay.relay.RelayConfig;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.relayctl.RelayCtl;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import io.posrelay.v1.PaymentResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,7 +54,7 @@ class SecureAdminTest {
   private static final String PREVIOUS = "integration-previous-token-0123456789abcdef";
 
   private static Path dir;
-  private static AdminTestCertificates certs;
+  private static SecureMaterial secure;
   private static Path tokenFile;
   private static AdminServer admin;
   private static RelayServer relay;
@@ -63,7 +64,7 @@ class SecureAdminTest {
   @BeforeAll
   static void start(KafkaCluster kafka) throws Exception {
     dir = Files.createTempDirectory("posrelay-secure-admin");
-    certs = AdminTestCertificates.create(dir.resolve("pki"));
+    secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
     tokenFile = Files.writeString(dir.resolve("operator-token"), TOKEN + "\n" + PREVIOUS + "\n");
     String applicationId = "it-secure-admin-" + UUID.randomUUID();
     LedgerHistory.skip(kafka, applicationId);
@@ -79,8 +80,8 @@ class SecureAdminTest {
         .commitInterval(Duration.ofMillis(50))
         .security(AdminSecurity.builder()
             .operatorTokens(OperatorTokens.load(tokenFile, "operator-token-file", null, "ENV"))
-            .tls(certs.certFile, certs.keyFile)
-            .peerTlsCaFile(certs.caFile)
+            .tls(secure.serverCertFile(), secure.serverKeyFile())
+            .peerTlsCaFile(secure.caCertFile())
             .build())
         .build());
     assertThat(admin.awaitRunning(Duration.ofSeconds(60))).as("ledger RUNNING").isTrue();
@@ -94,7 +95,7 @@ class SecureAdminTest {
         .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
         .adminAddress("127.0.0.1:" + admin.port())
         .adminToken(TOKEN)
-        .adminTlsCaFile(certs.caFile)
+        .adminTlsCaFile(secure.caCertFile())
         .build());
     events = new LedgerEvents(kafka.bootstrapServers());
   }
@@ -109,7 +110,7 @@ class SecureAdminTest {
 
   private static ManagedChannel tlsChannel() {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", admin.port())
-        .sslContext(GrpcTls.client(certs.caFile, "tls-ca-file")).build();
+        .sslContext(GrpcTls.client(secure.caCertFile(), "tls-ca-file")).build();
     channels.add(channel);
     return channel;
   }
@@ -167,7 +168,8 @@ class SecureAdminTest {
     relayctl.setOut(new PrintWriter(out, true));
     relayctl.setErr(new PrintWriter(err, true));
     int exit = relayctl.execute("admin", "get", resultId, "--admin", "127.0.0.1:" + admin.port(),
-        "--admin-token-file", tokenFile.toString(), "--tls-ca-file", certs.caFile.toString());
+        "--admin-token-file", tokenFile.toString(),
+        "--tls-ca-file", secure.caCertFile().toString());
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString()).contains(resultId, tid, "DELIVERED");
   }

@@ -1,9 +1,11 @@
 package io.posrelay.it;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
 import io.posrelay.ingest.IlkSecrets;
@@ -11,47 +13,28 @@ import io.posrelay.relayctl.AcceptedResult;
 import io.posrelay.relayctl.IlkSimStats;
 import io.posrelay.relayctl.IlkSimulator;
 import io.posrelay.relayctl.IlkSimulatorConfig;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.EventSerdes;
 import io.posrelay.v1.kafka.Topics;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,11 +60,14 @@ class SignedHttpsWebhookTest {
   @BeforeAll
   static void start(KafkaCluster cluster) throws Exception {
     kafka = cluster;
-    Path[] serverFiles = certificates(dir);
+    SecureMaterial secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
+    caFile = secure.caCertFile();
+    trustingTheCa = ((JdkSslContext) SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+        .trustManager(caFile.toFile()).build()).context();
     ingest = IlkIngestServer.start(IlkIngestConfig.builder()
         .kafkaBootstrap(cluster.bootstrapServers()).host("127.0.0.1").port(0)
         .signingSecrets(IlkSecrets.of(CURRENT, PREVIOUS))
-        .tls(serverFiles[0], serverFiles[1])
+        .tls(secure.serverCertFile(), secure.serverKeyFile())
         .build());
   }
 
@@ -156,53 +142,5 @@ class SignedHttpsWebhookTest {
       }
       return Set.copyOf(ids);
     }
-  }
-
-  /**
-   * A test CA ({@code caFile}, {@link #trustingTheCa}) and a server certificate for 127.0.0.1 it
-   * signed; returns the PEM chain and PKCS#8 key files.
-   */
-  private static Path[] certificates(Path dir) throws Exception {
-    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-    ec.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair caKeys = ec.generateKeyPair();
-    KeyPair serverKeys = ec.generateKeyPair();
-    X500Name caName = new X500Name("CN=posrelay it CA");
-    Date from = Date.from(Instant.now().minus(Duration.ofHours(1)));
-    Date to = Date.from(Instant.now().plus(Duration.ofDays(1)));
-    X509Certificate ca = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, from, to,
-        caName, caKeys.getPublic())
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true)), caKeys);
-    X509Certificate server = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, from,
-        to, new X500Name("CN=localhost"), serverKeys.getPublic())
-        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-            new GeneralName(GeneralName.dNSName, "localhost")})), caKeys);
-    caFile = Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()));
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca);
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    trustingTheCa = SSLContext.getInstance("TLS");
-    trustingTheCa.init(null, tmf.getTrustManagers(), null);
-    return new Path[] {
-        Files.writeString(dir.resolve("server.pem"),
-            pem("CERTIFICATE", server.getEncoded()) + pem("CERTIFICATE", ca.getEncoded())),
-        Files.writeString(dir.resolve("server.key"),
-            pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded()))};
-  }
-
-  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer)
-      throws Exception {
-    return new JcaX509CertificateConverter().getCertificate(
-        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
   }
 }

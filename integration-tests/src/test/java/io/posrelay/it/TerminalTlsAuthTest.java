@@ -3,6 +3,9 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
 import io.posrelay.pos.v1.Ack;
@@ -17,6 +20,7 @@ import io.posrelay.relayctl.HostPort;
 import io.posrelay.relayctl.PosSimSecurity;
 import io.posrelay.relayctl.PosSimulator;
 import io.posrelay.relayctl.ReceivedResult;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import io.posrelay.v1.PaymentResult;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -26,32 +30,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A relay node with TLS on its POS listener and terminal authentication on, against real Kafka:
- * real TLS clients (a JSSE socket and pos-sim) that trust only the test CA say Hello with their
- * terminal token and get their payment results over TLS; a wrong token gets no session.
+ * real TLS clients (a JSSE socket and pos-sim) that trust only the CA {@code local --secure} makes
+ * say Hello with their terminal token and get their payment results over TLS; a wrong token gets
+ * no session.
  */
 @ExtendWith(SharedKafka.class)
 class TerminalTlsAuthTest {
   private static final String SECRET = "integration-terminal-secret-0123456789ab";
 
-  private static Path dir;
-  private static TestCertificates certs;
+  @TempDir static Path dir;
+  private static SecureMaterial secure;
+  private static SSLContext trustingTheCa;
   private static RelayServer relay;
   private static IlkIngestServer ingest;
   private static Webhook webhook;
 
   @BeforeAll
   static void start(KafkaCluster kafka) throws Exception {
-    dir = Files.createTempDirectory("posrelay-tls-it");
-    certs = TestCertificates.create(dir);
+    secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
+    trustingTheCa = ((JdkSslContext) SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+        .trustManager(secure.caCertFile().toFile()).build()).context();
     Path secrets = Files.writeString(dir.resolve("terminal-secrets"), SECRET + "\n");
     relay = RelayServer.start(RelayConfig.builder()
         .nodeId("it-relay-tls")
@@ -59,7 +68,7 @@ class TerminalTlsAuthTest {
         .host("127.0.0.1").port(0).metricsPort(0)
         .adminAddress("")
         .terminalTokens(TerminalSecrets.load(secrets, null))
-        .tls(certs.certFile(), certs.keyFile())
+        .tls(secure.serverCertFile(), secure.serverKeyFile())
         .build());
     ingest = IlkIngestServer.start(IlkIngestConfig.builder()
         .kafkaBootstrap(kafka.bootstrapServers()).host("127.0.0.1").port(0).build());
@@ -69,10 +78,6 @@ class TerminalTlsAuthTest {
   @AfterAll
   static void stop() throws Exception {
     PosRelayStack.closeAll(List.of(ingest, relay));
-    for (Path file : List.of(certs.caFile(), certs.certFile(), certs.keyFile(),
-        dir.resolve("terminal-secrets"), dir)) {
-      Files.deleteIfExists(file);
-    }
   }
 
   private static String terminalId(String name) {
@@ -84,7 +89,7 @@ class TerminalTlsAuthTest {
   }
 
   private static SSLSocket tlsConnect() throws Exception {
-    SSLSocket socket = (SSLSocket) certs.clientContext().getSocketFactory()
+    SSLSocket socket = (SSLSocket) trustingTheCa.getSocketFactory()
         .createSocket("127.0.0.1", relay.port());
     SSLParameters params = socket.getSSLParameters();
     params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -146,7 +151,7 @@ class TerminalTlsAuthTest {
     String prefix = "SIM" + Long.toString(System.nanoTime() % 1_000_000, 36);
     List<ReceivedResult> received = new CopyOnWriteArrayList<>();
     PosSimSecurity security =
-        PosSimSecurity.fromOptions(dir.resolve("terminal-secrets"), null, certs.caFile());
+        PosSimSecurity.fromOptions(dir.resolve("terminal-secrets"), null, secure.caCertFile());
     try (PosSimulator sim = PosSimulator.start(
         List.of(new HostPort("127.0.0.1", relay.port())), List.of(prefix + "0001"),
         received::add, security)) {

@@ -2,6 +2,7 @@ package io.posrelay.relayctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,16 +26,16 @@ class IlkSimCommandTest {
   @Test
   void secretFile_andCaFile_becomeTheConfig() throws Exception {
     Path secrets = Files.writeString(dir.resolve("ilk.secrets"), SECRET + "\n");
-    TestCertificates certs = TestCertificates.create(dir);
+    SecureMaterial secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
     IlkSimCommand command = command(null);
     new CommandLine(command).parseArgs("--ilk-secret-file", secrets.toString(),
-        "--tls-ca-file", certs.caFile().toString(),
+        "--tls-ca-file", secure.caCertFile().toString(),
         "--url", "https://127.0.0.1:8443/ilk/v1/results");
 
     IlkSimulatorConfig config = command.toConfig();
 
     assertThat(config.signingSecrets()).isPresent();
-    assertThat(config.tlsCaFile()).contains(certs.caFile());
+    assertThat(config.tlsCaFile()).contains(secure.caCertFile());
     assertThat(config.url().getScheme()).isEqualTo("https");
   }
 
@@ -73,7 +74,7 @@ class IlkSimCommandTest {
   @Test
   void secure_takesTheSecretAndCaFromTheSecureDir_andUsesHttps() throws Exception {
     Path secureDir = dir.resolve("secure");
-    io.posrelay.relayctl.secure.SecureMaterial.createOrReuse(secureDir);
+    SecureMaterial.createOrReuse(secureDir);
     IlkSimCommand command = command(null);
     new CommandLine(command).parseArgs("--secure", "--secure-dir", secureDir.toString());
 
@@ -86,8 +87,7 @@ class IlkSimCommandTest {
 
   @Test
   void secureDirFiles_areWhatIlkIngestAccepts_asLocalSecurePassesThem() throws Exception {
-    io.posrelay.relayctl.secure.SecureMaterial material =
-        io.posrelay.relayctl.secure.SecureMaterial.createOrReuse(dir.resolve("secure"));
+    SecureMaterial material = SecureMaterial.createOrReuse(dir.resolve("secure"));
 
     io.posrelay.ingest.IlkIngestConfig config = io.posrelay.ingest.IlkIngestConfig.builder()
         .signingSecrets(io.posrelay.ingest.IlkSecrets.load(material.ilkSecretFile(), null)

@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.posrelay.ingest.IlkSecrets;
 import io.posrelay.ingest.IlkSignatures;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +39,9 @@ class IlkSimulatorTest {
   private static final String SECRET = "ilk-sim-test-secret-0123456789abcdef";
 
   @TempDir static Path dir;
-  private static TestCertificates certs;
+  private static SecureMaterial secure;
+  /** Presents the server certificate {@code local --secure} makes. */
+  private static SSLContext serverContext;
 
   private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
   /** Each request's X-ILK-Timestamp and X-ILK-Signature (null when absent) and raw body. */
@@ -43,7 +50,10 @@ class IlkSimulatorTest {
 
   @BeforeAll
   static void certificates() throws Exception {
-    certs = TestCertificates.create(dir);
+    secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
+    serverContext = ((JdkSslContext) SslContextBuilder.forServer(
+        secure.serverCertFile().toFile(), secure.serverKeyFile().toFile())
+        .sslProvider(SslProvider.JDK).build()).context();
   }
 
   @BeforeEach
@@ -161,12 +171,12 @@ class IlkSimulatorTest {
   void httpsUrl_withTheCaFile_isPostedOverTls() throws Exception {
     HttpsServer https = HttpsServer.create(
         new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    https.setHttpsConfigurator(new HttpsConfigurator(certs.serverContext()));
+    https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
     serveEveryOther(https);
     try {
       IlkSimulatorConfig config = IlkSimulatorConfig.builder()
           .url(URI.create(url(https, "https"))).ratePerSecond(200).count(4).maxInFlight(1)
-          .tlsCaFile(certs.caFile()).signingSecrets(IlkSecrets.of(SECRET)).build();
+          .tlsCaFile(secure.caCertFile()).signingSecrets(IlkSecrets.of(SECRET)).build();
 
       IlkSimStats stats = new IlkSimulator(config, a -> { }).run();
 
@@ -183,7 +193,7 @@ class IlkSimulatorTest {
   void httpsUrl_withoutTrustingTheCa_failsEveryRequest() throws Exception {
     HttpsServer https = HttpsServer.create(
         new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    https.setHttpsConfigurator(new HttpsConfigurator(certs.serverContext()));
+    https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
     serveEveryOther(https);
     try {
       IlkSimulatorConfig config = IlkSimulatorConfig.builder()
@@ -201,10 +211,11 @@ class IlkSimulatorTest {
   @Test
   void caFile_isChecked_andOnlyForHttps() throws Exception {
     Path notPem = Files.writeString(dir.resolve("not.pem"), "nope");
+    Path caFile = secure.caCertFile();
 
     assertThatThrownBy(() -> IlkSimulatorConfig.builder()
-        .url(URI.create("http://127.0.0.1:8080/ilk/v1/results")).tlsCaFile(certs.caFile()).build())
-        .hasMessage("tls-ca-file: " + certs.caFile() + " (expected: only with an https:// url)");
+        .url(URI.create("http://127.0.0.1:8080/ilk/v1/results")).tlsCaFile(caFile).build())
+        .hasMessage("tls-ca-file: " + caFile + " (expected: only with an https:// url)");
     assertThatThrownBy(() -> IlkSimulatorConfig.builder()
         .url(URI.create("https://127.0.0.1:8080/ilk/v1/results")).tlsCaFile(notPem).build())
         .hasMessageStartingWith("tls-ca-file: " + notPem + " (expected: PEM CA certificates");
@@ -213,13 +224,13 @@ class IlkSimulatorTest {
   @Test
   void toBuilder_keepsEverySetting() {
     IlkSimulatorConfig config = IlkSimulatorConfig.builder()
-        .url(URI.create("https://127.0.0.1:1/ilk/v1/results")).tlsCaFile(certs.caFile())
+        .url(URI.create("https://127.0.0.1:1/ilk/v1/results")).tlsCaFile(secure.caCertFile())
         .signingSecrets(IlkSecrets.of(SECRET)).runId("r").seed(5).count(3).build();
 
     IlkSimulatorConfig copy = config.toBuilder().build();
 
     assertThat(copy.signingSecrets()).isPresent();
-    assertThat(copy.tlsCaFile()).contains(certs.caFile());
+    assertThat(copy.tlsCaFile()).contains(secure.caCertFile());
     assertThat(copy.url()).isEqualTo(config.url());
     assertThat(copy.runId()).isEqualTo("r");
     assertThat(copy.seed()).isEqualTo(5);

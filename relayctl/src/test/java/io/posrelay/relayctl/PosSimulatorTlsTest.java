@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.pos.v1.Welcome;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +23,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** pos-sim over TLS with terminal tokens, against a fake node on a JSSE server socket. */
+/**
+ * pos-sim over TLS with terminal tokens, against a fake node on a JSSE server socket that presents
+ * the server certificate {@code local --secure} makes.
+ */
 class PosSimulatorTlsTest {
   private static final String SECRET = "pos-sim-tls-test-secret-0123456789abcdef";
 
   @TempDir Path dir;
-  private TestCertificates certs;
+  private SecureMaterial secure;
   private SSLServerSocket node;
 
   @BeforeEach
   void startFakeTlsNode() throws Exception {
-    certs = TestCertificates.create(dir);
-    node = (SSLServerSocket) certs.serverContext().getServerSocketFactory()
+    secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
+    JdkSslContext tls = (JdkSslContext) SslContextBuilder.forServer(
+        secure.serverCertFile().toFile(), secure.serverKeyFile().toFile())
+        .sslProvider(SslProvider.JDK).build();
+    node = (SSLServerSocket) tls.context().getServerSocketFactory()
         .createServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
     node.setSoTimeout(10_000);
   }
@@ -43,7 +53,7 @@ class PosSimulatorTlsTest {
   @Test
   void terminals_connectOverTls_andSendTheTokenOfTheirId() throws Exception {
     Path secrets = Files.writeString(dir.resolve("secrets"), SECRET + "\n");
-    PosSimSecurity security = PosSimSecurity.fromOptions(secrets, null, certs.caFile());
+    PosSimSecurity security = PosSimSecurity.fromOptions(secrets, null, secure.caCertFile());
     try (PosSimulator simulator = PosSimulator.start(
             List.of(new HostPort("127.0.0.1", node.getLocalPort())), List.of("T0007"),
             result -> { }, security);
@@ -64,7 +74,7 @@ class PosSimulatorTlsTest {
 
   @Test
   void withoutSecrets_theHelloCarriesNoToken() throws Exception {
-    PosSimSecurity security = PosSimSecurity.fromOptions(null, null, certs.caFile());
+    PosSimSecurity security = PosSimSecurity.fromOptions(null, null, secure.caCertFile());
     try (PosSimulator simulator = PosSimulator.start(
             List.of(new HostPort("127.0.0.1", node.getLocalPort())), List.of("T0001"),
             result -> { }, security);

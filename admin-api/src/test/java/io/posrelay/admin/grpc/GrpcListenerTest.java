@@ -74,7 +74,7 @@ class GrpcListenerTest {
         Clock.systemUTC());
     AdminServices.setServing(health, true);
     server = GrpcListener.build(new InetSocketAddress("127.0.0.1", 0), executor,
-        GrpcTls.server(certs.certFile, certs.keyFile, "tls-cert-file", "tls-key-file"), service,
+        GrpcTls.server(certs.certFile(), certs.keyFile(), "tls-cert-file", "tls-key-file"), service,
         health, new OperatorAuthInterceptor(OperatorTokens.load(null, "f", TOKEN, "ENV"), false,
             new SimpleMeterRegistry())).start();
   }
@@ -96,7 +96,7 @@ class GrpcListenerTest {
   }
 
   private ManagedChannel trustingChannel() {
-    return tlsChannel(GrpcTls.client(certs.caFile, "tls-ca-file"));
+    return tlsChannel(GrpcTls.client(certs.caFile(), "tls-ca-file"));
   }
 
   private static DeliveryAdminGrpc.DeliveryAdminBlockingStub admin(Channel channel) {
@@ -134,7 +134,7 @@ class GrpcListenerTest {
 
     assertCode(() -> admin(plaintext).withInterceptors(BearerToken.attach(TOKEN))
         .getStats(GetStatsRequest.getDefaultInstance()), Status.Code.UNAVAILABLE);
-    assertCode(() -> admin(tlsChannel(GrpcTls.client(other.caFile, "tls-ca-file")))
+    assertCode(() -> admin(tlsChannel(GrpcTls.client(other.caFile(), "tls-ca-file")))
         .withInterceptors(BearerToken.attach(TOKEN))
         .getStats(GetStatsRequest.getDefaultInstance()), Status.Code.UNAVAILABLE);
   }

@@ -89,7 +89,7 @@ class SecurePeersTest {
     portA.set(start(partitionA, tokens, portB, peerToken));
     portB.set(start(partitionB, tokens, portA, peerToken));
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", portA.get())
-        .sslContext(GrpcTls.client(certs.caFile, "tls-ca-file")).build();
+        .sslContext(GrpcTls.client(certs.caFile(), "tls-ca-file")).build();
     channels.add(channel);
     return DeliveryAdminGrpc.newBlockingStub(channel)
         .withInterceptors(BearerToken.attach(PREVIOUS), new PerCallDeadline(10));
@@ -98,12 +98,12 @@ class SecurePeersTest {
   private int start(LedgerDriver ledger, OperatorTokens tokens, AtomicInteger peerPort,
       @Nullable String peerToken) throws Exception {
     Peers p = new Peers(() -> List.of("127.0.0.1:" + peerPort.get()),
-        GrpcTls.client(certs.caFile, "peer-tls-ca-file"), peerToken);
+        GrpcTls.client(certs.caFile(), "peer-tls-ca-file"), peerToken);
     peers.add(p);
     DeliveryAdminService service = new DeliveryAdminService(ledger.queries, p,
         new ResultRepublisher(new MockProducer<>()), new EventFanout(10, 10), Clock.systemUTC());
     Server server = GrpcListener.build(new InetSocketAddress("127.0.0.1", 0), executor,
-        GrpcTls.server(certs.certFile, certs.keyFile, "tls-cert-file", "tls-key-file"), service,
+        GrpcTls.server(certs.certFile(), certs.keyFile(), "tls-cert-file", "tls-key-file"), service,
         new HealthStatusManager(),
         new OperatorAuthInterceptor(tokens, false, new SimpleMeterRegistry())).start();
     servers.add(server);

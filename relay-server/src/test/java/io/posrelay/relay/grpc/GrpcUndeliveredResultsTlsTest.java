@@ -17,6 +17,7 @@ import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
+import io.posrelay.relay.TestCertificates;
 import io.posrelay.relay.delivery.RecoveryRefusedException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class GrpcUndeliveredResultsTlsTest {
   void setUp() throws Exception {
     certs = TestCertificates.create(dir.resolve("pki"));
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .useTransportSecurity(certs.certFile.toFile(), certs.keyFile.toFile())
+        .useTransportSecurity(certs.certFile().toFile(), certs.keyFile().toFile())
         .addService(ServerInterceptors.intercept(ledger, auth))
         .build()
         .start();
@@ -100,7 +101,7 @@ class GrpcUndeliveredResultsTlsTest {
 
   @Test
   void fetch_overTlsTrustingTheCa_carriesTheToken() throws Exception {
-    List<Delivery> found = client(TOKEN, certs.caFile).fetch("T-1").toCompletableFuture()
+    List<Delivery> found = client(TOKEN, certs.caFile()).fetch("T-1").toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
 
     assertThat(found).extracting(Delivery::getResultId).containsExactly("r-T-1");
@@ -109,7 +110,7 @@ class GrpcUndeliveredResultsTlsTest {
 
   @Test
   void fetch_withoutTheToken_isRefused_notRetried() {
-    assertThatThrownBy(() -> client("", certs.caFile).fetch("T-1").toCompletableFuture()
+    assertThatThrownBy(() -> client("", certs.caFile()).fetch("T-1").toCompletableFuture()
         .get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause().isInstanceOf(RecoveryRefusedException.class)
@@ -121,7 +122,7 @@ class GrpcUndeliveredResultsTlsTest {
   void fetch_trustingAnotherCa_failsRetriably() throws Exception {
     TestCertificates other = TestCertificates.create(dir.resolve("other"));
 
-    assertThatThrownBy(() -> client(TOKEN, other.caFile).fetch("T-1").toCompletableFuture()
+    assertThatThrownBy(() -> client(TOKEN, other.caFile()).fetch("T-1").toCompletableFuture()
         .get(10, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(StatusRuntimeException.class, e ->
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
 import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.relayctl.RelayCtl;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,12 +35,12 @@ final class AdminCommandHarness implements AutoCloseable {
   }
 
   /**
-   * The fake behind TLS ({@code certs}' server certificate) and admin-api's operator-token check,
-   * accepting {@code token}.
+   * The fake behind TLS (the server certificate of {@code secure}, as {@code local --secure}
+   * makes it) and admin-api's operator-token check, accepting {@code token}.
    */
-  AdminCommandHarness(TestCertificates certs, String token) throws IOException {
+  AdminCommandHarness(SecureMaterial secure, String token) throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .useTransportSecurity(certs.certFile.toFile(), certs.keyFile.toFile())
+        .useTransportSecurity(secure.serverCertFile().toFile(), secure.serverKeyFile().toFile())
         .addService(fake)
         .intercept(new OperatorAuthInterceptor(OperatorTokens.load(null, "test", token, "TEST"),
             false, new SimpleMeterRegistry()))

@@ -7,6 +7,7 @@ import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.GetStatsResponse;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
+import io.posrelay.relayctl.secure.SecureMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -19,15 +20,15 @@ class AdminSecurityCommandTest {
   private static final String TOKEN = "relayctl-operator-token-0123456789abcdef";
 
   @TempDir Path dir;
-  private TestCertificates certs;
+  private SecureMaterial secure;
   private Path tokenFile;
   private AdminCommandHarness admin;
 
   @BeforeEach
   void startFake() throws Exception {
-    certs = TestCertificates.create(dir.resolve("pki"));
+    secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
     tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-    admin = new AdminCommandHarness(certs, TOKEN);
+    admin = new AdminCommandHarness(secure, TOKEN);
   }
 
   @AfterEach
@@ -42,17 +43,17 @@ class AdminSecurityCommandTest {
         .addDeliveries(Delivery.newBuilder().setResultId("r-1").setTerminalId("T0001")).build();
 
     assertThat(admin.run("admin", "stats", "--admin-token-file", tokenFile.toString(),
-        "--tls-ca-file", certs.caFile.toString())).as(admin.err()).isZero();
+        "--tls-ca-file", secure.caCertFile().toString())).as(admin.err()).isZero();
     assertThat(admin.outLines()).contains("records            7");
     assertThat(admin.run("admin", "list", "--json", "--admin-token-file", tokenFile.toString(),
-        "--tls-ca-file", certs.caFile.toString())).as(admin.err()).isZero();
+        "--tls-ca-file", secure.caCertFile().toString())).as(admin.err()).isZero();
     assertThat(admin.out()).contains("\"resultId\":\"r-1\"");
     assertThat(admin.fake.requests).hasAtLeastOneElementOfType(ListDeliveriesRequest.class);
   }
 
   @Test
   void withoutAToken_theCallIsUnauthenticated_andTheErrorSaysHowToGiveOne() {
-    assertThat(admin.run("admin", "stats", "--tls-ca-file", certs.caFile.toString()))
+    assertThat(admin.run("admin", "stats", "--tls-ca-file", secure.caCertFile().toString()))
         .isEqualTo(1);
 
     assertThat(admin.err().strip()).startsWith("error: UNAUTHENTICATED: missing operator token")
@@ -62,10 +63,10 @@ class AdminSecurityCommandTest {
 
   @Test
   void trustingAnotherCa_failsWithATlsHint() throws Exception {
-    TestCertificates other = TestCertificates.create(dir.resolve("other"));
+    SecureMaterial other = SecureMaterial.createOrReuse(dir.resolve("other"));
 
     assertThat(admin.run("admin", "stats", "--admin-token-file", tokenFile.toString(),
-        "--tls-ca-file", other.caFile.toString())).isEqualTo(1);
+        "--tls-ca-file", other.caCertFile().toString())).isEqualTo(1);
 
     assertThat(admin.err()).startsWith("error: UNAVAILABLE: TLS with admin-api at "
         + admin.address() + " failed (does it speak TLS, and does --tls-ca-file hold the CA");
@@ -94,7 +95,7 @@ class AdminSecurityCommandTest {
 
   @Test
   void credentials_fromTheEnvironmentValue_whenThereIsNoFile() {
-    AdminCredentials credentials = AdminCredentials.read(null, TOKEN, certs.caFile);
+    AdminCredentials credentials = AdminCredentials.read(null, TOKEN, secure.caCertFile());
 
     assertThat(credentials.hasToken()).isTrue();
     assertThat(credentials.tls()).isTrue();
