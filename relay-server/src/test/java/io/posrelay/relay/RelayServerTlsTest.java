@@ -47,7 +47,7 @@ class RelayServerTlsTest {
     certs = TestCertificates.create(dir);
     server = RelayServer.start(RelayConfig.builder().nodeId("relay-tls").host("127.0.0.1")
         .port(0).metricsPort(0).adminAddress("").shutdownDrain(Duration.ofMillis(100))
-        .helloTimeout(Duration.ofSeconds(2))
+        .helloTimeout(Duration.ofSeconds(5)) // includes the TLS handshake: slow on a cold, busy JVM
         .terminalTokens(new TerminalTokens(List.of(SECRET)))
         .tls(certs.certFile(), certs.keyFile())
         .build(), new FakeKafkaClients());
@@ -64,7 +64,7 @@ class RelayServerTlsTest {
     SSLParameters params = socket.getSSLParameters();
     params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
     socket.setSSLParameters(params);
-    socket.setSoTimeout(5_000);
+    socket.setSoTimeout(15_000);
     return socket;
   }
 
