@@ -3,6 +3,7 @@ package io.posrelay.relayctl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,9 @@ public final class LocalClusterConfig {
   private final int adminMetricsPort;
   private final Duration startTimeout;
   private final Duration stopTimeout;
+  private final boolean adminApi;
+  private final List<String> relayOptions;
+  private final Function<String, List<String>> javaOptions;
 
   private LocalClusterConfig(Builder b) {
     workDir = b.workDir;
@@ -39,6 +43,9 @@ public final class LocalClusterConfig {
     adminMetricsPort = b.adminMetricsPort;
     startTimeout = b.startTimeout;
     stopTimeout = b.stopTimeout;
+    adminApi = b.adminApi;
+    relayOptions = List.copyOf(b.relayOptions);
+    javaOptions = b.javaOptions;
   }
 
   /** A builder with the defaults of {@code bin/relayctl local}. */
@@ -111,6 +118,28 @@ public final class LocalClusterConfig {
     return stopTimeout;
   }
 
+  /**
+   * Whether admin-api runs (default). Without it the relay nodes run with recovery on reconnect
+   * off ({@code --admin ''}) and the admin-api ports in {@link LocalEndpoints} are 0.
+   */
+  public boolean adminApi() {
+    return adminApi;
+  }
+
+  /** Extra {@code relay-server} flags for every relay node, after the cluster's own; may be empty. */
+  public List<String> relayOptions() {
+    return relayOptions;
+  }
+
+  /**
+   * The JVM options of a child by its name ({@code kafka}, {@code ilk-ingest}, {@code relay-1},
+   * {@code admin-api}, {@code relay-1.restart-1} …); an empty list means the default of {@code
+   * POSRELAY_CHILD_JAVA_OPTS} or a small heap.
+   */
+  public Function<String, List<String>> javaOptions() {
+    return javaOptions;
+  }
+
   /** Builder of {@link LocalClusterConfig}; not thread-safe. */
   public static final class Builder {
     private Path workDir = Path.of(".posrelay", "local");
@@ -126,6 +155,9 @@ public final class LocalClusterConfig {
     private int adminMetricsPort = 9190;
     private Duration startTimeout = Duration.ofSeconds(60);
     private Duration stopTimeout = Duration.ofSeconds(20);
+    private boolean adminApi = true;
+    private List<String> relayOptions = List.of();
+    private Function<String, List<String>> javaOptions = name -> List.of();
 
     private Builder() {}
 
@@ -204,6 +236,24 @@ public final class LocalClusterConfig {
     /** See {@link LocalClusterConfig#stopTimeout()}; default 20 s. */
     public Builder stopTimeout(Duration value) {
       stopTimeout = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#adminApi()}; default true. */
+    public Builder adminApi(boolean value) {
+      adminApi = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#relayOptions()}; default none. */
+    public Builder relayOptions(List<String> value) {
+      relayOptions = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#javaOptions()}; default: every child the default. */
+    public Builder javaOptions(Function<String, List<String>> value) {
+      javaOptions = value;
       return this;
     }
 

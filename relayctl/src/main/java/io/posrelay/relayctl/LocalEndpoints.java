@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
  * @param ingestPort ilk-ingest HTTP port (webhook and /metrics)
  * @param relayPosPorts POS ports of the relay nodes, in node order (relay-1, relay-2, …)
  * @param relayMetricsPorts metrics ports of the relay nodes, same order
- * @param grpcPort admin-api gRPC port
- * @param adminMetricsPort admin-api metrics port
+ * @param grpcPort admin-api gRPC port; 0 when the cluster runs without admin-api
+ * @param adminMetricsPort admin-api metrics port; 0 when the cluster runs without admin-api
  * @param logsDir the directory of the children's log files, as shown to the operator
  */
 public record LocalEndpoints(
