@@ -148,6 +148,7 @@ public final class LocalCluster implements AutoCloseable {
     if (admin) {
       List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort));
       adminArgs.addAll(List.of("--metrics-port", Integer.toString(adminMetricsPort)));
+      adminArgs.addAll(config.adminOptions());
       awaited.put(launch("admin-api", adminArgs, logs), List.of(grpcPort, adminMetricsPort));
     }
     for (Map.Entry<ChildProcess, List<Integer>> entry : awaited.entrySet()) {
@@ -230,6 +231,16 @@ public final class LocalCluster implements AutoCloseable {
     synchronized (this) {
       return relays.get(index).pid();
     }
+  }
+
+  /**
+   * The operating-system process id of every child started so far, by name ({@code kafka},
+   * {@code ilk-ingest}, {@code relay-1} …), in start order; restarted ones included.
+   */
+  public synchronized Map<String, Long> pids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    children.forEach(child -> pids.put(child.name(), child.pid()));
+    return pids;
   }
 
   private ChildProcess launch(String name, List<String> args, Path logs) throws IOException {

@@ -27,6 +27,7 @@ public final class LocalClusterConfig {
   private final Duration stopTimeout;
   private final boolean adminApi;
   private final List<String> relayOptions;
+  private final List<String> adminOptions;
   private final Function<String, List<String>> javaOptions;
 
   private LocalClusterConfig(Builder b) {
@@ -45,6 +46,7 @@ public final class LocalClusterConfig {
     stopTimeout = b.stopTimeout;
     adminApi = b.adminApi;
     relayOptions = List.copyOf(b.relayOptions);
+    adminOptions = List.copyOf(b.adminOptions);
     javaOptions = b.javaOptions;
   }
 
@@ -131,6 +133,11 @@ public final class LocalClusterConfig {
     return relayOptions;
   }
 
+  /** Extra {@code admin-api} flags, after the cluster's own, e.g. a state directory; may be empty. */
+  public List<String> adminOptions() {
+    return adminOptions;
+  }
+
   /**
    * The JVM options of a child by its name ({@code kafka}, {@code ilk-ingest}, {@code relay-1},
    * {@code admin-api}, {@code relay-1.restart-1} …); an empty list means the default of {@code
@@ -157,6 +164,7 @@ public final class LocalClusterConfig {
     private Duration stopTimeout = Duration.ofSeconds(20);
     private boolean adminApi = true;
     private List<String> relayOptions = List.of();
+    private List<String> adminOptions = List.of();
     private Function<String, List<String>> javaOptions = name -> List.of();
 
     private Builder() {}
@@ -248,6 +256,12 @@ public final class LocalClusterConfig {
     /** See {@link LocalClusterConfig#relayOptions()}; default none. */
     public Builder relayOptions(List<String> value) {
       relayOptions = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#adminOptions()}; default none. */
+    public Builder adminOptions(List<String> value) {
+      adminOptions = value;
       return this;
     }
 

@@ -42,6 +42,7 @@ final class BaselineRun {
   private final LatencyBenchConfig config;
   private final PrintWriter progress;
   private final BooleanSupplier stopRequested;
+  private final CpuMeter cpu;
   private final LongAdder sent = new LongAdder();
   private final LongAdder acked = new LongAdder();
   private final LongAdder errors = new LongAdder();
@@ -56,9 +57,11 @@ final class BaselineRun {
    * @param config rate, warm-up, duration, drain timeout, progress interval
    * @param progress where progress lines go
    * @param stopRequested polled; true ends the phase early
+   * @param cpu measures the CPU of the phase
    */
   BaselineRun(String bootstrap, LatencyBenchConfig config, PrintWriter progress,
-      BooleanSupplier stopRequested) {
+      BooleanSupplier stopRequested, CpuMeter cpu) {
+    this.cpu = cpu;
     this.bootstrap = bootstrap;
     this.config = config;
     this.progress = progress;
@@ -73,6 +76,7 @@ final class BaselineRun {
    */
   PhaseResult run() throws Exception {
     String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    CpuUsage usage;
     try (BaselineTopic topic = BaselineTopic.createLike(bootstrap, Topics.RESULTS,
             "posrelay.bench-baseline-" + runId, ADMIN_TIMEOUT);
         Producer<String, PaymentResult> producer = createProducer()) {
@@ -85,6 +89,7 @@ final class BaselineRun {
         consumer.start(ADMIN_TIMEOUT);
         producer.partitionsFor(topic.name()); // metadata before the clock starts
         send(producer, topic.name(), runId);
+        usage = cpu.stop(latencies.arrivalsInWindow());
         producer.flush();
         Drain.await(() -> delivered.sum() >= acked.sum(), config.drainTimeout(), stopRequested);
       } finally {
@@ -94,7 +99,7 @@ final class BaselineRun {
     LatencyRecorder recorder = latencies;
     return PhaseResult.of(recorder.measured(), recorder.arrivalsInWindow(),
         recorder.windowSeconds(), sent.sum(), acked.sum(), delivered.sum(), errors.sum(),
-        duplicates.sum());
+        duplicates.sum(), usage);
   }
 
   private void send(Producer<String, PaymentResult> producer, String topic, String runId) {
@@ -104,6 +109,7 @@ final class BaselineRun {
     long end = windowStart + config.duration().toNanos();
     latencies = new LatencyRecorder(windowStart, end);
     schedule = rate;
+    cpu.startAt(windowStart);
     try (ProgressLines lines = ProgressLines.start(progress, config.progressInterval(),
         () -> progressLine(start))) {
       for (long sequence = 1; sequence <= Integer.MAX_VALUE; sequence++) {

@@ -99,6 +99,9 @@ final class BenchClusterOptions {
           .grpcPort(0)
           .adminMetricsPort(0)
           .adminApi(adminApi)
+          // Its own ledger: never the state or the Streams group of another admin-api.
+          .adminOptions(List.of("--state-dir", adminStateDir(workDir).toString(),
+              "--application-id", "posrelay-bench-admin"))
           .relayOptions(List.of(
               "--max-connections", Integer.toString(maxConnections),
               "--heartbeat-interval-ms", Long.toString(heartbeatIntervalMs)))
@@ -108,6 +111,11 @@ final class BenchClusterOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
+  }
+
+  /** admin-api's state directory in a benchmark: emptied before each run. */
+  static Path adminStateDir(Path workDir) {
+    return workDir.resolve("admin-state").toAbsolutePath();
   }
 
   /** {@code embedded} or the external bootstrap servers, for the report. */

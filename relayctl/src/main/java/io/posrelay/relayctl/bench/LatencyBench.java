@@ -4,11 +4,16 @@ import io.posrelay.relayctl.LocalCluster;
 import io.posrelay.relayctl.LocalClusterConfig;
 import io.posrelay.relayctl.LocalEndpoints;
 import io.posrelay.v1.kafka.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +25,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LatencyBench {
   private LatencyBench() {}
+
+  /** Deletes a directory tree; absent is fine. */
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
 
   /**
    * Runs the benchmark; the cluster is stopped before this returns.
@@ -42,6 +59,7 @@ public final class LatencyBench {
             + "; logs in %s%n", config.nodes(), config.adminApi() ? ", admin-api" : "",
         kafkaName, cluster.workDir().resolve("logs"));
     progress.flush();
+    deleteRecursively(BenchClusterOptions.adminStateDir(cluster.workDir()));
     try (LocalCluster local = LocalCluster.start(cluster)) {
       LocalEndpoints endpoints = local.endpoints();
       @Nullable PhaseResult baseline = null;
@@ -50,10 +68,11 @@ public final class LatencyBench {
                 + " + %d s warm-up%n", config.ratePerSecond(), config.duration().toSeconds(),
             config.warmup().toSeconds());
         progress.flush();
-        baseline = new BaselineRun(endpoints.kafkaBootstrap(), config, progress, stopRequested)
-            .run();
+        baseline = new BaselineRun(endpoints.kafkaBootstrap(), config, progress, stopRequested,
+            new CpuMeter(local.pids())).run();
       }
-      PhaseResult relay = new RelayRun(endpoints, config, progress, stopRequested).run();
+      PhaseResult relay = new RelayRun(endpoints, config, progress, stopRequested,
+          new CpuMeter(local.pids())).run();
       int partitions = BaselineTopic.partitionsOf(endpoints.kafkaBootstrap(), Topics.RESULTS,
           Duration.ofSeconds(30));
       return new LatencyReport(config, partitions, kafkaName, Machine.current(), startedAt,

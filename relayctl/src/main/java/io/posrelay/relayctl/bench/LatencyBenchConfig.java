@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * What {@code relayctl bench} measures. Immutable; {@link #builder()} starts from the documented
  * defaults — the target scenario: 3 relay nodes, 10,000 terminals, 2,000 results/s for 60 s after
- * a 10 s warm-up — and {@link Builder#build()} validates, naming the option in the message:
+ * a 20 s warm-up — and {@link Builder#build()} validates, naming the option in the message:
  * {@code "rate: 0.0 (expected: > 0, <= 100000)"}.
  */
 public final class LatencyBenchConfig {
@@ -113,14 +113,14 @@ public final class LatencyBenchConfig {
     private int nodes = 3;
     private int terminals = 10_000;
     private double ratePerSecond = 2_000;
-    private Duration warmup = Duration.ofSeconds(10);
+    private Duration warmup = Duration.ofSeconds(20);
     private Duration duration = Duration.ofSeconds(60);
     private int connectRate = 2_000;
     private boolean adminApi = true;
     private boolean baseline = true;
     private Duration drainTimeout = Duration.ofSeconds(30);
     private Duration progressInterval = Duration.ofSeconds(5);
-    private int maxInFlight = 512;
+    private int maxInFlight = 128;
     private int sourceAddresses;
 
     private Builder() {}
@@ -143,7 +143,7 @@ public final class LatencyBenchConfig {
       return this;
     }
 
-    /** See {@link LatencyBenchConfig#warmup()}; default 10 s. */
+    /** See {@link LatencyBenchConfig#warmup()}; default 20 s. */
     public Builder warmup(Duration value) {
       warmup = value;
       return this;
@@ -185,7 +185,7 @@ public final class LatencyBenchConfig {
       return this;
     }
 
-    /** See {@link LatencyBenchConfig#maxInFlight()}; default 512. */
+    /** See {@link LatencyBenchConfig#maxInFlight()}; default 128. */
     public Builder maxInFlight(int value) {
       maxInFlight = value;
       return this;

@@ -31,6 +31,9 @@ public record LatencyReport(
     PhaseResult relay,
     @Nullable PhaseResult baseline) {
 
+  /** Others' share of the machine's CPU above which a phase's figures are flagged. */
+  static final double SHARED_MACHINE = 0.05;
+
   private static final String ROW = "%-14s %8s %8s %8s %9s %8s %13s %9s %10s %7s %6s%n";
 
   /** relay / baseline of a percentile; NaN without a baseline or if the baseline's is 0. */
@@ -60,11 +63,25 @@ public record LatencyReport(
           times(ratio(relay.p999Millis(), base.p999Millis())),
           times(ratio(relay.maxMillis(), base.maxMillis())), "", "", "", "", ""));
     }
+    cpuLines(text, "relay", relay.cpu(), relay.throughputPerSecond());
+    if (base != null) {
+      cpuLines(text, "baseline", base.cpu(), base.throughputPerSecond());
+    }
     text.append("relay: ILK callback due -> payment_result at the terminal; baseline: record due"
         + " -> consumer (one Kafka hop).\nLatencies from each message's intended send time at the"
         + " fixed rate (corrected for coordinated omission), measured window only; counts include"
         + " the warm-up.\n");
     return text.toString();
+  }
+
+  private static void cpuLines(StringBuilder text, String phase, CpuUsage cpu, double rate) {
+    text.append(String.format(Locale.ROOT, "%s CPU ms per message (cores): %s%n", phase,
+        cpu.describe(rate)));
+    if (cpu.othersShare() > SHARED_MACHINE) {
+      text.append(String.format(Locale.ROOT, "  WARNING: others used %.0f%% of the machine's CPU"
+          + " during the %s phase (the bench %.0f%%): its latencies are disturbed%n",
+          100 * cpu.othersShare(), phase, 100 * cpu.ownShare()));
+    }
   }
 
   private static void row(StringBuilder text, String name, PhaseResult r) {
@@ -138,6 +155,7 @@ public record LatencyReport(
     json.put("lost", r.lost());
     json.put("errors", r.errors());
     json.put("duplicates", r.duplicates());
+    r.cpu().writeTo(json);
   }
 
   private static void putRatio(ObjectNode json, String key, double ratio) {

@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
  * @param lost accepted but never arrived within the drain time, >= 0
  * @param errors sent but not accepted (non-202 answers, failed requests, failed sends)
  * @param duplicates arrivals of a message that had arrived before
+ * @param cpu CPU spent by each process over the measured window
  */
 public record PhaseResult(
     double p50Millis,
@@ -34,7 +35,8 @@ public record PhaseResult(
     long delivered,
     long lost,
     long errors,
-    long duplicates) {
+    long duplicates,
+    CpuUsage cpu) {
 
   /**
    * The figures from a phase's measured latencies and counts.
@@ -44,13 +46,13 @@ public record PhaseResult(
    * @param windowSeconds the measured window's length, > 0
    */
   static PhaseResult of(Histogram micros, long windowArrivals, double windowSeconds, long sent,
-      long accepted, long delivered, long errors, long duplicates) {
+      long accepted, long delivered, long errors, long duplicates, CpuUsage cpu) {
     return new PhaseResult(
         millis(micros, 50), millis(micros, 90), millis(micros, 99), millis(micros, 99.9),
         micros.getTotalCount() == 0 ? 0 : micros.getMaxValue() / 1000.0,
         micros.getTotalCount(),
         windowArrivals / windowSeconds,
-        sent, accepted, delivered, Math.max(0, accepted - delivered), errors, duplicates);
+        sent, accepted, delivered, Math.max(0, accepted - delivered), errors, duplicates, cpu);
   }
 
   private static double millis(Histogram micros, double percentile) {

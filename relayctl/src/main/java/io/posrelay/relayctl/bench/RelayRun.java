@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,11 @@ final class RelayRun {
   private final LatencyBenchConfig config;
   private final PrintWriter progress;
   private final BooleanSupplier stopRequested;
+  private final CpuMeter cpu;
   private final LongAdder scheduleMismatches = new LongAdder();
   private final LongAdder foreign = new LongAdder();
+  /** Webhook round trips (POST to 202, broker ack included), for the progress lines. */
+  private final Recorder webhookMicros = new Recorder(LatencyRecorder.HIGHEST_MICROS, 3);
   private volatile FixedRate schedule = FixedRate.of(0, 1);
   private volatile LatencyRecorder latencies = new LatencyRecorder(0, 1);
   private volatile String runPrefix = "";
@@ -52,9 +56,11 @@ final class RelayRun {
    * @param config what to run
    * @param progress where progress lines go
    * @param stopRequested polled; true ends the phase early
+   * @param cpu measures the CPU of the phase's measured window
    */
   RelayRun(LocalEndpoints endpoints, LatencyBenchConfig config, PrintWriter progress,
-      BooleanSupplier stopRequested) {
+      BooleanSupplier stopRequested, CpuMeter cpu) {
+    this.cpu = cpu;
     this.endpoints = endpoints;
     this.config = config;
     this.progress = progress;
@@ -88,6 +94,7 @@ final class RelayRun {
       IlkSimulator simulator = new IlkSimulator(ilk, this::onAccepted);
       Thread stopper = stopWhenRequested(simulator);
       IlkSimStats sent;
+      CpuUsage usage;
       try (ProgressLines lines = ProgressLines.start(progress, config.progressInterval(),
           () -> progressLine(simulator, terminals))) {
         // The simulator's clock starts as run() is entered: take ours as close before as can be.
@@ -95,7 +102,9 @@ final class RelayRun {
         long windowStart = start + config.warmup().toNanos();
         latencies = new LatencyRecorder(windowStart, windowStart + config.duration().toNanos());
         schedule = FixedRate.of(start, config.ratePerSecond());
+        cpu.startAt(windowStart);
         sent = simulator.run();
+        usage = cpu.stop(latencies.arrivalsInWindow());
         Drain.await(() -> terminals.resultsReceived() >= simulator.stats().accepted(),
             config.drainTimeout(), stopRequested);
       } finally {
@@ -117,7 +126,7 @@ final class RelayRun {
       long errors = sent.rejected() + sent.errors();
       return PhaseResult.of(recorder.measured(), recorder.arrivalsInWindow(),
           recorder.windowSeconds(), sent.sent(), sent.accepted(), terminals.resultsReceived(),
-          errors, terminals.duplicates());
+          errors, terminals.duplicates(), usage);
     }
   }
 
@@ -159,6 +168,8 @@ final class RelayRun {
 
   /** On HTTP client threads. */
   private void onAccepted(AcceptedResult accepted) {
+    webhookMicros.recordValue(
+        Math.min(LatencyRecorder.HIGHEST_MICROS, Math.max(0, accepted.webhookNanos() / 1000)));
     long sequence = sequenceOf(accepted.callback().transactionId());
     // 1 ms of slack: the bench's start is taken a moment before the simulator's own.
     if (sequence >= 1 && accepted.sentNanos() < schedule.intendedNanos(sequence) - 1_000_000L) {
@@ -173,11 +184,13 @@ final class RelayRun {
   private String progressLine(IlkSimulator simulator, PosSimulator terminals) {
     IlkSimStats stats = simulator.stats();
     return String.format(Locale.ROOT,
-        "[relay] t=%ds sent=%d accepted=%d delivered=%d errors=%d connected=%d last interval: %s",
+        "[relay] t=%ds sent=%d accepted=%d delivered=%d errors=%d connected=%d last interval: %s"
+            + " (webhook 202: %s)",
         (System.nanoTime() - schedule.startNanos()) / 1_000_000_000L, stats.sent(),
         stats.accepted(),
         terminals.resultsReceived(), stats.rejected() + stats.errors(),
-        terminals.connectedTerminals(), ProgressLines.percentiles(latencies.interval()));
+        terminals.connectedTerminals(), ProgressLines.percentiles(latencies.interval()),
+        ProgressLines.percentiles(webhookMicros.getIntervalHistogram()));
   }
 
   private Thread stopWhenRequested(IlkSimulator simulator) {
