@@ -89,7 +89,7 @@ final class BaselineRun {
         consumer.start(ADMIN_TIMEOUT);
         producer.partitionsFor(topic.name()); // metadata before the clock starts
         send(producer, topic.name(), runId);
-        usage = cpu.stop(latencies.arrivalsInWindow());
+        usage = cpu.usage(latencies.arrivalsInWindow());
         producer.flush();
         Drain.await(() -> delivered.sum() >= acked.sum(), config.drainTimeout(), stopRequested);
       } finally {
@@ -109,7 +109,7 @@ final class BaselineRun {
     long end = windowStart + config.duration().toNanos();
     latencies = new LatencyRecorder(windowStart, end);
     schedule = rate;
-    cpu.startAt(windowStart);
+    cpu.measure(windowStart, end);
     try (ProgressLines lines = ProgressLines.start(progress, config.progressInterval(),
         () -> progressLine(start))) {
       for (long sequence = 1; sequence <= Integer.MAX_VALUE; sequence++) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
           + " then the table: p50, p90, p99, p99.9, max, throughput, errors, lost, and the ratios"
           + " relay/baseline.",
       "The defaults are the target scenario: 2,000 results/s, 3 relay nodes, 10,000 terminals,"
-          + " 60 s after a 20 s warm-up (about 4 minutes in all). 'bench connections' measures"
+          + " 60 s after a 60 s warm-up each (about 5 minutes in all). 'bench connections' measures"
           + " memory per connection instead. Method and figures: docs/benchmarks.md.",
       "Exit code 0 when the run completed with nothing lost, 1 otherwise."
     })
@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Measured seconds per phase (default: ${DEFAULT-VALUE}).")
   int durationSeconds;
 
-  @Option(names = "--warmup-s", defaultValue = "20",
+  @Option(names = "--warmup-s", defaultValue = "60",
       description = "Seconds of sending before each phase's measured window"
           + " (default: ${DEFAULT-VALUE}).")
   int warmupSeconds;

@@ -20,9 +20,12 @@ final class CpuMeter {
 
   private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
   private final Map<String, Duration> startCpu = new LinkedHashMap<>();
+  private final Map<String, Duration> endCpu = new LinkedHashMap<>();
   private long startNanos;
+  private long endNanos;
   private boolean started;
   private long[] startMachine = new long[2];
+  private long[] endMachine = new long[2];
 
   /**
    * @param children process ids by name; this JVM is added as {@value #BENCH}
@@ -33,51 +36,68 @@ final class CpuMeter {
   }
 
   /**
-   * Starts measuring at {@code dueNanos} ({@link System#nanoTime()}), from a daemon thread: the
-   * measured window opens after the warm-up, when the JIT compilers are done.
+   * Measures over the window [{@code startNanos}, {@code endNanos}) ({@link System#nanoTime()}),
+   * from a daemon thread: the window opens after the warm-up, when the JIT compilers are done,
+   * and closes when the sending should end, however far behind the system is.
    */
-  void startAt(long dueNanos) {
+  void measure(long startNanos, long endNanos) {
     Thread thread = new Thread(() -> {
-      Drain.parkUntil(dueNanos, () -> false);
-      start();
+      if (Drain.parkUntil(startNanos, Thread.currentThread()::isInterrupted)) {
+        start();
+        if (Drain.parkUntil(endNanos, Thread.currentThread()::isInterrupted)) {
+          freeze();
+        }
+      }
     }, "bench-cpu-meter");
     thread.setDaemon(true);
     thread.start();
   }
 
-  /** Starts (or restarts) measuring. */
+  /** Starts (or restarts) measuring now. */
   synchronized void start() {
-    started = true;
     startNanos = System.nanoTime();
     startMachine = machineJiffies();
     startCpu.clear();
     processes.forEach((name, p) -> startCpu.put(name, cpu(p)));
+    endCpu.clear();
+    started = true;
+  }
+
+  /** Ends the measurement now; later calls do nothing. */
+  synchronized void freeze() {
+    if (!started || !endCpu.isEmpty()) {
+      return;
+    }
+    endNanos = System.nanoTime();
+    endMachine = machineJiffies();
+    processes.forEach((name, p) -> endCpu.put(name, cpu(p)));
   }
 
   /**
-   * The CPU spent since {@link #start()}; all zeros (busy NaN) if it had not started.
+   * The CPU spent in the measured window (up to now if it has not closed yet); all zeros (busy
+   * NaN) if it never opened.
    *
-   * @param messages messages handled in that time, for the per-message figures
+   * @param messages messages handled in the window, for the per-message figures
    */
-  synchronized CpuUsage stop(long messages) {
+  synchronized CpuUsage usage(long messages) {
     if (!started) {
       Map<String, Double> none = new LinkedHashMap<>();
       processes.keySet().forEach(name -> none.put(name, 0.0));
       return new CpuUsage(none, Double.NaN, 0, 0);
     }
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
-    long[] machine = machineJiffies();
+    freeze();
+    double seconds = (endNanos - startNanos) / 1e9;
     Map<String, Double> perMessage = new LinkedHashMap<>();
     double ours = 0;
-    for (Map.Entry<String, ProcessHandle> entry : processes.entrySet()) {
-      Duration spent = cpu(entry.getValue()).minus(startCpu.getOrDefault(entry.getKey(),
-          Duration.ZERO));
+    for (String name : processes.keySet()) {
+      Duration spent = endCpu.getOrDefault(name, Duration.ZERO)
+          .minus(startCpu.getOrDefault(name, Duration.ZERO));
       double millis = spent.toNanos() / 1e6;
       ours += millis;
-      perMessage.put(entry.getKey(), messages == 0 ? 0 : millis / messages);
+      perMessage.put(name, messages == 0 ? 0 : millis / messages);
     }
-    long busy = machine[0] - startMachine[0];
-    long total = machine[1] - startMachine[1];
+    long busy = endMachine[0] - startMachine[0];
+    long total = endMachine[1] - startMachine[1];
     int cores = Runtime.getRuntime().availableProcessors();
     return new CpuUsage(perMessage, total <= 0 ? Double.NaN : busy / (double) total,
         seconds <= 0 ? 0 : ours / 1000 / seconds / cores, seconds);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,9 @@ final class JfrSelfProfile implements AutoCloseable {
       return;
     }
     try {
-      current.stop();
+      if (current.getState() == RecordingState.RUNNING) {
+        current.stop(); // on Ctrl-C, JFR's own shutdown hook may have stopped it already
+      }
       current.dump(file);
       log.info("JFR profile of the bench written to {}", file);
     } catch (IOException | IllegalStateException e) {

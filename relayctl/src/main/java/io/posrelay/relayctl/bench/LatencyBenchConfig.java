@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * What {@code relayctl bench} measures. Immutable; {@link #builder()} starts from the documented
  * defaults — the target scenario: 3 relay nodes, 10,000 terminals, 2,000 results/s for 60 s after
- * a 20 s warm-up — and {@link Builder#build()} validates, naming the option in the message:
+ * a 60 s warm-up — and {@link Builder#build()} validates, naming the option in the message:
  * {@code "rate: 0.0 (expected: > 0, <= 100000)"}.
  */
 public final class LatencyBenchConfig {
@@ -60,7 +60,11 @@ public final class LatencyBenchConfig {
     return ratePerSecond;
   }
 
-  /** Sending before the measured window opens (JIT, caches, connections); >= 0. */
+  /**
+   * Sending before the measured window opens, >= 0: the JIT compilers of every process must be
+   * done (on 2 cores, several JVMs compiling take about a minute), and the connections and
+   * caches warm.
+   */
   public Duration warmup() {
     return warmup;
   }
@@ -113,7 +117,7 @@ public final class LatencyBenchConfig {
     private int nodes = 3;
     private int terminals = 10_000;
     private double ratePerSecond = 2_000;
-    private Duration warmup = Duration.ofSeconds(20);
+    private Duration warmup = Duration.ofSeconds(60);
     private Duration duration = Duration.ofSeconds(60);
     private int connectRate = 2_000;
     private boolean adminApi = true;
@@ -143,7 +147,7 @@ public final class LatencyBenchConfig {
       return this;
     }
 
-    /** See {@link LatencyBenchConfig#warmup()}; default 20 s. */
+    /** See {@link LatencyBenchConfig#warmup()}; default 60 s. */
     public Builder warmup(Duration value) {
       warmup = value;
       return this;

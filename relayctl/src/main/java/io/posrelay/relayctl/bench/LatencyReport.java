@@ -38,7 +38,9 @@ public record LatencyReport(
 
   /** relay / baseline of a percentile; NaN without a baseline or if the baseline's is 0. */
   public double ratio(double relayMillis, double baselineMillis) {
-    return baseline == null || baselineMillis <= 0 ? Double.NaN : relayMillis / baselineMillis;
+    PhaseResult base = baseline;
+    return base == null || baselineMillis <= 0 || relay.samples() == 0 || base.samples() == 0
+        ? Double.NaN : relayMillis / baselineMillis;
   }
 
   /** The final table, with a header naming the scenario and the machine. */
@@ -85,8 +87,10 @@ public record LatencyReport(
   }
 
   private static void row(StringBuilder text, String name, PhaseResult r) {
-    text.append(String.format(Locale.ROOT, ROW, name, ms(r.p50Millis()), ms(r.p90Millis()),
-        ms(r.p99Millis()), ms(r.p999Millis()), ms(r.maxMillis()),
+    boolean none = r.samples() == 0;
+    text.append(String.format(Locale.ROOT, ROW, name, ms(r.p50Millis(), none),
+        ms(r.p90Millis(), none), ms(r.p99Millis(), none), ms(r.p999Millis(), none),
+        ms(r.maxMillis(), none),
         String.format(Locale.ROOT, "%.1f", r.throughputPerSecond()), r.sent(), r.delivered(),
         r.errors(), r.lost()));
   }
@@ -142,11 +146,11 @@ public record LatencyReport(
   }
 
   private static void phase(ObjectNode json, PhaseResult r) {
-    json.put("p50_ms", round(r.p50Millis()));
-    json.put("p90_ms", round(r.p90Millis()));
-    json.put("p99_ms", round(r.p99Millis()));
-    json.put("p999_ms", round(r.p999Millis()));
-    json.put("max_ms", round(r.maxMillis()));
+    putMillis(json, "p50_ms", r.p50Millis(), r.samples());
+    putMillis(json, "p90_ms", r.p90Millis(), r.samples());
+    putMillis(json, "p99_ms", r.p99Millis(), r.samples());
+    putMillis(json, "p999_ms", r.p999Millis(), r.samples());
+    putMillis(json, "max_ms", r.maxMillis(), r.samples());
     json.put("samples", r.samples());
     json.put("throughput_per_s", round(r.throughputPerSecond()));
     json.put("sent", r.sent());
@@ -156,6 +160,15 @@ public record LatencyReport(
     json.put("errors", r.errors());
     json.put("duplicates", r.duplicates());
     r.cpu().writeTo(json);
+  }
+
+  /** A latency, or null when nothing due in the measured window arrived. */
+  private static void putMillis(ObjectNode json, String key, double millis, long samples) {
+    if (samples == 0) {
+      json.putNull(key);
+    } else {
+      json.put(key, round(millis));
+    }
   }
 
   private static void putRatio(ObjectNode json, String key, double ratio) {
@@ -170,8 +183,8 @@ public record LatencyReport(
     return Math.round(value * 1000) / 1000.0;
   }
 
-  private static String ms(double millis) {
-    return String.format(Locale.ROOT, "%.2f", millis);
+  private static String ms(double millis, boolean none) {
+    return none ? "-" : String.format(Locale.ROOT, "%.2f", millis);
   }
 
   private static String times(double ratio) {

@@ -43,6 +43,21 @@ public final class ProcessMemory {
   static Sample afterFullGc(long pid, Duration timeout) throws IOException, InterruptedException {
     jcmd(pid, "GC.run", timeout);
     String heapInfo = jcmd(pid, "GC.heap_info", timeout);
+    long[] heap = parseHeapInfo(heapInfo);
+    if (heap.length == 0) {
+      throw new IOException("cannot read the heap of pid " + pid + " from GC.heap_info:\n"
+          + heapInfo);
+    }
+    return new Sample(heap[1], heap[0], rssBytes(pid));
+  }
+
+  /**
+   * Committed and used heap bytes from {@code jcmd <pid> GC.heap_info}: the G1 heap's line, or
+   * the sum of the generations' lines (Serial, Parallel).
+   *
+   * @return {@code {committed, used}}, or an empty array if the text has no such line
+   */
+  static long[] parseHeapInfo(String heapInfo) {
     long used = 0;
     long committed = 0;
     boolean found = false;
@@ -54,11 +69,7 @@ public final class ProcessMemory {
         used += bytes(m.group(3), m.group(4));
       }
     }
-    if (!found) {
-      throw new IOException("cannot read the heap of pid " + pid + " from GC.heap_info:\n"
-          + heapInfo);
-    }
-    return new Sample(used, committed, rssBytes(pid));
+    return found ? new long[] {committed, used} : new long[0];
   }
 
   /**

@@ -50,6 +50,7 @@ final class RelayRun {
   private volatile FixedRate schedule = FixedRate.of(0, 1);
   private volatile LatencyRecorder latencies = new LatencyRecorder(0, 1);
   private volatile String runPrefix = "";
+  private volatile long scheduled;
 
   /**
    * @param endpoints the running cluster
@@ -101,10 +102,14 @@ final class RelayRun {
         long start = System.nanoTime();
         long windowStart = start + config.warmup().toNanos();
         latencies = new LatencyRecorder(windowStart, windowStart + config.duration().toNanos());
+        scheduled = (long) Math.ceil((config.warmup().toNanos() + config.duration().toNanos())
+            / (double) FixedRate.of(0, config.ratePerSecond()).periodNanos());
         schedule = FixedRate.of(start, config.ratePerSecond());
-        cpu.startAt(windowStart);
+        long windowEnd = windowStart + config.duration().toNanos();
+        cpu.measure(windowStart, windowEnd);
+        stopAt(simulator, windowEnd);
         sent = simulator.run();
-        usage = cpu.stop(latencies.arrivalsInWindow());
+        usage = cpu.usage(latencies.arrivalsInWindow());
         Drain.await(() -> terminals.resultsReceived() >= simulator.stats().accepted(),
             config.drainTimeout(), stopRequested);
       } finally {
@@ -122,6 +127,10 @@ final class RelayRun {
       if (recorder.clamped() > 0) {
         log.warn("{} latencies exceeded {} s and were recorded as that", recorder.clamped(),
             LatencyRecorder.HIGHEST_MICROS / 1_000_000);
+      }
+      if (sent.sent() < scheduled) {
+        log.warn("the system did not keep up: {} of {} scheduled callbacks were sent in time"
+            + " (at most {} awaiting an answer)", sent.sent(), scheduled, config.maxInFlight());
       }
       long errors = sent.rejected() + sent.errors();
       return PhaseResult.of(recorder.measured(), recorder.arrivalsInWindow(),
@@ -191,6 +200,21 @@ final class RelayRun {
         terminals.resultsReceived(), stats.rejected() + stats.errors(),
         terminals.connectedTerminals(), ProgressLines.percentiles(latencies.interval()),
         ProgressLines.percentiles(webhookMicros.getIntervalHistogram()));
+  }
+
+  /**
+   * Stops the simulator when the sending time is over, as a fixed-rate load generator must: the
+   * simulator would otherwise go on until it has sent every callback of the duration, however
+   * far behind its schedule an overloaded system has put it.
+   */
+  private static void stopAt(IlkSimulator simulator, long endNanos) {
+    Thread thread = new Thread(() -> {
+      if (Drain.parkUntil(endNanos, Thread.currentThread()::isInterrupted)) {
+        simulator.stop();
+      }
+    }, "bench-end");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private Thread stopWhenRequested(IlkSimulator simulator) {
