@@ -25,7 +25,7 @@ final class KafkaRelayClients implements RelayServer.KafkaClients {
    * (two per result) into few produce requests, which costs this node and the broker less CPU
    * per result (docs/benchmarks.md).
    */
-  static final int CLAIMS_LINGER_MS = 2;
+  static final int CLAIMS_LINGER_MS = 20;
 
   @Override
   public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
