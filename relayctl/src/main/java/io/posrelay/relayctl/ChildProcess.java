@@ -57,10 +57,21 @@ final class ChildProcess implements AutoCloseable {
    * @throws IOException if the log file cannot be created or the JVM cannot be started
    */
   static ChildProcess start(String name, List<String> args, Path logFile) throws IOException {
+    return start(name, List.of(), args, logFile);
+  }
+
+  /**
+   * Starts {@code RelayCtl args} in a new JVM with the given JVM options.
+   *
+   * @param javaOptions JVM options, e.g. {@code -Xmx1g}; empty = {@link #childJavaOptions()}
+   * @see #start(String, List, Path)
+   */
+  static ChildProcess start(String name, List<String> javaOptions, List<String> args, Path logFile)
+      throws IOException {
     Files.createDirectories(logFile.toAbsolutePath().getParent());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(childJavaOptions());
+    command.addAll(javaOptions.isEmpty() ? childJavaOptions() : javaOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(RelayCtl.class.getName());
@@ -82,6 +93,11 @@ final class ChildProcess implements AutoCloseable {
       options = DEFAULT_CHILD_JAVA_OPTS;
     }
     return List.of(options.trim().split("\\s+"));
+  }
+
+  /** The child's operating-system process id. */
+  long pid() {
+    return process.pid();
   }
 
   /** Short name, e.g. {@code relay-1}. */

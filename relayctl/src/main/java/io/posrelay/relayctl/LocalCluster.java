@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A whole POS Relay cluster on this machine, as child processes: an embedded Kafka broker (unless
- * an external one is configured), ilk-ingest, the relay nodes and admin-api, each listening on
- * 127.0.0.1 and logging to {@code <workDir>/logs/<name>.log}.
+ * an external one is configured), ilk-ingest, the relay nodes and admin-api (unless {@link
+ * LocalClusterConfig#adminApi()} is off), each listening on 127.0.0.1 and logging to {@code
+ * <workDir>/logs/<name>.log}.
  *
  * <p>{@link #start} returns when every listener accepts connections and the topics exist. {@link
  * #close()} stops the children in reverse start order (SIGTERM, bounded wait, then SIGKILL);
@@ -78,8 +79,9 @@ public final class LocalCluster implements AutoCloseable {
     List<Integer> posPorts = config.relayPosPorts().stream().map(LocalPorts::orFree).toList();
     List<Integer> relayMetricsPorts =
         config.relayMetricsPorts().stream().map(LocalPorts::orFree).toList();
-    int grpcPort = LocalPorts.orFree(config.grpcPort());
-    int adminMetricsPort = LocalPorts.orFree(config.adminMetricsPort());
+    boolean admin = config.adminApi();
+    int grpcPort = admin ? LocalPorts.orFree(config.grpcPort()) : 0;
+    int adminMetricsPort = admin ? LocalPorts.orFree(config.adminMetricsPort()) : 0;
 
     Map<String, Integer> ports = new LinkedHashMap<>();
     if (embedded) {
@@ -91,8 +93,10 @@ public final class LocalCluster implements AutoCloseable {
       ports.put(nodeId(i) + " POS", posPorts.get(i));
       ports.put(nodeId(i) + " metrics", relayMetricsPorts.get(i));
     }
-    ports.put("admin-api gRPC", grpcPort);
-    ports.put("admin-api metrics", adminMetricsPort);
+    if (admin) {
+      ports.put("admin-api gRPC", grpcPort);
+      ports.put("admin-api metrics", adminMetricsPort);
+    }
     checkPortsFree(ports);
 
     Path logs = config.workDir().resolve("logs");
@@ -137,7 +141,7 @@ public final class LocalCluster implements AutoCloseable {
               "--node-id", nodeId(i),
               "--metrics-port", relayMetricsPorts.get(i).toString(),
               // Recovery on reconnect asks this cluster's ledger for undelivered results.
-              "--admin", LocalPorts.LOOPBACK + ":" + grpcPort));
+              "--admin", admin ? LocalPorts.LOOPBACK + ":" + grpcPort : ""));
       if (secure != null) {
         args.addAll(List.of(
             "--terminal-secret-file", path(secure.terminalSecretFile()),
@@ -145,6 +149,7 @@ public final class LocalCluster implements AutoCloseable {
             "--admin-tls-ca-file", path(secure.caCertFile())));
         args.addAll(tlsArgs(secure));
       }
+      args.addAll(config.relayOptions());
       ChildProcess relay = launch(nodeId(i), args, logs);
       synchronized (this) {
         relays.add(relay);
@@ -153,15 +158,18 @@ public final class LocalCluster implements AutoCloseable {
       }
       awaited.put(relay, List.of(posPorts.get(i), relayMetricsPorts.get(i)));
     }
-    List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort));
-    adminArgs.addAll(List.of("--metrics-port", Integer.toString(adminMetricsPort)));
-    if (secure != null) {
-      adminArgs.addAll(List.of(
-          "--operator-token-file", path(secure.operatorTokenFile()),
-          "--peer-tls-ca-file", path(secure.caCertFile())));
-      adminArgs.addAll(tlsArgs(secure));
+    if (admin) {
+      List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort));
+      adminArgs.addAll(List.of("--metrics-port", Integer.toString(adminMetricsPort)));
+      if (secure != null) {
+        adminArgs.addAll(List.of(
+            "--operator-token-file", path(secure.operatorTokenFile()),
+            "--peer-tls-ca-file", path(secure.caCertFile())));
+        adminArgs.addAll(tlsArgs(secure));
+      }
+      adminArgs.addAll(config.adminOptions());
+      awaited.put(launch("admin-api", adminArgs, logs), List.of(grpcPort, adminMetricsPort));
     }
-    awaited.put(launch("admin-api", adminArgs, logs), List.of(grpcPort, adminMetricsPort));
     for (Map.Entry<ChildProcess, List<Integer>> entry : awaited.entrySet()) {
       for (int port : entry.getValue()) {
         entry.getKey().awaitPort(port, config.startTimeout());
@@ -243,8 +251,31 @@ public final class LocalCluster implements AutoCloseable {
     return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
+  /**
+   * The operating-system process id of relay node {@code index} (0-based), e.g. to read its
+   * memory.
+   *
+   * @throws IndexOutOfBoundsException if there is no such relay node
+   */
+  public long relayPid(int index) {
+    synchronized (this) {
+      return relays.get(index).pid();
+    }
+  }
+
+  /**
+   * The operating-system process id of every child started so far, by name ({@code kafka},
+   * {@code ilk-ingest}, {@code relay-1} …), in start order; restarted ones included.
+   */
+  public synchronized Map<String, Long> pids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    children.forEach(child -> pids.put(child.name(), child.pid()));
+    return pids;
+  }
+
   private ChildProcess launch(String name, List<String> args, Path logs) throws IOException {
-    ChildProcess child = ChildProcess.start(name, args, logs.resolve(name + ".log"));
+    ChildProcess child = ChildProcess.start(name, config.javaOptions().apply(name), args,
+        logs.resolve(name + ".log"));
     synchronized (this) {
       children.add(child);
     }

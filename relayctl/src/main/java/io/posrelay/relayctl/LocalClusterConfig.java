@@ -3,6 +3,7 @@ package io.posrelay.relayctl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,10 @@ public final class LocalClusterConfig {
   private final Duration startTimeout;
   private final Duration stopTimeout;
   private final @Nullable Path secureDir;
+  private final boolean adminApi;
+  private final List<String> relayOptions;
+  private final List<String> adminOptions;
+  private final Function<String, List<String>> javaOptions;
 
   private LocalClusterConfig(Builder b) {
     workDir = b.workDir;
@@ -41,6 +46,10 @@ public final class LocalClusterConfig {
     startTimeout = b.startTimeout;
     stopTimeout = b.stopTimeout;
     secureDir = b.secureDir;
+    adminApi = b.adminApi;
+    relayOptions = List.copyOf(b.relayOptions);
+    adminOptions = List.copyOf(b.adminOptions);
+    javaOptions = b.javaOptions;
   }
 
   /** A builder with the defaults of {@code bin/relayctl local}. */
@@ -123,6 +132,33 @@ public final class LocalClusterConfig {
     return secureDir;
   }
 
+  /**
+   * Whether admin-api runs (default). Without it the relay nodes run with recovery on reconnect
+   * off ({@code --admin ''}) and the admin-api ports in {@link LocalEndpoints} are 0.
+   */
+  public boolean adminApi() {
+    return adminApi;
+  }
+
+  /** Extra {@code relay-server} flags for every relay node, after the cluster's own; may be empty. */
+  public List<String> relayOptions() {
+    return relayOptions;
+  }
+
+  /** Extra {@code admin-api} flags, after the cluster's own, e.g. a state directory; may be empty. */
+  public List<String> adminOptions() {
+    return adminOptions;
+  }
+
+  /**
+   * The JVM options of a child by its name ({@code kafka}, {@code ilk-ingest}, {@code relay-1},
+   * {@code admin-api}, {@code relay-1.restart-1} …); an empty list means the default of {@code
+   * POSRELAY_CHILD_JAVA_OPTS} or a small heap.
+   */
+  public Function<String, List<String>> javaOptions() {
+    return javaOptions;
+  }
+
   /** Builder of {@link LocalClusterConfig}; not thread-safe. */
   public static final class Builder {
     private Path workDir = Path.of(".posrelay", "local");
@@ -139,6 +175,10 @@ public final class LocalClusterConfig {
     private Duration startTimeout = Duration.ofSeconds(60);
     private Duration stopTimeout = Duration.ofSeconds(20);
     private @Nullable Path secureDir;
+    private boolean adminApi = true;
+    private List<String> relayOptions = List.of();
+    private List<String> adminOptions = List.of();
+    private Function<String, List<String>> javaOptions = name -> List.of();
 
     private Builder() {}
 
@@ -223,6 +263,30 @@ public final class LocalClusterConfig {
     /** See {@link LocalClusterConfig#secureDir()}; default null (secure mode off). */
     public Builder secureDir(@Nullable Path value) {
       secureDir = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#adminApi()}; default true. */
+    public Builder adminApi(boolean value) {
+      adminApi = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#relayOptions()}; default none. */
+    public Builder relayOptions(List<String> value) {
+      relayOptions = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#adminOptions()}; default none. */
+    public Builder adminOptions(List<String> value) {
+      adminOptions = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#javaOptions()}; default: every child the default. */
+    public Builder javaOptions(Function<String, List<String>> value) {
+      javaOptions = value;
       return this;
     }
 

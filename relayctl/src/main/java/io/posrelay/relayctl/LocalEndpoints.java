@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param ingestPort ilk-ingest HTTP port (webhook and /metrics)
  * @param relayPosPorts POS ports of the relay nodes, in node order (relay-1, relay-2, …)
  * @param relayMetricsPorts metrics ports of the relay nodes, same order
- * @param grpcPort admin-api gRPC port
- * @param adminMetricsPort admin-api metrics port
+ * @param grpcPort admin-api gRPC port; 0 when the cluster runs without admin-api
+ * @param adminMetricsPort admin-api metrics port; 0 when the cluster runs without admin-api
  * @param logsDir the directory of the children's log files, as shown to the operator
  * @param secureDir secure mode's directory of secrets and certificates, as shown to the
  *     operator; null when secure mode is off (plain TCP and HTTP, no checks)

@@ -7,6 +7,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.posrelay.v1.PaymentResult;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class PosSimulator implements AutoCloseable {
    */
   public static PosSimulator start(
       List<HostPort> addresses, List<String> terminalIds, Listener listener) {
-    return start(addresses, terminalIds, listener, PosSimSecurity.NONE);
+    return start(addresses, terminalIds, listener, PosSimSecurity.NONE, List.of(), 0);
   }
 
   /**
@@ -76,6 +77,27 @@ public final class PosSimulator implements AutoCloseable {
    */
   public static PosSimulator start(List<HostPort> addresses, List<String> terminalIds,
       Listener listener, PosSimSecurity security) {
+    return start(addresses, terminalIds, listener, security, List.of(), 0);
+  }
+
+  /**
+   * As {@link #start(List, List, Listener, PosSimSecurity)}, with the connections spread over
+   * local source addresses and opened at a bounded rate (for many thousands of terminals: one
+   * source address has at most ~28,000 ephemeral ports).
+   *
+   * @param security each terminal's Hello token comes from its secrets; TLS when it has a context
+   * @param sourceAddresses terminal i binds its socket to {@code sourceAddresses[i mod n]}, any
+   *     port; empty = let the system choose
+   * @param connectsPerSecond first connects started per second, >= 0; 0 = all at once
+   * @throws IllegalArgumentException if addresses is empty or connectsPerSecond is negative
+   */
+  public static PosSimulator start(List<HostPort> addresses, List<String> terminalIds,
+      Listener listener, PosSimSecurity security, List<InetAddress> sourceAddresses,
+      int connectsPerSecond) {
+    if (connectsPerSecond < 0) {
+      throw new IllegalArgumentException(
+          "connect-rate: " + connectsPerSecond + " (expected: >= 0)");
+    }
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("pos: [] (expected: at least one HOST:PORT)");
     }
@@ -87,12 +109,22 @@ public final class PosSimulator implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3_000);
+    List<Bootstrap> bootstraps = sourceAddresses.isEmpty() ? List.of(bootstrap)
+        : sourceAddresses.stream().map(a -> bootstrap.clone().localAddress(a, 0)).toList();
     for (int i = 0; i < terminalIds.size(); i++) {
-      PosTerminal terminal =
-          new PosTerminal(simulator, bootstrap, terminalIds.get(i), i % addresses.size());
+      PosTerminal terminal = new PosTerminal(simulator, bootstraps.get(i % bootstraps.size()),
+          terminalIds.get(i), i % addresses.size());
       simulator.terminals.add(terminal);
     }
-    simulator.terminals.forEach(PosTerminal::connect);
+    for (int i = 0; i < simulator.terminals.size(); i++) {
+      PosTerminal terminal = simulator.terminals.get(i);
+      if (connectsPerSecond == 0) {
+        terminal.connect();
+      } else {
+        simulator.group.schedule(terminal::connect, i * 1_000_000_000L / connectsPerSecond,
+            TimeUnit.NANOSECONDS);
+      }
+    }
     return simulator;
   }
 

@@ -1,6 +1,7 @@
 package io.posrelay.relayctl;
 
 import io.posrelay.relayctl.admin.AdminCommand;
+import io.posrelay.relayctl.bench.BenchCommand;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
       IlkSimCommand.class,
       KafkaCommand.class,
       AdminCommand.class,
-      TerminalTokenCommand.class
+      TerminalTokenCommand.class,
+      BenchCommand.class
     })
 public final class RelayCtl implements Callable<Integer> {
   /** Exit code of a failed command. */

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe.
  */
-final class StopSignal {
+public final class StopSignal {
   private static final Duration HOOK_WAIT = Duration.ofSeconds(60);
 
   private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -20,7 +20,7 @@ final class StopSignal {
   private StopSignal() {}
 
   /** Creates a signal and registers its JVM shutdown hook. */
-  static StopSignal onShutdown() {
+  public static StopSignal onShutdown() {
     StopSignal signal = new StopSignal();
     Runtime.getRuntime()
         .addShutdownHook(
@@ -44,7 +44,7 @@ final class StopSignal {
    * @return true if a stop was requested, false if the limit passed
    * @throws InterruptedException if the waiting thread is interrupted
    */
-  boolean await(Duration limit) throws InterruptedException {
+  public boolean await(Duration limit) throws InterruptedException {
     if (limit.isZero()) {
       stopRequested.await();
       return true;
@@ -53,12 +53,12 @@ final class StopSignal {
   }
 
   /** Whether a stop was requested (Ctrl-C / SIGTERM). */
-  boolean stopRequested() {
+  public boolean stopRequested() {
     return stopRequested.getCount() == 0;
   }
 
   /** The command has finished its cleanup: the JVM may exit. */
-  void done() {
+  public void done() {
     done.countDown();
   }
 }
