@@ -60,6 +60,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  /**
+   * grpc-java logs each failed transport (e.g. a client sending garbage instead of the HTTP/2
+   * preface) at INFO through java.util.logging, with a stack trace and a hex dump of the
+   * client's bytes: an unauthenticated client could flood the log with its own data. Such a
+   * connection is closed anyway; only WARNING and above are kept. A strong reference, so that
+   * the JUL logger and its level are not garbage-collected.
+   */
+  private static final java.util.logging.Logger GRPC_CONNECTIONS_LOG = quietGrpcConnections();
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
   private static final int GRPC_QUEUE = 256;
   private static final int WATCH_BUFFER_EVENTS = 1_000;
@@ -335,5 +343,12 @@ public final class AdminServer implements AutoCloseable {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  private static java.util.logging.Logger quietGrpcConnections() {
+    java.util.logging.Logger connections = java.util.logging.Logger.getLogger(
+        "io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport.connections");
+    connections.setLevel(java.util.logging.Level.WARNING);
+    return connections;
   }
 }

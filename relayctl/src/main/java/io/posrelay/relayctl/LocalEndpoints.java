@@ -63,11 +63,15 @@ public record LocalEndpoints(
 
   /** Every /metrics URL: ilk-ingest, the relay nodes, admin-api. */
   public List<String> metricsUrls() {
-    List<Integer> ports = new ArrayList<>();
-    ports.add(ingestPort);
-    ports.addAll(relayMetricsPorts);
+    List<String> urls = new ArrayList<>();
+    // ilk-ingest serves /metrics on its webhook port, so over HTTPS in secure mode; the relay
+    // nodes and admin-api have separate plain-HTTP metrics ports.
+    urls.add((secureDir == null ? "http://" : "https://") + LocalPorts.LOOPBACK + ":" + ingestPort
+        + "/metrics");
+    List<Integer> ports = new ArrayList<>(relayMetricsPorts);
     ports.add(adminMetricsPort);
-    return ports.stream().map(p -> "http://" + LocalPorts.LOOPBACK + ":" + p + "/metrics").toList();
+    ports.forEach(p -> urls.add("http://" + LocalPorts.LOOPBACK + ":" + p + "/metrics"));
+    return urls;
   }
 
   /**

@@ -45,6 +45,8 @@ class LocalEndpointsTest {
 
     assertThat(endpoints.secure()).isTrue();
     assertThat(endpoints.webhookUrl()).isEqualTo("https://127.0.0.1:8080/ilk/v1/results");
+    assertThat(endpoints.metricsUrls()).containsExactly("https://127.0.0.1:8080/metrics",
+        "http://127.0.0.1:9101/metrics", "http://127.0.0.1:9190/metrics");
     assertThat(endpoints.readyLine()).contains(" webhook=https://127.0.0.1:8080/ilk/v1/results")
         .contains(" secure=.posrelay/secure (TLS on every listener");
   }

@@ -38,6 +38,11 @@ final class AdminCallErrors {
               + " (is it running? --admin or POSRELAY_ADMIN sets the address): "
               + rootMessage(status.getCause(), description);
         }
+        if (description.startsWith("Network closed")) {
+          // What a plaintext client sees when the server speaks TLS: it closes the connection.
+          return "error: " + code + ": " + description + " (admin-api at " + address
+              + "; if it serves TLS, add --secure or --tls-ca-file CA.pem)";
+        }
         return "error: " + code + ": " + description + " (admin-api at " + address + ")";
       case DEADLINE_EXCEEDED:
         return "error: " + code + ": no answer from admin-api at " + address + " within "
