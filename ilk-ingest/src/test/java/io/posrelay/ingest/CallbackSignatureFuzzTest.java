@@ -147,7 +147,7 @@ class CallbackSignatureFuzzTest {
   }
 
   /**
-   * Found by the jqwik predecessor of {@link Shape#CORRECTLY_SIGNED}: a generated secret ending
+   * Found by fuzzing {@link Shape#CORRECTLY_SIGNED} inputs: a generated secret ending
    * in U+3000 (ideographic space) lost it, as the contract says surrounding whitespace is
    * ignored, and so fell below 32 characters. Kept: whitespace of any script is stripped, then
    * counted.

@@ -143,7 +143,7 @@ class IlkCallbackMapperFuzzTest {
     assertThat(outcome.error().getMessage()).doesNotContain(pan.digits().substring(0, 8));
   }
 
-  /** Found by the jqwik predecessor of {@link Shape#FUZZED_FIELDS}; kept as a regression case. */
+  /** Found by fuzzing {@link Shape#FUZZED_FIELDS} inputs; kept as a regression case. */
   @Test
   void loneSurrogateInANestedFieldName_isMalformedJson_aClearRejection() throws Exception {
     Map<String, Object> callback = CallbackInputs.validBody();
