@@ -1,5 +1,6 @@
 package io.posrelay.relay.pos;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.google.protobuf.Timestamp;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Error;
@@ -13,14 +14,13 @@ import io.posrelay.v1.PaymentResult;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
-/** Generators of POS input for {@link PosPipelineFuzzTest}: Hellos, frame streams, mutations. */
+/**
+ * POS input for {@link PosPipelineFuzzTest}, built from a fuzzer's input: Hellos, frame streams,
+ * mutations. Each method consumes what it needs from the {@link FuzzedDataProvider}; an exhausted
+ * provider yields the smallest values, so every input builds something.
+ */
 final class PosFuzzInputs {
   /** What the node must answer to a Hello. */
   enum HelloVerdict { WELCOME, INVALID, UNAUTHENTICATED }
@@ -47,24 +47,19 @@ final class PosFuzzInputs {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
   /**
-   * Text of {@code min..max} UTF-16 chars: from {@code alphabet} if given, else any char —
-   * ASCII, control characters, Hangul, any other BMP char. Made with {@link
-   * Arbitraries#randomValue}, which is much faster than jqwik's string arbitraries (it does not
-   * shrink; a failure shows the whole value).
+   * Text of {@code min..max} UTF-16 chars, the edge lengths more often: from {@code alphabet} if
+   * given, else any char — ASCII, control characters, Hangul, any other BMP char.
    */
-  static Arbitrary<String> text(int min, int max, String alphabet) {
-    return Arbitraries.randomValue(r -> text(r, min, max, alphabet));
-  }
-
-  static String text(Random r, int min, int max, String alphabet) {
-    int length = switch (r.nextInt(8)) { // lengths at the edges more often
+  static String text(FuzzedDataProvider data, int min, int max, String alphabet) {
+    int length = switch (data.consumeInt(0, 7)) {
       case 0 -> min;
       case 1 -> max;
-      default -> min + r.nextInt(max - min + 1);
+      default -> data.consumeInt(min, max);
     };
     StringBuilder sb = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
-      sb.append(alphabet.isEmpty() ? anyChar(r) : alphabet.charAt(r.nextInt(alphabet.length())));
+      sb.append(alphabet.isEmpty() ? anyChar(data)
+          : alphabet.charAt(data.consumeInt(0, alphabet.length() - 1)));
     }
     return sb.toString();
   }
@@ -74,26 +69,27 @@ final class PosFuzzInputs {
    * surrogate with '?' before it reaches the wire (and logs a stack trace each time), so it tests
    * nothing here. Invalid UTF-8 on the wire comes from the byte mutations instead.
    */
-  private static char anyChar(Random r) {
-    char c = switch (r.nextInt(4)) {
-      case 0 -> (char) (0x20 + r.nextInt(0x5f));
-      case 1 -> (char) r.nextInt(0x20);
-      case 2 -> (char) (0xAC00 + r.nextInt(11_172));
-      default -> (char) r.nextInt(0x10000);
+  private static char anyChar(FuzzedDataProvider data) {
+    return switch (data.consumeInt(0, 3)) {
+      case 0 -> data.consumeChar(' ', '~');
+      case 1 -> data.consumeChar('\u0000', '\u001f');
+      case 2 -> data.consumeChar('\uac00', '\ud7a3');
+      default -> data.consumeCharNoSurrogates();
     };
-    return Character.isSurrogate(c) ? '\uFFFD' : c;
   }
 
-  static Arbitrary<String> validTerminalIds() {
-    return text(1, 64, ID_CHARS);
+  static String validTerminalId(FuzzedDataProvider data) {
+    return text(data, 1, 64, ID_CHARS);
   }
 
-  static Arbitrary<String> terminalIds() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(6, validTerminalIds()),
-        Tuple.of(1, text(65, 70, ID_CHARS)),
-        Tuple.of(1, Arbitraries.just("")),
-        Tuple.of(2, text(0, 80, "")));
+  /** Mostly valid terminal ids; else too long, empty, or any text. */
+  static String terminalId(FuzzedDataProvider data) {
+    return switch (data.consumeInt(0, 9)) {
+      case 0 -> text(data, 65, 70, ID_CHARS);
+      case 1 -> "";
+      case 2, 3 -> text(data, 0, 80, "");
+      default -> validTerminalId(data);
+    };
   }
 
   /**
@@ -119,46 +115,48 @@ final class PosFuzzInputs {
     };
   }
 
-  /** Hello frames: valid and invalid ids, merchant ids and tokens, mostly near the limits. */
-  static Arbitrary<PosFrame> hellos() {
-    Arbitrary<String> merchants = Arbitraries.oneOf(text(0, 70, ""), text(63, 66, ID_CHARS));
-    return Combinators.combine(terminalIds(), merchants, Arbitraries.integers().between(0, 11),
-            text(0, 60, ""), Arbitraries.integers())
-        .as((id, merchant, kind, text, position) -> PosFrame.newBuilder()
-            .setHello(Hello.newBuilder().setTerminalId(id).setMerchantId(merchant)
-                .setAuthToken(token(id, kind, text, position)))
-            .build());
+  /** A Hello frame: valid and invalid ids, merchant ids and tokens, mostly near the limits. */
+  static PosFrame hello(FuzzedDataProvider data) {
+    String id = terminalId(data);
+    String merchant = data.consumeBoolean() ? text(data, 0, 70, "") : text(data, 63, 66, ID_CHARS);
+    int kind = data.consumeInt(0, 11);
+    String text = text(data, 0, 60, "");
+    int position = data.consumeInt();
+    return PosFrame.newBuilder()
+        .setHello(Hello.newBuilder().setTerminalId(id).setMerchantId(merchant)
+            .setAuthToken(token(id, kind, text, position)))
+        .build();
   }
 
-  /** A Hello that is welcomed, then frames a terminal may send. */
-  static Arbitrary<List<PosFrame>> validStreams() {
-    Arbitrary<PosFrame> hello = validTerminalIds().map(id -> PosFrame.newBuilder()
+  /** A Hello that is welcomed, then up to 10 frames a terminal may send. */
+  static List<PosFrame> validStream(FuzzedDataProvider data) {
+    String id = validTerminalId(data);
+    List<PosFrame> frames = new ArrayList<>();
+    frames.add(PosFrame.newBuilder()
         .setHello(Hello.newBuilder().setTerminalId(id).setMerchantId("M-1")
             .setAuthToken(TerminalTokens.issue(PosFixture.SECRET, id)))
         .build());
-    Arbitrary<PosFrame> terminalFrame = Arbitraries.oneOf(
-        Arbitraries.longs().map(n -> PosFrame.newBuilder()
-            .setPing(Ping.newBuilder().setNonce(n)).build()),
-        Arbitraries.longs().map(n -> PosFrame.newBuilder()
-            .setPong(Pong.newBuilder().setNonce(n)).build()),
-        text(0, 40, "").map(id -> PosFrame.newBuilder()
-            .setAck(Ack.newBuilder().setResultId(id)).build()));
-    return Combinators.combine(hello, terminalFrame.list().ofMaxSize(10))
-        .as((first, rest) -> {
-          List<PosFrame> all = new ArrayList<>();
-          all.add(first);
-          all.addAll(rest);
-          return all;
-        });
+    for (int i = data.consumeInt(0, 10); i > 0; i--) {
+      frames.add(switch (data.consumeInt(0, 2)) {
+        case 0 -> PosFrame.newBuilder().setPing(Ping.newBuilder().setNonce(data.consumeLong()))
+            .build();
+        case 1 -> PosFrame.newBuilder().setPong(Pong.newBuilder().setNonce(data.consumeLong()))
+            .build();
+        default -> PosFrame.newBuilder()
+            .setAck(Ack.newBuilder().setResultId(text(data, 0, 40, ""))).build();
+      });
+    }
+    return frames;
   }
 
   /** Any frame type, either direction, including an empty one; {@code hello} for Hellos. */
-  static PosFrame anyFrame(Random r, PosFrame hello) {
-    String s = text(r, 0, 40, "");
-    long n = r.nextLong();
-    int i = r.nextInt();
+  static PosFrame anyFrame(FuzzedDataProvider data, PosFrame hello) {
+    int type = data.consumeInt(0, 7);
+    String s = text(data, 0, 40, "");
+    long n = data.consumeLong();
+    int i = data.consumeInt();
     PosFrame.Builder frame = PosFrame.newBuilder();
-    switch (r.nextInt(8)) {
+    switch (type) {
       case 0 -> frame.mergeFrom(hello);
       case 1 -> frame.setWelcome(Welcome.newBuilder().setNodeId(s).setSessionId(s)
           .setHeartbeatIntervalMs(i));
@@ -168,7 +166,8 @@ final class PosFuzzInputs {
       case 3 -> frame.setAck(Ack.newBuilder().setResultId(s));
       case 4 -> frame.setPing(Ping.newBuilder().setNonce(n));
       case 5 -> frame.setPong(Pong.newBuilder().setNonce(n));
-      case 6 -> frame.setError(Error.newBuilder().setCodeValue(r.nextInt(12)).setMessage(s));
+      case 6 -> frame.setError(Error.newBuilder().setCodeValue(data.consumeInt(0, 11))
+          .setMessage(s));
       default -> { } // empty
     }
     return frame.build();
@@ -218,26 +217,22 @@ final class PosFuzzInputs {
   }
 
   /**
-   * Streams of a Hello (valid or not) and up to 8 frames of every kind, then up to 4 {@link
-   * Mutation}s applied to the bytes.
+   * A stream of a Hello (valid or not) and up to 8 frames of every kind, then up to 4 {@link
+   * Mutation}s applied to its bytes.
    */
-  static Arbitrary<byte[]> mutatedStreams() {
-    return Combinators.combine(hellos(), Arbitraries.longs())
-        .as((hello, seed) -> {
-          Random r = new Random(seed);
-          List<PosFrame> frames = new ArrayList<>();
-          frames.add(hello);
-          for (int i = r.nextInt(9); i > 0; i--) {
-            frames.add(anyFrame(r, hello));
-          }
-          byte[] bytes = PosPipelineFuzzTest.encode(frames);
-          for (int i = r.nextInt(5); i > 0; i--) {
-            byte[] insert = new byte[r.nextInt(9)];
-            r.nextBytes(insert);
-            bytes = new Mutation(r.nextInt(7), r.nextInt(Integer.MAX_VALUE), insert)
-                .applyTo(bytes);
-          }
-          return bytes;
-        });
+  static byte[] mutatedStream(FuzzedDataProvider data) {
+    PosFrame hello = hello(data);
+    List<PosFrame> frames = new ArrayList<>();
+    frames.add(hello);
+    for (int i = data.consumeInt(0, 8); i > 0; i--) {
+      frames.add(anyFrame(data, hello));
+    }
+    byte[] bytes = PosPipelineFuzzTest.encode(frames);
+    for (int i = data.consumeInt(0, 4); i > 0; i--) {
+      int kind = data.consumeInt(0, 6);
+      int position = data.consumeInt(); // Mutation wraps it around the stream's length
+      bytes = new Mutation(kind, position, data.consumeBytes(8)).applyTo(bytes);
+    }
+    return bytes;
   }
 }

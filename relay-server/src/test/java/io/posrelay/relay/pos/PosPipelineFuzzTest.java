@@ -2,6 +2,9 @@ package io.posrelay.relay.pos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
@@ -16,28 +19,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterProperty;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzzes the whole inbound path of a POS connection — frame decoder, protobuf decoder, Hello
- * deadline, Hello validation and authentication, session handler — through {@link
- * EmbeddedChannel}, with authentication on. Every input, cut into arbitrary chunks, must end in
- * one of two ways once the Hello deadline has passed: the connection is open with a session
- * (Welcome sent, only Welcome and Pongs written), or exactly one Error frame was written last and
- * the connection is closed. Never an exception out of the pipeline, never a frame that does not
- * parse, and the decoder never holds more than one frame's worth of bytes.
+ * Coverage-guided fuzzing (Jazzer) of the whole inbound path of a POS connection — frame decoder,
+ * protobuf decoder, Hello deadline, Hello validation and authentication, session handler —
+ * through {@link EmbeddedChannel}, with authentication on. Every input, cut into arbitrary
+ * chunks, must end in one of two ways once the Hello deadline has passed: the connection is open
+ * with a session (Welcome sent, only Welcome and Pongs written), or exactly one Error frame was
+ * written last, counted, and the connection is closed. Never an exception out of the pipeline,
+ * never a frame that does not parse, the decoder never holds more than one frame's worth of
+ * bytes, and nothing (session, connection slot, channel) is left behind.
  *
- * <p>The generated inputs live in {@link PosFuzzInputs}; failures found become {@link Example}s
- * here.
+ * <p>The fuzzer's input first picks a {@link Shape}, then builds it ({@link PosFuzzInputs}). Run
+ * by the surefire execution {@code fuzz} in fuzzing mode; a failing input is written to {@code
+ * src/test/resources/io/posrelay/relay/pos/PosPipelineFuzzTestInputs/
+ * anyInput_endsInASessionOrInOneErrorAndClose/} and replayed from there on every later run.
  */
 class PosPipelineFuzzTest {
   private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
@@ -47,41 +44,51 @@ class PosPipelineFuzzTest {
   private final DefaultChannelGroup channels =
       new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-  @AfterProperty
-  void noConnectionLeftBehind() {
-    assertThat(fx.registry.size()).isZero();
-    assertThat(connectionLimit.openConnections()).isZero();
+  /** What the fuzzer's input is read as, and what must hold for it. */
+  enum Shape {
+    /** Up to 700 bytes, frames up to 256 bytes: a session, or one Error and close. */
+    ARBITRARY_BYTES,
+    /** A frame stream (Hello, any frames) with bytes flipped, inserted, cut, repeated: the same. */
+    MUTATED_FRAME_STREAM,
+    /** A welcomed Hello, then Pings, Pongs and Acks, cut anywhere: a session, Pings answered. */
+    VALID_FRAME_STREAM,
+    /** One Hello, in one piece: welcomed exactly when valid and authenticated. */
+    HELLO
+  }
+
+  /**
+   * The one fuzz target (Jazzer fuzzes one per JVM). 50,000 inputs in the {@code fuzz}
+   * execution; an input running over 10 s is a finding (a hang).
+   */
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  // Tags, length prefixes and ids as bytes; an inline @DictionaryEntries string could not hold
+  // bytes 0x80-0xff (Jazzer writes it as UTF-8) nor a line feed.
+  @DictionaryFile(resourcePath = "PosPipelineFuzzTest.dict")
+  @FuzzTest(maxExecutions = 50_000)
+  void anyInput_endsInASessionOrInOneErrorAndClose(FuzzedDataProvider data) {
+    switch (data.pickValue(Shape.values())) {
+      case ARBITRARY_BYTES -> run(chunks(data, 6, 300), data.consumeBytes(700), 256);
+      case MUTATED_FRAME_STREAM ->
+          run(chunks(data, 6, 2_000), PosFuzzInputs.mutatedStream(data), 16_384);
+      case VALID_FRAME_STREAM -> validFrameStream_cutAnywhere_isAllAnswered(
+          chunks(data, 8, 64), PosFuzzInputs.validStream(data));
+      case HELLO -> hello_isWelcomedExactlyWhenValidAndAuthenticated(PosFuzzInputs.hello(data));
+    }
+    assertThat(fx.registry.size()).as("sessions left behind").isZero();
+    assertThat(connectionLimit.openConnections()).as("connection slots left taken").isZero();
     assertThat(channels.isEmpty()).as("channels left open").isTrue();
   }
 
-  @Property(tries = 15_000, shrinking = ShrinkingMode.BOUNDED)
-  void arbitraryBytes_endInASessionOrInOneErrorAndClose(
-      @ForAll @Size(max = 700) byte[] input,
-      @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 300) Integer> chunks) {
-    run(input, chunks, 256);
-  }
-
-  @Property(tries = 15_000, shrinking = ShrinkingMode.BOUNDED)
-  void mutatedFrameStreams_endInASessionOrInOneErrorAndClose(
-      @ForAll("mutatedStreams") byte[] input,
-      @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 2_000) Integer> chunks) {
-    run(input, chunks, 16_384);
-  }
-
-  @Property(tries = 5_000, shrinking = ShrinkingMode.BOUNDED)
-  void validFrameStreams_cutAnywhere_areAllAnswered(
-      @ForAll("validStreams") List<PosFrame> frames,
-      @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 64) Integer> chunks) {
-    Outcome outcome = run(encode(frames), chunks, 16_384);
+  private void validFrameStream_cutAnywhere_isAllAnswered(List<Integer> chunks,
+      List<PosFrame> frames) {
+    Outcome outcome = run(chunks, encode(frames), 16_384);
     assertThat(outcome.open).as("a valid stream keeps its session").isTrue();
     long pings = frames.stream().filter(PosFrame::hasPing).count();
     assertThat(outcome.written).hasSize(1 + (int) pings);
   }
 
-  @Property(tries = 10_000, shrinking = ShrinkingMode.BOUNDED)
-  void hellos_areWelcomedExactlyWhenValidAndAuthenticated(
-      @ForAll("hellos") PosFrame hello) {
-    Outcome outcome = run(encode(List.of(hello)), List.of(Integer.MAX_VALUE), 16_384);
+  private void hello_isWelcomedExactlyWhenValidAndAuthenticated(PosFrame hello) {
+    Outcome outcome = run(List.of(Integer.MAX_VALUE), encode(List.of(hello)), 16_384);
     PosFuzzInputs.HelloVerdict expected = PosFuzzInputs.expectedVerdict(hello.getHello());
     PosFrame answer = outcome.written.get(0);
     switch (expected) {
@@ -93,25 +100,19 @@ class PosPipelineFuzzTest {
     }
   }
 
-  @Provide
-  Arbitrary<byte[]> mutatedStreams() {
-    return PosFuzzInputs.mutatedStreams();
-  }
-
-  @Provide
-  Arbitrary<List<PosFrame>> validStreams() {
-    return PosFuzzInputs.validStreams();
-  }
-
-  @Provide
-  Arbitrary<PosFrame> hellos() {
-    return PosFuzzInputs.hellos();
+  /** 1..{@code maxCount} chunk lengths of 1..{@code maxLength} bytes, used in turn. */
+  private static List<Integer> chunks(FuzzedDataProvider data, int maxCount, int maxLength) {
+    List<Integer> chunks = new ArrayList<>();
+    for (int i = data.consumeInt(1, maxCount); i > 0; i--) {
+      chunks.add(data.consumeInt(1, maxLength));
+    }
+    return chunks;
   }
 
   /** The outcome of one connection, after the oracle's checks passed. */
   private record Outcome(boolean open, List<PosFrame> written) {}
 
-  private Outcome run(byte[] input, List<Integer> chunks, int maxFrameBytes) {
+  private Outcome run(List<Integer> chunks, byte[] input, int maxFrameBytes) {
     double errorsBefore = errorsSent();
     // Each connection is judged alone: the failed authentications of earlier tries (all from
     // the one embedded address) have left the rate limit's window.
