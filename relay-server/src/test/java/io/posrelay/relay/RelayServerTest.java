@@ -3,23 +3,15 @@ package io.posrelay.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
-import io.posrelay.relay.delivery.ClaimPublisher;
-import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.RecordingClaims;
-import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.RecordingSessions;
-import io.posrelay.relay.delivery.SessionPublisher;
-import io.posrelay.relay.kafka.BroadcastConsumer;
-import io.posrelay.relay.pos.SessionTakeover;
-import io.posrelay.v1.TerminalSession;
-import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.TerminalSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,15 +23,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,9 +35,9 @@ import org.junit.jupiter.api.Test;
 
 /** The real Netty server on 127.0.0.1 with random ports; Kafka replaced by in-memory fakes. */
 class RelayServerTest {
-  private static final String TOPIC = "posrelay.results";
+  private static final String TOPIC = FakeKafkaClients.RESULTS;
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
-  private static final String SESSIONS_TOPIC = "posrelay.sessions";
+  private static final String SESSIONS_TOPIC = FakeKafkaClients.SESSIONS;
 
   /** A MockConsumer that waits a little on an empty poll, as a real one would. */
   static final class IdleMockConsumer extends MockConsumer<String, PaymentResult> {
@@ -67,55 +55,19 @@ class RelayServerTest {
     }
   }
 
-  private final IdleMockConsumer mock = new IdleMockConsumer();
-  private final RecordingClaims claims = new RecordingClaims();
-  private final RecordingSessions announced = new RecordingSessions();
-  private final MockConsumer<String, TerminalSession> sessionsMock = new MockConsumer<>("latest");
+  private final FakeKafkaClients kafka = new FakeKafkaClients();
+  private final IdleMockConsumer mock = kafka.results;
+  private final RecordingClaims claims = kafka.claims;
+  private final RecordingSessions announced = kafka.announced;
+  private final MockConsumer<String, TerminalSession> sessionsMock = kafka.sessions;
   private RelayServer server;
 
   @BeforeEach
   void start() {
-    Node node = new Node(1, "127.0.0.1", 9092);
-    mock.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
-    mock.updateEndOffsets(Map.of(P0, 0L));
-    sessionsMock.updatePartitions(SESSIONS_TOPIC,
-        List.of(new PartitionInfo(SESSIONS_TOPIC, 0, node, null, null)));
-    sessionsMock.updateEndOffsets(Map.of(new TopicPartition(SESSIONS_TOPIC, 0), 0L));
     RelayConfig config = RelayConfig.builder().nodeId("relay-test").host("127.0.0.1").port(0)
         .metricsPort(0).ackTimeout(Duration.ofSeconds(30)).shutdownDrain(Duration.ofMillis(200))
         .adminAddress("").build();
-    server = RelayServer.start(config, new RelayServer.KafkaClients() {
-      @Override
-      public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
-        return claims;
-      }
-
-      @Override
-      public BroadcastConsumer<PaymentResult> results(RelayConfig c, ResultDispatcher dispatcher,
-          RelayMeters meters, MeterRegistry registry) {
-        return new BroadcastConsumer<>(mock, TOPIC, dispatcher::dispatch, meters::consumerError,
-            Duration.ofHours(1), "test-results");
-      }
-
-      @Override
-      public SessionPublisher sessionPublisher(RelayConfig c, RelayMeters meters,
-          MeterRegistry registry) {
-        return announced;
-      }
-
-      @Override
-      public BroadcastConsumer<TerminalSession> sessions(RelayConfig c, SessionTakeover takeover,
-          RelayMeters meters, MeterRegistry registry) {
-        return new BroadcastConsumer<>(sessionsMock, SESSIONS_TOPIC, takeover,
-            meters.sessions()::consumerError, Duration.ofHours(1), "test-sessions");
-      }
-
-      @Override
-      public BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig c,
-          FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
-        throw new AssertionError("recovery is off (no admin address): no delivery-events reader");
-      }
-    });
+    server = RelayServer.start(config, kafka);
   }
 
   @AfterEach
