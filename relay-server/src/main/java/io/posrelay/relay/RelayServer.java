@@ -19,18 +19,14 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.posrelay.admin.v1.DeliveryEvent;
-import io.posrelay.relay.auth.AuthFailureLimiter;
-import io.posrelay.relay.auth.TerminalAuthenticator;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.DeliveryTracker;
@@ -47,12 +43,10 @@ import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
 import io.posrelay.relay.pos.PosSessionHandler;
-import io.posrelay.relay.pos.PosTls;
 import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -213,11 +207,12 @@ public final class RelayServer implements AutoCloseable {
     PosChannelInitializer pos =
         new PosChannelInitializer(config.nodeId(), config.maxFrameBytes(),
             config.heartbeatInterval().toMillis(), posChannels, limit, registry, deliveries,
-            announcer, recovery, config.writeStallTimeout(), meters, clock, posTls(),
-            config.helloTimeout(), authenticator(meters));
+            announcer, recovery, config.writeStallTimeout(), meters, clock,
+            PosListenerSetup.tls(config), config.helloTimeout(),
+            PosListenerSetup.authenticator(config, meters));
     ServerBootstrap posBootstrap = new ServerBootstrap();
     if (epoll) {
-      keepAliveWithinHeartbeats(posBootstrap, config.heartbeatInterval());
+      PosListenerSetup.keepAliveWithinHeartbeats(posBootstrap, config.heartbeatInterval());
     }
     posChannel =
         bind(posBootstrap.group(boss, workers).channel(channelType)
@@ -231,48 +226,6 @@ public final class RelayServer implements AutoCloseable {
             config.port(), "port");
     log.debug("relay node {} started on {} ({}): POS port {}, metrics port {}", config.nodeId(),
         config.host(), epoll ? "epoll" : "nio", port(), metricsPort());
-  }
-
-  private @Nullable SslContext posTls() {
-    Path cert = config.tlsCertFile();
-    Path key = config.tlsKeyFile();
-    if (cert == null || key == null) {
-      log.info("relay node {}: TLS off on the POS listener (no --tls-cert-file/--tls-key-file)",
-          config.nodeId());
-      return null;
-    }
-    return PosTls.serverContext(cert, key);
-  }
-
-  private TerminalAuthenticator authenticator(RelayMeters meters) {
-    if (config.terminalTokens() == null) {
-      log.warn("relay node {}: terminal authentication is OFF: no --terminal-secret-file and no "
-          + "POSRELAY_TERMINAL_SECRETS, so any Hello.auth_token is accepted", config.nodeId());
-    }
-    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authMaxFailures(),
-        config.authFailureWindow(), config.authCooldown(),
-        AuthFailureLimiter.DEFAULT_MAX_ADDRESSES, System::nanoTime);
-    meters.gauge(RelayMeters.AUTH_TRACKED_ADDRESSES,
-        "Remote addresses with recent failed authentications.", limiter::trackedAddresses);
-    return new TerminalAuthenticator(config.terminalTokens(), limiter, meters.sessions());
-  }
-
-  /**
-   * Half-open connections (a terminal that vanished without FIN) are found by the reader idle
-   * timeout (3 heartbeat intervals, in the pipeline) and, below it, by TCP: keepalive probes start
-   * after one silent heartbeat interval, and unacknowledged data (a result written to a dead
-   * peer) aborts the connection after 3 intervals ({@code TCP_USER_TIMEOUT}). The OS defaults
-   * (2 hours) would not help. Linux (epoll) only; with NIO only SO_KEEPALIVE and the idle
-   * timeout apply.
-   */
-  private static void keepAliveWithinHeartbeats(ServerBootstrap bootstrap, Duration heartbeat) {
-    int intervalSeconds = (int) Math.max(1, heartbeat.toSeconds());
-    bootstrap
-        .childOption(EpollChannelOption.TCP_KEEPIDLE, intervalSeconds)
-        .childOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, intervalSeconds / 3))
-        .childOption(EpollChannelOption.TCP_KEEPCNT, 3)
-        .childOption(EpollChannelOption.TCP_USER_TIMEOUT,
-            (int) Math.min(Integer.MAX_VALUE, 3 * heartbeat.toMillis()));
   }
 
   private Channel bind(ServerBootstrap bootstrap, int port, String key) {
