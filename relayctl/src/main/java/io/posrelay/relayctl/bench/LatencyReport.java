@@ -73,6 +73,11 @@ public record LatencyReport(
         + " -> consumer (one Kafka hop).\nLatencies from each message's intended send time at the"
         + " fixed rate (corrected for coordinated omission), measured window only; counts include"
         + " the warm-up.\n");
+    if (relay.lost() > 0 || (base != null && base.lost() > 0)) {
+      text.append("lost: accepted but not at the terminal (consumer) when the drain wait"
+          + " (--drain-timeout-s) ended. A run that did not keep up shows its backlog there, not"
+          + " only results the system dropped: raise --drain-timeout-s to tell the two apart.\n");
+    }
     return text.toString();
   }
 

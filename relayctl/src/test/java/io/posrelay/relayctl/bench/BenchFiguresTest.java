@@ -89,7 +89,18 @@ class BenchFiguresTest {
     assertThat(json.path("terminals").asInt()).isEqualTo(10_000);
     assertThat(json.path("rate_per_s").asDouble()).isEqualTo(2_000.0);
     assertThat(json.path("duration_s").asInt()).isEqualTo(60);
-    assertThat(report.table()).contains("relay/baseline", "2.00x");
+    assertThat(report.table()).contains("relay/baseline", "2.00x").doesNotContain("lost: ");
+  }
+
+  @Test
+  void report_withUndeliveredResults_saysLostIncludesABacklog() {
+    CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
+    PhaseResult relay = new PhaseResult(4, 5, 8, 10, 12, 100, 200, 300, 300, 200, 100, 0, 0, cpu);
+    LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
+        Machine.current(), Instant.EPOCH, relay, null);
+
+    assertThat(report.table()).contains("lost: accepted but not at the terminal",
+        "--drain-timeout-s");
   }
 
   @Test
