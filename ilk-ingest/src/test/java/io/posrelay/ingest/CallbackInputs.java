@@ -31,20 +31,7 @@ final class CallbackInputs {
 
   /** A valid callback with every field (the docs' example). */
   static Map<String, Object> validBody() {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("transactionId", "ILK20261129000001");
-    body.put("terminalId", "CAT-0001");
-    body.put("merchantId", "MID-77");
-    body.put("orderId", "ORD-123");
-    body.put("resultCode", "0000");
-    body.put("resultMessage", "정상승인");
-    body.put("amount", 15000);
-    body.put("currency", "KRW");
-    body.put("approvalNumber", "30012345");
-    body.put("cardNumberMasked", "536148******0012");
-    body.put("installmentMonths", 3);
-    body.put("approvedAt", "2026-11-29T12:00:00+09:00");
-    return body;
+    return IlkCallbackMapperTest.fullCallback();
   }
 
   // ---- valid callbacks ------------------------------------------------------------------------
