@@ -28,8 +28,11 @@ import java.util.Objects;
  *   <tr><td>grace.ms</td><td>3,600,000 (1 h)</td><td>EXPIRED → purged; &gt; 0</td></tr>
  *   <tr><td>advertised-host</td><td>host, or the host name if host is a wildcard</td><td>how
  *       other instances reach this one's gRPC port</td></tr>
- *   <tr><td>commit-interval.ms</td><td>100</td><td>Kafka Streams commit.interval.ms: how often
- *       transitions become visible to read_committed readers; &gt; 0</td></tr>
+ *   <tr><td>commit-interval.ms</td><td>1000</td><td>Kafka Streams commit.interval.ms: how often
+ *       the ledger's exactly-once transaction commits, so how soon transitions become visible to
+ *       read_committed readers (queries see them at once); &gt; 0. Each commit blocks the stream
+ *       thread for several broker round trips: at 100 ms (Streams' exactly-once default) the
+ *       ledger fell behind at 400 results/s on the 2-core bench machine (docs/benchmarks.md)</td></tr>
  *   <tr><td>security</td><td>{@link AdminSecurity#NONE}</td><td>operator tokens and TLS; its
  *       keys are in {@link AdminSecurity}</td></tr>
  * </table>
@@ -180,7 +183,7 @@ public final class AdminConfig {
     private int replicationFactor = 1;
     private Duration retention = Duration.ofHours(24);
     private Duration grace = Duration.ofHours(1);
-    private Duration commitInterval = Duration.ofMillis(100);
+    private Duration commitInterval = Duration.ofMillis(1000);
     private String advertisedHost = "";
     private AdminSecurity security = AdminSecurity.NONE;
 
@@ -267,7 +270,7 @@ public final class AdminConfig {
       return this;
     }
 
-    /** Kafka Streams commit.interval.ms, > 0; default 100 ms. */
+    /** Kafka Streams commit.interval.ms, > 0; default 1 s. */
     public Builder commitInterval(Duration commitInterval) {
       this.commitInterval = Objects.requireNonNull(commitInterval, "commitInterval");
       return this;

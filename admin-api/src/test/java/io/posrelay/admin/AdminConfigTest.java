@@ -23,7 +23,7 @@ class AdminConfigTest {
     assertThat(config.replicationFactor()).isEqualTo(1);
     assertThat(config.retention()).isEqualTo(Duration.ofHours(24));
     assertThat(config.grace()).isEqualTo(Duration.ofHours(1));
-    assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.commitInterval()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
