@@ -2,6 +2,7 @@ package io.posrelay.admin.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.posrelay.admin.v1.DeliveryEvent;
+import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.ledger.v1.EarlyClaims;
 import io.posrelay.ledger.v1.LedgerRecord;
 import io.posrelay.v1.DeliveryClaim;
@@ -117,10 +118,21 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
     }
     for (DeliveryEvent event : change.events()) {
       context.forward(new Record<>(event.getTerminalId(), event, context.currentSystemTimeMs()));
-      if (log.isInfoEnabled()) {
-        log.info("delivery {} → {} result_id={} terminal_id={} node_id={} reason={}",
-            event.getFrom(), event.getTo(), event.getResultId(), event.getTerminalId(),
-            event.getNodeId(), event.getReason());
+      // The ledger itself is the record of every transition; the log carries the ones an
+      // operator acts on (a failure, an expiry, a failed result delivered after all) at INFO,
+      // and the routine three per result (PENDING, DELIVERING, DELIVERED) at DEBUG.
+      boolean notable = event.getTo() == DeliveryStatus.DELIVERY_STATUS_FAILED
+          || event.getTo() == DeliveryStatus.DELIVERY_STATUS_EXPIRED
+          || event.getFrom() == DeliveryStatus.DELIVERY_STATUS_FAILED;
+      if (notable ? log.isInfoEnabled() : log.isDebugEnabled()) {
+        String format = "delivery {} → {} result_id={} terminal_id={} node_id={} reason={}";
+        Object[] args = {event.getFrom(), event.getTo(), event.getResultId(),
+            event.getTerminalId(), event.getNodeId(), event.getReason()};
+        if (notable) {
+          log.info(format, args);
+        } else {
+          log.debug(format, args);
+        }
       }
     }
   }
