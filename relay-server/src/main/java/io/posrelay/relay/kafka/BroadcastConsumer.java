@@ -83,7 +83,8 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
 
   /**
    * Creates a Kafka consumer for one broadcast topic: no group id, no auto commit, no topic
-   * auto-creation, and metadata refreshed as often as partitions are looked for.
+   * auto-creation, and metadata refreshed as often as partitions are looked for. Each fetch
+   * returns as soon as one record is there ({@code fetch.min.bytes=1}): for the latency path.
    *
    * @param bootstrap Kafka {@code bootstrap.servers}
    * @param clientId the consumer's {@code client.id}
@@ -95,7 +96,27 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    */
   public static <V> Consumer<String, V> createKafkaConsumer(
       String bootstrap, String clientId, Duration refreshInterval, Deserializer<V> values) {
+    return createKafkaConsumer(bootstrap, clientId, refreshInterval, values, 1, null);
+  }
+
+  /**
+   * Like {@link #createKafkaConsumer(String, String, Duration, Deserializer)}, for a topic off
+   * the latency path: the broker holds each fetch until {@code fetchMinBytes} are there or
+   * {@code fetchMaxWait} has passed (Kafka's {@code fetch.min.bytes} and {@code
+   * fetch.max.wait.ms}), so a busy topic costs a few fetches a second instead of one per
+   * produce request, and a record waits at most {@code fetchMaxWait} longer.
+   *
+   * @param fetchMinBytes {@code fetch.min.bytes}, >= 1
+   * @param fetchMaxWait {@code fetch.max.wait.ms}; null: Kafka's default (500 ms)
+   */
+  public static <V> Consumer<String, V> createKafkaConsumer(String bootstrap, String clientId,
+      Duration refreshInterval, Deserializer<V> values, int fetchMinBytes,
+      @Nullable Duration fetchMaxWait) {
     Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetchMinBytes);
+    if (fetchMaxWait != null) {
+      props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchMaxWait.toMillis());
+    }
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
