@@ -87,14 +87,20 @@ class RetryDeliveryTest {
           .until(() -> get(resultId).getStatus() == DELIVERY_STATUS_DELIVERED);
       Delivery delivered = get(resultId);
       assertThat(delivered.getAttempt()).isEqualTo(2);
-      assertThat(delivered.getTimelineList()).extracting(DeliveryStep::getStatus).containsExactly(
-          DELIVERY_STATUS_PENDING, DELIVERY_STATUS_FAILED, DELIVERY_STATUS_PENDING,
-          DELIVERY_STATUS_DELIVERING, DELIVERY_STATUS_DELIVERED);
+      // DELIVERING shows only when the terminal's ack took longer than the node's claim delay
+      // (500 ms): a quick ack is the node's only claim, and the ledger goes PENDING → DELIVERED.
+      assertThat(delivered.getTimelineList()).extracting(DeliveryStep::getStatus).isIn(
+          List.of(DELIVERY_STATUS_PENDING, DELIVERY_STATUS_FAILED, DELIVERY_STATUS_PENDING,
+              DELIVERY_STATUS_DELIVERED),
+          List.of(DELIVERY_STATUS_PENDING, DELIVERY_STATUS_FAILED, DELIVERY_STATUS_PENDING,
+              DELIVERY_STATUS_DELIVERING, DELIVERY_STATUS_DELIVERED));
       assertThat(delivered.getTimeline(1).getReason())
           .isEqualTo(FailureReason.FAILURE_REASON_UNCLAIMED);
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(watched).extracting(DeliveryEvent::getTo).containsExactly(
-              DELIVERY_STATUS_PENDING, DELIVERY_STATUS_DELIVERING, DELIVERY_STATUS_DELIVERED));
+          assertThat(watched).extracting(DeliveryEvent::getTo).isIn(
+              List.of(DELIVERY_STATUS_PENDING, DELIVERY_STATUS_DELIVERED),
+              List.of(DELIVERY_STATUS_PENDING, DELIVERY_STATUS_DELIVERING,
+                  DELIVERY_STATUS_DELIVERED)));
     } finally {
       watch.cancel(null);
     }

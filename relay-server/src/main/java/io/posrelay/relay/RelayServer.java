@@ -157,7 +157,8 @@ public final class RelayServer implements AutoCloseable {
         new AckedResults(config.dedupMaxEntries(), config.dedupTtl(), System::nanoTime);
     DeliveryTracker deliveries =
         new DeliveryTracker(config.nodeId(), registry, acked, publisher, meters,
-            config.ackTimeout(), clock, System::nanoTime);
+            config.ackTimeout(), DeliveryTracker.claimDelayFor(config.claimDeadline()), clock,
+            System::nanoTime);
     tracker = deliveries;
     SessionPublisher announcer = clients.sessionPublisher(config, meters, meterRegistry);
     sessionPublisher = announcer;

@@ -114,8 +114,11 @@ class RelayServerTest {
       PosFrame delivered = receive(socket);
       assertThat(delivered.getPaymentResult().getResultId()).isEqualTo("r-1");
       send(socket, PosFrame.newBuilder().setAck(Ack.newBuilder().setResultId("r-1")).build());
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> claims.outcomes().equals(List.of("CLAIMED", "DELIVERED")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> claims.outcomes().contains("DELIVERED"));
+      // The CLAIMED claim waits 500 ms for the outcome (DeliveryTracker.claimDelayFor 3 s): it is
+      // sent only when the ack took longer than that.
+      assertThat(claims.outcomes())
+          .isIn(List.of("DELIVERED"), List.of("CLAIMED", "DELIVERED"));
 
       send(socket, PosFrame.newBuilder().setPing(Ping.newBuilder().setNonce(9)).build());
       assertThat(receive(socket).getPong().getNonce()).isEqualTo(9);
@@ -148,7 +151,8 @@ class RelayServerTest {
       PosFrame error = receive(socket);
       assertThat(error.getError().getCode()).isEqualTo(Error.Code.CODE_SHUTTING_DOWN);
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
-      assertThat(claims.outcomes()).containsExactly("CLAIMED", "FAILED/NODE_SHUTDOWN");
+      assertThat(claims.outcomes()).isIn(
+          List.of("FAILED/NODE_SHUTDOWN"), List.of("CLAIMED", "FAILED/NODE_SHUTDOWN"));
       assertThat(claims.closed()).isTrue();
       assertThat(mock.closed()).isTrue();
       assertThat(sessionsMock.closed()).isTrue();

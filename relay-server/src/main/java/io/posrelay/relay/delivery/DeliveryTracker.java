@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * outcome: written (claim OUTCOME_CLAIMED), acked (OUTCOME_DELIVERED) or failed (OUTCOME_FAILED
  * with a reason: ack timeout, connection lost, write failed, session replaced, node shutdown).
  *
+ * <p>The OUTCOME_CLAIMED claim is deferred by {@code claimDelay} after the write and sent only if
+ * the delivery has no outcome by then: a terminal that acks within it (nearly all do, in
+ * milliseconds) costs one claim, its outcome, instead of two. Any claim tells the ledger that this
+ * node holds the result, so the delay only has to stay well inside the ledger's claim deadline
+ * ({@link #claimDelayFor}); the ledger takes PENDING straight to DELIVERED or FAILED.
+ *
  * <p>While a new session's recovery runs ({@link SessionRecovery}), live results for it are held
  * (bounded) so that recovered ones are written first. A result for a terminal whose outbound
  * buffer is above the high watermark is not written: it fails with WRITE_FAILED and the terminal
@@ -37,6 +43,8 @@ public final class DeliveryTracker implements ResultDispatcher {
   private static final Logger log = LoggerFactory.getLogger(DeliveryTracker.class);
   /** Most live results held per session while its recovery runs; more are written at once. */
   static final int MAX_HELD_LIVE = 1024;
+  /** The longest claim delay {@link #claimDelayFor} gives. */
+  static final Duration MAX_CLAIM_DELAY = Duration.ofMillis(500);
 
   private final String nodeId;
   private final TerminalRegistry registry;
@@ -44,6 +52,7 @@ public final class DeliveryTracker implements ResultDispatcher {
   private final ClaimPublisher claims;
   private final RelayMeters meters;
   private final long ackTimeoutNanos;
+  private final long claimDelayNanos;
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -56,6 +65,8 @@ public final class DeliveryTracker implements ResultDispatcher {
    * @param claims where claims go
    * @param meters delivery meters
    * @param ackTimeout how long the terminal has to ack a written result, > 0
+   * @param claimDelay how long after the write the OUTCOME_CLAIMED claim waits for the outcome,
+   *     >= 0; zero sends it with the write. Normally {@link #claimDelayFor} the claim deadline.
    * @param clock wall clock for claim timestamps and result age
    * @param nanoTime monotonic clock for the write-to-ack latency, {@code System::nanoTime}
    */
@@ -66,6 +77,7 @@ public final class DeliveryTracker implements ResultDispatcher {
       ClaimPublisher claims,
       RelayMeters meters,
       Duration ackTimeout,
+      Duration claimDelay,
       Clock clock,
       LongSupplier nanoTime) {
     this.nodeId = nodeId;
@@ -74,10 +86,27 @@ public final class DeliveryTracker implements ResultDispatcher {
     this.claims = claims;
     this.meters = meters;
     this.ackTimeoutNanos = ackTimeout.toNanos();
+    if (claimDelay.isNegative()) {
+      throw new IllegalArgumentException("claimDelay: " + claimDelay + " (expected: >= 0)");
+    }
+    this.claimDelayNanos = claimDelay.toNanos();
     this.clock = clock;
     this.nanoTime = nanoTime;
     meters.gauge(
         RelayMeters.DELIVERIES_IN_FLIGHT, "Results written and awaiting the ack.", inFlight::get);
+  }
+
+  /**
+   * The claim delay for a ledger claim deadline: a sixth of it, at most 500 ms (3 s → 500 ms), so
+   * that a deferred claim reaches the ledger long before the deadline even when this node or
+   * Kafka is a second behind.
+   *
+   * @param claimDeadline the ledger's claim deadline, > 0
+   * @return the delay, > 0
+   */
+  public static Duration claimDelayFor(Duration claimDeadline) {
+    Duration sixth = claimDeadline.dividedBy(6);
+    return sixth.compareTo(MAX_CLAIM_DELAY) < 0 ? sixth : MAX_CLAIM_DELAY;
   }
 
   /**
@@ -172,10 +201,20 @@ public final class DeliveryTracker implements ResultDispatcher {
       meters.resultAge(
           Duration.between(Instant.ofEpochSecond(at.getSeconds(), at.getNanos()), clock.instant()));
     }
-    // The claim goes first: a write that fails at once reports FAILED from inside writeAndFlush.
     meters.claimed();
-    publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
-        FailureReason.FAILURE_REASON_UNSPECIFIED);
+    if (claimDelayNanos == 0) {
+      // The claim goes first: a write that fails at once reports FAILED inside writeAndFlush.
+      publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
+          FailureReason.FAILURE_REASON_UNSPECIFIED);
+    } else {
+      pending.claimTimer = session.eventLoop().schedule(() -> {
+        pending.claimTimer = null;
+        if (session.inFlight.get(resultId) == pending) {
+          publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
+              FailureReason.FAILURE_REASON_UNSPECIFIED);
+        }
+      }, claimDelayNanos, TimeUnit.NANOSECONDS);
+    }
     log.debug("result_id={} terminal_id={} node_id={} writing", resultId, session.terminalId(),
         nodeId);
     session

@@ -11,16 +11,23 @@ final class PendingDelivery {
   final long writtenAtNanos;
 
   @Nullable ScheduledFuture<?> ackTimeout;
+  /** The deferred CLAIMED claim, until it is sent or no longer needed. */
+  @Nullable ScheduledFuture<?> claimTimer;
 
   PendingDelivery(PaymentResult result, long writtenAtNanos) {
     this.result = result;
     this.writtenAtNanos = writtenAtNanos;
   }
 
+  /** Cancels the ack timeout and the deferred claim: the delivery has its outcome. */
   void cancelTimeout() {
     ScheduledFuture<?> timeout = ackTimeout;
     if (timeout != null) {
       timeout.cancel(false);
+    }
+    ScheduledFuture<?> claim = claimTimer;
+    if (claim != null) {
+      claim.cancel(false);
     }
   }
 }

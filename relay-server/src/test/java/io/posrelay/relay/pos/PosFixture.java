@@ -33,6 +33,11 @@ import java.util.function.LongUnaryOperator;
 final class PosFixture {
   static final String NODE_ID = "node-1";
   static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Zero: the CLAIMED claim goes with the write, so the tests of recovery and takeover see every
+   * claim at once. {@code DeferredClaimTest} covers the deferred claim of a running node.
+   */
+  static final Duration CLAIM_DELAY = Duration.ZERO;
   static final int HEARTBEAT_MILLIS = 10_000;
   /** Recovery's follow-up fetch: claim deadline 3 s + ack timeout 5 s + 1 s. */
   static final Duration FOLLOW_UP_DELAY = Duration.ofSeconds(9);
@@ -44,7 +49,8 @@ final class PosFixture {
   final RecordingClaims claims = new RecordingClaims();
   final DeliveryTracker tracker =
       new DeliveryTracker(NODE_ID, registry, new AckedResults(1000, Duration.ofMinutes(10),
-          System::nanoTime), claims, meters, ACK_TIMEOUT, clock, System::nanoTime);
+          System::nanoTime), claims, meters, ACK_TIMEOUT, CLAIM_DELAY, clock,
+          System::nanoTime);
 
   final RecordingSessions sessions = new RecordingSessions();
   /** Recovery asks in flight at once, for {@link #recovery}. */
