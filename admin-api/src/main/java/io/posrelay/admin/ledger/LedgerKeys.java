@@ -10,9 +10,12 @@ import io.posrelay.admin.v1.DeliveryStatus;
  * due index:    "%019d" due epoch millis + "/" + result_id         e.g. 0001767225603000/6f1c…
  * status index: status number + "/" + "%019d" (Long.MAX_VALUE − received_at epoch millis)
  *               + "/" + result_id                                   e.g. 4/9223370269629172807/6f1c…
+ * terminal index: terminal_id + "/" + a status-index key            e.g. T-1/4/9223370269629172807/6f1c…
  * </pre>
  *
- * The status index is newest first within a status (inverted time); result_id breaks ties.
+ * The status index is newest first within a status (inverted time); result_id breaks ties. A
+ * terminal id ({@code [A-Za-z0-9_-]{1,64}}, checked by ilk-ingest) holds no "/", so one
+ * terminal's prefix never matches another's keys.
  */
 final class LedgerKeys {
   /** Sorts after every key with the same prefix (UTF-8 EF BF BF is above any ASCII byte). */
@@ -54,7 +57,18 @@ final class LedgerKeys {
     return status.getNumber() + "/";
   }
 
+  static String byTerminal(
+      String terminalId, DeliveryStatus status, long receivedAtMs, String resultId) {
+    return terminalPrefix(terminalId) + byStatus(status, receivedAtMs, resultId);
+  }
+
+  static String terminalPrefix(String terminalId) {
+    return terminalId + "/";
+  }
+
+  /** {@code value} (>= 0) in 19 digits with leading zeros, as {@code "%019d"} without Formatter. */
   static String pad(long value) {
-    return String.format("%019d", value);
+    String digits = Long.toString(value);
+    return digits.length() >= 19 ? digits : "0".repeat(19 - digits.length()) + digits;
   }
 }

@@ -9,8 +9,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param records {@link LedgerStoreNames#RECORDS}
  * @param byStatus {@link LedgerStoreNames#BY_STATUS}
  * @param counts {@link LedgerStoreNames#COUNTS}
+ * @param byTerminal {@link LedgerStoreNames#BY_TERMINAL}
  */
 public record LedgerPartition(
     ReadOnlyKeyValueStore<String, byte[]> records,
     ReadOnlyKeyValueStore<String, String> byStatus,
-    ReadOnlyKeyValueStore<String, Long> counts) {}
+    ReadOnlyKeyValueStore<String, Long> counts,
+    ReadOnlyKeyValueStore<String, String> byTerminal) {}

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Reads the ledger through its stores: a record by result_id, listings newest first from the
  * per-status indexes merged over partitions and statuses, and stats from the incremental counts.
  * Nothing here scans the whole store: a listing reads at most {@value #SCAN_BUDGET} index entries
- * per call.
+ * per call, and a listing of one terminal's PENDING and FAILED records (a relay's recovery ask)
+ * reads only that terminal's entries of the terminal index.
  *
  * <p>A listing position is the part of a status-index key after the status ({@link
  * LedgerKeys#position}): inverted received_at and result_id. It is the same whatever the
@@ -39,6 +40,12 @@ public final class LedgerQueries {
 
   private static final Set<DeliveryStatus> ALL =
       EnumSet.range(DeliveryStatus.DELIVERY_STATUS_PENDING, DeliveryStatus.DELIVERY_STATUS_EXPIRED);
+  /**
+   * The statuses the terminal index holds: what a terminal's recovery asks for. A listing for one
+   * terminal in these statuses only reads that terminal's entries.
+   */
+  static final Set<DeliveryStatus> TERMINAL_INDEXED =
+      EnumSet.of(DeliveryStatus.DELIVERY_STATUS_PENDING, DeliveryStatus.DELIVERY_STATUS_FAILED);
 
   private final Supplier<List<LedgerPartition>> partitions;
 
@@ -144,13 +151,18 @@ public final class LedgerQueries {
         query.receivedAfterMs() == Long.MIN_VALUE
             ? LedgerKeys.HIGH
             : LedgerKeys.inverted(query.receivedAfterMs()) + "/" + LedgerKeys.HIGH;
+    boolean byTerminal =
+        !query.terminalId().isEmpty() && TERMINAL_INDEXED.containsAll(statuses);
     List<KeyValueIterator<String, String>> open = new ArrayList<>();
     PriorityQueue<Head> heads = new PriorityQueue<>();
     try {
       for (LedgerPartition p : partitions.get()) {
         for (DeliveryStatus s : statuses) {
-          String prefix = LedgerKeys.statusPrefix(s);
-          KeyValueIterator<String, String> it = p.byStatus().range(prefix + start, prefix + end);
+          String prefix = byTerminal
+              ? LedgerKeys.terminalPrefix(query.terminalId()) + LedgerKeys.statusPrefix(s)
+              : LedgerKeys.statusPrefix(s);
+          KeyValueIterator<String, String> it = (byTerminal ? p.byTerminal() : p.byStatus())
+              .range(prefix + start, prefix + end);
           open.add(it);
           Head.next(it, p, s, prefix.length()).ifPresent(heads::add);
         }

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The writable stores of one ledger task, kept consistent with each other: a record, its due-index
- * entry, its status-index entry and the counts change together in {@link #save}. Under
+ * entry, its status-index and terminal-index entries and the counts change together in {@link
+ * #save}. Under
  * exactly-once they also reach their changelogs together. Used by the stream thread only.
  */
 final class LedgerStore {
@@ -21,6 +22,7 @@ final class LedgerStore {
   final KeyValueStore<String, byte[]> records;
   final KeyValueStore<String, String> due;
   final KeyValueStore<String, String> byStatus;
+  final KeyValueStore<String, String> byTerminal;
   final KeyValueStore<String, Long> counts;
   final KeyValueStore<String, byte[]> earlyClaims;
 
@@ -28,6 +30,7 @@ final class LedgerStore {
     this.records = context.getStateStore(LedgerStoreNames.RECORDS);
     this.due = context.getStateStore(LedgerStoreNames.DUE);
     this.byStatus = context.getStateStore(LedgerStoreNames.BY_STATUS);
+    this.byTerminal = context.getStateStore(LedgerStoreNames.BY_TERMINAL);
     this.counts = context.getStateStore(LedgerStoreNames.COUNTS);
     this.earlyClaims = context.getStateStore(LedgerStoreNames.EARLY_CLAIMS);
   }
@@ -52,6 +55,14 @@ final class LedgerStore {
     }
     if (newStatusKey != null && !newStatusKey.equals(oldStatusKey)) {
       byStatus.put(newStatusKey, "");
+    }
+    String oldTerminalKey = old == null ? null : terminalKey(old);
+    String newTerminalKey = updated == null ? null : terminalKey(updated);
+    if (oldTerminalKey != null && !oldTerminalKey.equals(newTerminalKey)) {
+      byTerminal.delete(oldTerminalKey);
+    }
+    if (newTerminalKey != null && !newTerminalKey.equals(oldTerminalKey)) {
+      byTerminal.put(newTerminalKey, "");
     }
     if (old != null) {
       count(old.getDelivery(), -1);
@@ -85,6 +96,16 @@ final class LedgerStore {
       add(LedgerStoreNames.reasonCount(d.getFailureReason()), sign);
     }
     add(LedgerStoreNames.DUPLICATES, (long) sign * d.getDuplicateClaims());
+  }
+
+  /** The terminal-index key of an undelivered (PENDING or FAILED) record; null otherwise. */
+  private static @Nullable String terminalKey(LedgerRecord record) {
+    Delivery d = record.getDelivery();
+    if (!LedgerQueries.TERMINAL_INDEXED.contains(d.getStatus())) {
+      return null;
+    }
+    return LedgerKeys.byTerminal(d.getTerminalId(), d.getStatus(),
+        DeliveryStateMachine.millis(d.getReceivedAt()), d.getResultId());
   }
 
   private static String statusKey(LedgerRecord record) {

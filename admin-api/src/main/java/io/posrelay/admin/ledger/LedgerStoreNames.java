@@ -15,6 +15,11 @@ public final class LedgerStoreNames {
   public static final String DUE = "ledger-due";
   /** {@link LedgerKeys#byStatus} → "" : the listing index. */
   public static final String BY_STATUS = "ledger-by-status";
+  /**
+   * {@link LedgerKeys#byTerminal} → "" : the undelivered (PENDING and FAILED) records of each
+   * terminal, so that a terminal's recovery reads its own entries, not every undelivered one.
+   */
+  public static final String BY_TERMINAL = "ledger-by-terminal";
   /** counter name → count ({@link #statusCount}, {@link #reasonCount}, {@link #DUPLICATES}). */
   public static final String COUNTS = "ledger-counts";
   /** result_id → {@code EarlyClaims} bytes: claims that arrived before their result. */

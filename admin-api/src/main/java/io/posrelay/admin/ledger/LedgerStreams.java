@@ -184,7 +184,8 @@ public final class LedgerStreams implements AutoCloseable {
               new LedgerPartition(
                   store(LedgerStoreNames.RECORDS, p),
                   store(LedgerStoreNames.BY_STATUS, p),
-                  store(LedgerStoreNames.COUNTS, p)));
+                  store(LedgerStoreNames.COUNTS, p),
+                  store(LedgerStoreNames.BY_TERMINAL, p)));
         }
       }
     } catch (InvalidStateStoreException e) {

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.Stores;
  * posrelay.results ──┐
  *                    ├──▶ ledger (LedgerProcessor) ──▶ posrelay.delivery-events (key terminal_id)
  * posrelay.claims ───┘      │ persistent (RocksDB) stores, each with a changelog topic:
- *                           │ ledger-records, ledger-due, ledger-by-status, ledger-counts,
- *                           │ ledger-early-claims
+ *                           │ ledger-records, ledger-due, ledger-by-status, ledger-by-terminal,
+ *                           │ ledger-counts, ledger-early-claims
  *                           └ wall-clock punctuator every 200 ms over ledger-due
  * </pre>
  *
@@ -80,6 +80,11 @@ public final class LedgerTopology {
         Stores.keyValueStoreBuilder(
                 persistent(LedgerStoreNames.BY_STATUS), Serdes.String(), Serdes.String())
             .withCachingDisabled(),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                persistent(LedgerStoreNames.BY_TERMINAL), Serdes.String(), Serdes.String())
+            .withCachingDisabled(), // read by range scans, as the listing index
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -49,7 +49,8 @@ public final class LedgerDriver implements AutoCloseable {
     queries = new LedgerQueries(() -> List.of(new LedgerPartition(
         driver.getKeyValueStore(LedgerStoreNames.RECORDS),
         driver.getKeyValueStore(LedgerStoreNames.BY_STATUS),
-        driver.getKeyValueStore(LedgerStoreNames.COUNTS))));
+        driver.getKeyValueStore(LedgerStoreNames.COUNTS),
+        driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL))));
   }
 
   public void result(PaymentResult result) {
