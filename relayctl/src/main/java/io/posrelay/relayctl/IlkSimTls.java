@@ -11,15 +11,16 @@ import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS side of {@code ilk-sim}: a client context that trusts exactly the CA certificates of
- * {@code --tls-ca-file} (PEM), TLS 1.3 and 1.2 only, host names checked.
+ * {@code --tls-ca-file} (PEM); {@link IlkSimClient} uses it with {@link #PROTOCOLS} only, the JDK's
+ * default cipher suites and host names checked.
  */
 final class IlkSimTls {
 
+  /** The TLS versions offered. */
   static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
   private IlkSimTls() {}
@@ -58,12 +59,5 @@ final class IlkSimTls {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a TLS context from " + caFile, e);
     }
-  }
-
-  /** TLS 1.3 and 1.2, with the JDK's default cipher suites. */
-  static SSLParameters parameters() {
-    SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
-    return parameters;
   }
 }

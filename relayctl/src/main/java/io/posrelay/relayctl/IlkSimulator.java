@@ -1,14 +1,16 @@
 package io.posrelay.relayctl;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 import io.posrelay.ingest.IlkSecrets;
 import io.posrelay.ingest.IlkSignatures;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,27 +30,36 @@ import org.slf4j.LoggerFactory;
  * bounded number of requests in flight, and reports every accepted result (202 with its result
  * id) to a {@link Listener}. With {@link IlkSimulatorConfig#signingSecrets()} each callback is
  * signed as ILK signs it (docs/ilk-webhook.md); an https url is checked against {@link
- * IlkSimulatorConfig#tlsCaFile()} or the JDK's trust store.
+ * IlkSimulatorConfig#tlsCaFile()} or the JDK's trust store, host name included.
+ *
+ * <p>HTTP/1.1 over keep-alive connections, at most {@link IlkSimulatorConfig#maxInFlight()} of
+ * them, one request at a time on each ({@link IlkSimClient}, Netty): the simulator shares the
+ * machine with the system it loads, so its client is kept cheap.
  *
  * <p>{@link #run()} blocks the calling thread until the count or duration is reached or {@link
- * #stop()} is called, then waits (bounded by the request timeout) for the requests in flight.
- * The counters and {@link #stop()} are thread-safe; run one {@link #run()} at a time.
+ * #stop()} is called, then waits (bounded by the request timeout) for the requests in flight; its
+ * I/O thread and connections live only while it runs. The counters and {@link #stop()} are
+ * thread-safe; run one {@link #run()} at a time.
  */
 public final class IlkSimulator {
-  /** Receives every accepted callback; called on HTTP client threads, must be thread-safe. */
+  /**
+   * Receives every accepted callback. Called on the simulator's I/O threads; must be thread-safe
+   * and quick (it delays the responses behind it).
+   */
   @FunctionalInterface
   public interface Listener {
-    /** Called once per 202 response. */
+    /** Called once per 202 response; an exception it throws is logged and ignored. */
     void onAccepted(AcceptedResult result);
   }
 
   private static final Logger log = LoggerFactory.getLogger(IlkSimulator.class);
   private static final int LOGGED_FAILURES = 5;
+  private static final String RESULT_ID = "resultId";
 
   private final IlkSimulatorConfig config;
   private final Listener listener;
   private final ObjectMapper mapper = new ObjectMapper();
-  private final HttpClient client;
+  private final JsonFactory json = mapper.getFactory();
   private final Semaphore inFlight;
   private final LongAdder sent = new LongAdder();
   private final LongAdder accepted = new LongAdder();
@@ -66,46 +77,44 @@ public final class IlkSimulator {
     this.config = config;
     this.listener = listener;
     this.inFlight = new Semaphore(config.maxInFlight());
-    HttpClient.Builder client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3))
-            .sslParameters(IlkSimTls.parameters());
-    if (config.sslContext() != null) {
-      client.sslContext(config.sslContext());
-    }
-    this.client = client.build();
     this.signingKey = config.signingSecrets().map(IlkSecrets::current).orElse(null);
   }
 
   /**
    * Sends callbacks until the count or duration is reached or {@link #stop()} is called, then
-   * waits for the requests in flight (at most the request timeout plus 5 s).
+   * waits for the requests in flight (at most the request timeout plus 5 s), then closes the
+   * connections and stops the I/O thread.
    *
    * @return the counts of this run
    * @throws InterruptedException if the calling thread is interrupted
+   * @throws IllegalStateException if the url is https, no CA file is set and the JDK has no
+   *     default TLS context
    */
   public IlkSimStats run() throws InterruptedException {
+    // The schedule starts as run() is entered (the bench takes its clock just before); setting up
+    // the client delays the first callbacks, not the schedule.
     long start = System.nanoTime();
     long periodNanos = Math.max(1, (long) (1e9 / config.ratePerSecond()));
     long durationNanos = config.duration().isZero() ? Long.MAX_VALUE : config.duration().toNanos();
     Random random = new Random(config.seed());
-    for (long sequence = 1; !stopRequested; sequence++) {
-      if (config.count() > 0 && sequence > config.count()) {
-        break;
-      }
-      long offset = (sequence - 1) * periodNanos;
-      if (offset >= durationNanos || !parkUntil(start + offset)) {
-        break;
-      }
-      while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-        if (stopRequested) {
-          return drain();
+    try (IlkSimClient client = new IlkSimClient(config)) {
+      for (long sequence = 1; !stopRequested; sequence++) {
+        if (config.count() > 0 && sequence > config.count()) {
+          break;
         }
+        long offset = (sequence - 1) * periodNanos;
+        if (offset >= durationNanos || !parkUntil(start + offset)) {
+          break;
+        }
+        while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          if (stopRequested) {
+            return drain();
+          }
+        }
+        send(client, IlkCallback.next(config, sequence, random));
       }
-      send(IlkCallback.next(config, sequence, random));
+      return drain();
     }
-    return drain();
   }
 
   /** Makes {@link #run()} stop sending; thread-safe. */
@@ -120,62 +129,116 @@ public final class IlkSimulator {
     return new IlkSimStats(sent.sum(), accepted.sum(), rejected, errors.sum());
   }
 
-  private void send(IlkCallback callback) {
+  private void send(IlkSimClient client, IlkCallback callback) {
     byte[] body = callback.toJson(mapper);
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(config.url())
-            .timeout(config.requestTimeout())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    String timestamp = null;
+    String signature = null;
     if (signingKey != null) {
-      String timestamp = Long.toString(Instant.now().getEpochSecond());
-      builder.header(IlkSignatures.TIMESTAMP_HEADER, timestamp)
-          .header(IlkSignatures.SIGNATURE_HEADER, IlkSignatures.sign(signingKey, timestamp, body));
+      timestamp = Long.toString(Instant.now().getEpochSecond());
+      signature = IlkSignatures.sign(signingKey, timestamp, body);
     }
-    HttpRequest request = builder.build();
     long sentNanos = System.nanoTime();
     Instant sentAt = Instant.now();
     sent.increment();
-    client
-        .sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .whenComplete(
-            (response, failure) -> {
-              try {
-                if (failure != null) {
-                  errors.increment();
-                  logFailure("POST {} failed: {}", config.url(), failure.toString());
-                } else {
-                  onResponse(callback, response, sentNanos, sentAt);
-                }
-              } finally {
-                inFlight.release();
-              }
-            });
+    client.send(body, timestamp, signature, new Pending(callback, sentNanos, sentAt));
   }
 
-  private void onResponse(
-      IlkCallback callback, HttpResponse<String> response, long sentNanos, Instant sentAt) {
+  /** One callback awaiting its answer; called on the I/O thread, releases its permit. */
+  private final class Pending implements IlkSimClient.Outcome {
+    private final IlkCallback callback;
+    private final long sentNanos;
+    private final Instant sentAt;
+
+    Pending(IlkCallback callback, long sentNanos, Instant sentAt) {
+      this.callback = callback;
+      this.sentNanos = sentNanos;
+      this.sentAt = sentAt;
+    }
+
+    @Override
+    public void onResponse(int status, ByteBuf content) {
+      try {
+        answered(callback, status, content, sentNanos, sentAt);
+      } finally {
+        inFlight.release();
+      }
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+      try {
+        errors.increment();
+        logFailure("POST {} failed: {}", config.url(), cause.toString());
+      } finally {
+        inFlight.release();
+      }
+    }
+  }
+
+  private void answered(
+      IlkCallback callback, int status, ByteBuf content, long sentNanos, Instant sentAt) {
     long acceptedNanos = System.nanoTime();
-    if (response.statusCode() / 100 != 2) {
-      rejectedByStatus.computeIfAbsent(response.statusCode(), s -> new LongAdder()).increment();
-      logFailure("POST {} answered {}: {}", config.url(), response.statusCode(), response.body());
+    if (status / 100 != 2) {
+      rejectedByStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
+      logAnswer("POST {} answered {}: {}", status, content);
       return;
     }
-    String resultId;
-    try {
-      JsonNode body = mapper.readTree(response.body());
-      resultId = body.path("resultId").asText("");
-    } catch (IOException e) {
-      resultId = "";
-    }
+    String resultId = resultId(json, content);
     if (resultId.isEmpty()) {
       errors.increment();
-      logFailure("POST {} answered {} without a resultId: {}", config.url(),
-          response.statusCode(), response.body());
+      logAnswer("POST {} answered {} without a resultId: {}", status, content);
       return;
     }
     accepted.increment();
-    listener.onAccepted(new AcceptedResult(resultId, callback, sentNanos, sentAt, acceptedNanos));
+    try {
+      listener.onAccepted(new AcceptedResult(resultId, callback, sentNanos, sentAt, acceptedNanos));
+    } catch (RuntimeException e) {
+      logFailure("the listener failed on result {}: {}", resultId, e.toString());
+    }
+  }
+
+  /**
+   * The top-level {@code resultId} of a JSON object body, read with the streaming parser (no
+   * String copy of the body, no tree): its text for a string, number or boolean; "" if it is
+   * missing, null or not a scalar, or if the body is not one well-formed JSON object.
+   */
+  static String resultId(JsonFactory json, ByteBuf content) {
+    try (JsonParser parser =
+        json.createParser((InputStream) new ByteBufInputStream(content.duplicate()))) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return "";
+      }
+      String resultId = "";
+      for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME;
+          token = parser.nextToken()) {
+        boolean wanted = RESULT_ID.equals(parser.currentName());
+        JsonToken value = parser.nextToken();
+        if (value.isStructStart()) {
+          parser.skipChildren();
+          if (wanted) {
+            resultId = "";
+          }
+        } else if (wanted) {
+          resultId = value == JsonToken.VALUE_NULL ? "" : parser.getText();
+        }
+      }
+      return resultId;
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Logs a non-2xx or unusable answer, with its body decoded only if the line is logged. */
+  private void logAnswer(String format, int status, ByteBuf content) {
+    boolean warn = failuresLogged.incrementAndGet() <= LOGGED_FAILURES;
+    if (warn ? log.isWarnEnabled() : log.isDebugEnabled()) {
+      String body = content.toString(StandardCharsets.UTF_8);
+      if (warn) {
+        log.warn(format, config.url(), status, body);
+      } else {
+        log.debug(format, config.url(), status, body);
+      }
+    }
   }
 
   private void logFailure(String format, Object... args) {

@@ -179,7 +179,7 @@ final class RelayRun {
     latencies.record(schedule.intendedNanos(sequence), received.receivedNanos());
   }
 
-  /** On HTTP client threads. */
+  /** On the ILK simulator's I/O thread. */
   private void onAccepted(AcceptedResult accepted) {
     webhookMicros.recordValue(
         Math.min(LatencyRecorder.HIGHEST_MICROS, Math.max(0, accepted.webhookNanos() / 1000)));
