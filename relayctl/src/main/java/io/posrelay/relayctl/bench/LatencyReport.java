@@ -65,6 +65,10 @@ public record LatencyReport(
           times(ratio(relay.p999Millis(), base.p999Millis())),
           times(ratio(relay.maxMillis(), base.maxMillis())), "", "", "", "", ""));
     }
+    notKeptUp(text, "relay", relay);
+    if (base != null) {
+      notKeptUp(text, "baseline", base);
+    }
     cpuLines(text, "relay", relay.cpu(), relay.throughputPerSecond());
     if (base != null) {
       cpuLines(text, "baseline", base.cpu(), base.throughputPerSecond());
@@ -79,6 +83,32 @@ public record LatencyReport(
           + " only results the system dropped: raise --drain-timeout-s to tell the two apart.\n");
     }
     return text.toString();
+  }
+
+  /**
+   * Messages due in a phase: the fixed rate over warm-up plus duration. The sender sends each on
+   * its due time and stops when the time is up, so one that waited for answers sends fewer.
+   */
+  long scheduled() {
+    return (long) Math.floor(config.ratePerSecond()
+        * (config.warmup().toSeconds() + config.duration().toSeconds()));
+  }
+
+  /** Whether a phase sent (nearly) every message due and got latencies in the measured window. */
+  boolean keptUp(PhaseResult phase) {
+    return phase.samples() > 0 && phase.sent() >= 0.99 * scheduled();
+  }
+
+  private void notKeptUp(StringBuilder text, String name, PhaseResult phase) {
+    if (keptUp(phase)) {
+      return;
+    }
+    text.append(String.format(Locale.ROOT, "%s: DID NOT KEEP UP: %d of %d messages due were sent"
+        + " (the sender waits for answers) and %.1f/s arrived of %s/s offered%s. Its percentiles"
+        + " and ratios need a rate this machine sustains: a lower --rate, fewer --nodes, or more"
+        + " cores.%n", name, phase.sent(), scheduled(), phase.throughputPerSecond(),
+        number(config.ratePerSecond()),
+        phase.samples() == 0 ? "; nothing due in the measured window arrived" : ""));
   }
 
   private static void cpuLines(StringBuilder text, String phase, CpuUsage cpu, double rate) {
@@ -105,17 +135,18 @@ public record LatencyReport(
    * "nodes", "terminals", "rate_per_s", "duration_s", "warmup_s", "partitions", "kafka",
    * "admin_api", "machine": {…}, "started_at"}}; each phase has {@code p50_ms, p90_ms, p99_ms,
    * p999_ms, max_ms, samples, throughput_per_s, sent, accepted, delivered, lost, errors,
-   * duplicates}.
+   * duplicates, kept_up}} ({@code kept_up}: sent nearly every message due, and some due in the
+   * measured window arrived).
    */
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode json = mapper.createObjectNode();
-    phase(json.putObject("relay"), relay);
+    phase(json.putObject("relay"), relay).put("kept_up", keptUp(relay));
     PhaseResult base = baseline;
     if (base == null) {
       json.putNull("baseline");
       json.putNull("ratios");
     } else {
-      phase(json.putObject("baseline"), base);
+      phase(json.putObject("baseline"), base).put("kept_up", keptUp(base));
       ObjectNode ratios = json.putObject("ratios");
       putRatio(ratios, "p50", ratio(relay.p50Millis(), base.p50Millis()));
       putRatio(ratios, "p90", ratio(relay.p90Millis(), base.p90Millis()));
@@ -150,7 +181,7 @@ public record LatencyReport(
     mapper.writeValue(file.toFile(), toJson(mapper));
   }
 
-  private static void phase(ObjectNode json, PhaseResult r) {
+  private static ObjectNode phase(ObjectNode json, PhaseResult r) {
     putMillis(json, "p50_ms", r.p50Millis(), r.samples());
     putMillis(json, "p90_ms", r.p90Millis(), r.samples());
     putMillis(json, "p99_ms", r.p99Millis(), r.samples());
@@ -165,6 +196,7 @@ public record LatencyReport(
     json.put("errors", r.errors());
     json.put("duplicates", r.duplicates());
     r.cpu().writeTo(json);
+    return json;
   }
 
   /** A latency, or null when nothing due in the measured window arrived. */

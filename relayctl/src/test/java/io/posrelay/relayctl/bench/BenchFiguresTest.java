@@ -73,8 +73,11 @@ class BenchFiguresTest {
   @Test
   void report_json_hasTheDocumentedFields_andTheRatios() {
     CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
-    PhaseResult relay = new PhaseResult(4, 5, 8, 10, 12, 100, 2000, 200, 200, 200, 0, 0, 0, cpu);
-    PhaseResult baseline = new PhaseResult(2, 3, 4, 5, 6, 100, 2000, 200, 200, 200, 0, 0, 0, cpu);
+    // The defaults offer 2,000/s for 60 s of warm-up and 60 s measured: 240,000 messages due.
+    PhaseResult relay =
+        new PhaseResult(4, 5, 8, 10, 12, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
+    PhaseResult baseline =
+        new PhaseResult(2, 3, 4, 5, 6, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
     LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
         Machine.current(), Instant.EPOCH, relay, baseline);
 
@@ -89,7 +92,29 @@ class BenchFiguresTest {
     assertThat(json.path("terminals").asInt()).isEqualTo(10_000);
     assertThat(json.path("rate_per_s").asDouble()).isEqualTo(2_000.0);
     assertThat(json.path("duration_s").asInt()).isEqualTo(60);
-    assertThat(report.table()).contains("relay/baseline", "2.00x").doesNotContain("lost: ");
+    assertThat(json.path("relay").path("kept_up").asBoolean()).isTrue();
+    assertThat(report.table()).contains("relay/baseline", "2.00x")
+        .doesNotContain("lost: ", "DID NOT KEEP UP");
+  }
+
+  @Test
+  void report_ofAPhaseThatSentTooLittle_saysItDidNotKeepUp() {
+    CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
+    PhaseResult relay = new PhaseResult(0, 0, 0, 0, 0, 0, 310, 54_132, 54_132, 26_779, 27_353,
+        0, 0, cpu);
+    PhaseResult baseline =
+        new PhaseResult(2, 3, 4, 5, 6, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
+    LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
+        Machine.current(), Instant.EPOCH, relay, baseline);
+
+    assertThat(report.table()).contains(
+        "relay: DID NOT KEEP UP: 54132 of 240000 messages due were sent",
+        "310.0/s arrived of 2000/s offered; nothing due in the measured window arrived")
+        .doesNotContain("baseline: DID NOT KEEP UP");
+    ObjectNode json = report.toJson(new ObjectMapper());
+    assertThat(json.path("relay").path("kept_up").asBoolean()).isFalse();
+    assertThat(json.path("baseline").path("kept_up").asBoolean()).isTrue();
+    assertThat(json.path("ratios").path("p50").isNull()).isTrue();
   }
 
   @Test
