@@ -164,7 +164,8 @@ public final class AdminServer implements AutoCloseable {
     Peers others = new Peers(this::peerAddresses, security.peerTls(),
         tokens.isEmpty() ? null : tokens.current());
     peers = others;
-    LedgerQueries queries = new LedgerQueries(() -> runningLedger().partitions());
+    LedgerQueries queries = new LedgerQueries(() -> runningLedger().partitions(),
+        terminalId -> runningLedger().partitionOfTerminal(terminalId));
     LedgerMeters.bindTo(registry, queries, Clock.systemUTC());
     DeliveryAdminService service =
         new DeliveryAdminService(

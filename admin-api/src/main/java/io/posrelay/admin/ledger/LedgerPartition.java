@@ -10,9 +10,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param byStatus {@link LedgerStoreNames#BY_STATUS}
  * @param counts {@link LedgerStoreNames#COUNTS}
  * @param byTerminal {@link LedgerStoreNames#BY_TERMINAL}
+ * @param partition the partition of {@code posrelay.results} and {@code posrelay.claims} these
+ *     stores hold (the Kafka Streams task's partition)
  */
 public record LedgerPartition(
     ReadOnlyKeyValueStore<String, byte[]> records,
     ReadOnlyKeyValueStore<String, String> byStatus,
     ReadOnlyKeyValueStore<String, Long> counts,
-    ReadOnlyKeyValueStore<String, String> byTerminal) {}
+    ReadOnlyKeyValueStore<String, String> byTerminal,
+    int partition) {}

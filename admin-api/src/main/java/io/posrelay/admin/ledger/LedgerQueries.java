@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -24,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * Reads the ledger through its stores: a record by result_id, listings newest first from the
  * per-status indexes merged over partitions and statuses, and stats from the incremental counts.
  * Nothing here scans the whole store: a listing reads at most {@value #SCAN_BUDGET} index entries
- * per call, and a listing of one terminal's PENDING and FAILED records (a relay's recovery ask)
- * reads only that terminal's entries of the terminal index.
+ * per call. A listing of one terminal reads only the partition that holds it, and of its PENDING
+ * and FAILED records (a relay's recovery ask) only that terminal's entries of the terminal index.
  *
  * <p>A listing position is the part of a status-index key after the status ({@link
  * LedgerKeys#position}): inverted received_at and result_id. It is the same whatever the
@@ -48,13 +49,19 @@ public final class LedgerQueries {
       EnumSet.of(DeliveryStatus.DELIVERY_STATUS_PENDING, DeliveryStatus.DELIVERY_STATUS_FAILED);
 
   private final Supplier<List<LedgerPartition>> partitions;
+  private final ToIntFunction<String> partitionOfTerminal;
 
   /**
    * @param partitions the stores of every partition this instance holds; throws {@link
    *     LedgerUnavailableException} when they cannot be read
+   * @param partitionOfTerminal the partition holding a terminal's records ({@link
+   *     LedgerStreams#partitionOfTerminal}), or -1 if unknown: a listing of one terminal's
+   *     undelivered records reads only that partition's stores (all of them if -1)
    */
-  public LedgerQueries(Supplier<List<LedgerPartition>> partitions) {
+  public LedgerQueries(
+      Supplier<List<LedgerPartition>> partitions, ToIntFunction<String> partitionOfTerminal) {
     this.partitions = partitions;
+    this.partitionOfTerminal = partitionOfTerminal;
   }
 
   /**
@@ -153,10 +160,15 @@ public final class LedgerQueries {
             : LedgerKeys.inverted(query.receivedAfterMs()) + "/" + LedgerKeys.HIGH;
     boolean byTerminal =
         !query.terminalId().isEmpty() && TERMINAL_INDEXED.containsAll(statuses);
+    int onlyPartition = query.terminalId().isEmpty()
+        ? -1 : partitionOfTerminal.applyAsInt(query.terminalId());
     List<KeyValueIterator<String, String>> open = new ArrayList<>();
     PriorityQueue<Head> heads = new PriorityQueue<>();
     try {
       for (LedgerPartition p : partitions.get()) {
+        if (onlyPartition >= 0 && p.partition() != onlyPartition) {
+          continue; // the terminal's records are all in its own partition
+        }
         for (DeliveryStatus s : statuses) {
           String prefix = byTerminal
               ? LedgerKeys.terminalPrefix(query.terminalId()) + LedgerKeys.statusPrefix(s)

@@ -8,8 +8,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -185,13 +187,28 @@ public final class LedgerStreams implements AutoCloseable {
                   store(LedgerStoreNames.RECORDS, p),
                   store(LedgerStoreNames.BY_STATUS, p),
                   store(LedgerStoreNames.COUNTS, p),
-                  store(LedgerStoreNames.BY_TERMINAL, p)));
+                  store(LedgerStoreNames.BY_TERMINAL, p),
+                  p));
         }
       }
     } catch (InvalidStateStoreException e) {
       throw new LedgerUnavailableException("ledger restoring: " + e.getMessage(), e);
     }
     return partitions;
+  }
+
+  /**
+   * The partition that holds {@code terminalId}'s results and claims: both topics are keyed by
+   * terminal_id and partitioned by Kafka's default partitioner (murmur2 of the key's UTF-8
+   * bytes), which Kafka Streams' key query metadata applies to the ledger's source topics.
+   *
+   * @return the partition, or -1 when the metadata is not available (a rebalance)
+   */
+  public int partitionOfTerminal(String terminalId) {
+    KeyQueryMetadata metadata = streams.queryMetadataForKey(
+        LedgerStoreNames.RECORDS, terminalId, Serdes.String().serializer());
+    return metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE
+        ? -1 : metadata.partition();
   }
 
   /**

@@ -48,7 +48,7 @@ class OperatorAuthInterceptorTest {
   private ManagedChannel channel;
 
   private void start(OperatorTokens tokens, boolean reflectionRequiresToken) throws Exception {
-    DeliveryAdminService service = new DeliveryAdminService(new LedgerQueries(List::of),
+    DeliveryAdminService service = new DeliveryAdminService(new LedgerQueries(List::of, terminalId -> -1),
         Peers.NONE, new ResultRepublisher(new MockProducer<>()), new EventFanout(10, 10),
         Clock.systemUTC());
     String name = InProcessServerBuilder.generateName();

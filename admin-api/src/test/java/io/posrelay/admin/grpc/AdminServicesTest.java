@@ -32,7 +32,7 @@ class AdminServicesTest {
   void setUp() throws Exception {
     DeliveryAdminService service =
         new DeliveryAdminService(
-            new LedgerQueries(List::of),
+            new LedgerQueries(List::of, terminalId -> -1),
             Peers.NONE,
             new ResultRepublisher(new MockProducer<>()),
             new EventFanout(10, 10),

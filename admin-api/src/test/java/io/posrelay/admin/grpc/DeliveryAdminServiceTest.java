@@ -290,7 +290,7 @@ class DeliveryAdminServiceTest {
     tearDownServerOnly();
     start(new LedgerQueries(() -> {
       throw new LedgerUnavailableException("ledger restoring (state REBALANCING)");
-    }));
+    }, terminalId -> -1));
 
     assertCode(() -> stub.getDelivery(GetDeliveryRequest.newBuilder().setResultId("a").build()),
         Status.Code.UNAVAILABLE);

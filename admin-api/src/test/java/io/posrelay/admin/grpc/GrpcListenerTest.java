@@ -69,7 +69,7 @@ class GrpcListenerTest {
   @BeforeEach
   void setUp() throws Exception {
     certs = TestCertificates.create(dir.resolve("pki"));
-    DeliveryAdminService service = new DeliveryAdminService(new LedgerQueries(List::of),
+    DeliveryAdminService service = new DeliveryAdminService(new LedgerQueries(List::of, terminalId -> -1),
         Peers.NONE, new ResultRepublisher(new MockProducer<>()), new EventFanout(10, 10),
         Clock.systemUTC());
     AdminServices.setServing(health, true);

@@ -50,7 +50,7 @@ public final class LedgerDriver implements AutoCloseable {
         driver.getKeyValueStore(LedgerStoreNames.RECORDS),
         driver.getKeyValueStore(LedgerStoreNames.BY_STATUS),
         driver.getKeyValueStore(LedgerStoreNames.COUNTS),
-        driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL))));
+        driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL), 0)), terminalId -> 0);
   }
 
   public void result(PaymentResult result) {

@@ -42,7 +42,7 @@ class LedgerMetersTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     LedgerMeters.bindTo(registry, new LedgerQueries(() -> {
       throw new LedgerUnavailableException("ledger restoring");
-    }), Clock.systemUTC());
+    }, terminalId -> -1), Clock.systemUTC());
 
     assertThat(registry.get(LedgerMeters.DUPLICATE_CLAIMS).gauge().value()).isNaN();
     assertThat(List.of(registry.get(LedgerMeters.DELIVERIES).gauges().size())).containsExactly(5);

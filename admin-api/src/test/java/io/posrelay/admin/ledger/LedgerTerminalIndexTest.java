@@ -89,6 +89,26 @@ class LedgerTerminalIndexTest {
     assertThat(second.next()).isNull();
   }
 
+  @Test
+  void listingOneTerminal_readsOnlyThePartitionThatHoldsIt() {
+    ledger.result(result("a", "T1", T0));
+    LedgerPartition partition0 = new LedgerPartition(
+        ledger.driver.getKeyValueStore(LedgerStoreNames.RECORDS),
+        ledger.driver.getKeyValueStore(LedgerStoreNames.BY_STATUS),
+        ledger.driver.getKeyValueStore(LedgerStoreNames.COUNTS),
+        ledger.driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL), 0);
+    LedgerQueries t1InPartition0 = new LedgerQueries(() -> List.of(partition0), t -> 0);
+    LedgerQueries t1InPartition3 = new LedgerQueries(() -> List.of(partition0), t -> 3);
+    LedgerQueries unknown = new LedgerQueries(() -> List.of(partition0), t -> -1);
+
+    assertThat(t1InPartition0.list(UNDELIVERED_OF_T1, 10, null).deliveries())
+        .extracting(Delivery::getResultId).containsExactly("a");
+    assertThat(t1InPartition3.list(UNDELIVERED_OF_T1, 10, null).deliveries()).isEmpty();
+    assertThat(unknown.list(UNDELIVERED_OF_T1, 10, null).deliveries()).hasSize(1);
+    assertThat(t1InPartition3.list(LedgerQuery.all(), 10, null).deliveries())
+        .as("a listing of every terminal reads every partition").hasSize(1);
+  }
+
   private static String key(
       String terminalId, io.posrelay.admin.v1.DeliveryStatus status, Instant receivedAt,
       String resultId) {
