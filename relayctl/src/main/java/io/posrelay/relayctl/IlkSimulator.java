@@ -91,9 +91,21 @@ public final class IlkSimulator {
    *     default TLS context
    */
   public IlkSimStats run() throws InterruptedException {
-    // The schedule starts as run() is entered (the bench takes its clock just before); setting up
-    // the client delays the first callbacks, not the schedule.
-    long start = System.nanoTime();
+    return run(System.nanoTime());
+  }
+
+  /**
+   * Like {@link #run()}, with callback {@code n} due at {@code startNanos + (n − 1) / rate}: a
+   * caller that times each callback against its own schedule ({@code relayctl bench}) passes that
+   * schedule's start, so that both agree to the nanosecond. Setting up the client delays the first
+   * callbacks, not the schedule.
+   *
+   * @param startNanos when callback 1 is due, {@link System#nanoTime()}
+   * @return the counts of this run
+   * @throws InterruptedException if the calling thread is interrupted
+   */
+  public IlkSimStats run(long startNanos) throws InterruptedException {
+    long start = startNanos;
     long periodNanos = Math.max(1, (long) (1e9 / config.ratePerSecond()));
     long durationNanos = config.duration().isZero() ? Long.MAX_VALUE : config.duration().toNanos();
     Random random = new Random(config.seed());

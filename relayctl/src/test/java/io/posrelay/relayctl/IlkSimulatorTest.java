@@ -123,6 +123,30 @@ class IlkSimulatorTest {
   }
 
   @Test
+  void runFromAGivenStart_sendsNoCallbackBeforeItsDueTimeOnThatSchedule() throws Exception {
+    long periodNanos = 20_000_000L; // 50/s
+    IlkSimulatorConfig config =
+        IlkSimulatorConfig.builder()
+            .url(URI.create("http://127.0.0.1:" + webhook.getAddress().getPort()
+                + LocalEndpoints.WEBHOOK_PATH))
+            .ratePerSecond(50)
+            .count(6)
+            .runId("t")
+            .build();
+    List<AcceptedResult> accepted = new CopyOnWriteArrayList<>();
+    long start = System.nanoTime() + 300_000_000L; // its own clock would be 300 ms earlier
+
+    IlkSimStats stats = new IlkSimulator(config, accepted::add).run(start);
+
+    assertThat(stats.sent()).isEqualTo(6);
+    assertThat(accepted).isNotEmpty().allSatisfy(a -> {
+      String id = a.callback().transactionId();
+      long sequence = Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
+      assertThat(a.sentNanos()).isGreaterThanOrEqualTo(start + (sequence - 1) * periodNanos);
+    });
+  }
+
+  @Test
   void run_againstClosedPort_countsErrors() throws Exception {
     int closedPort = LocalPorts.pickFree();
     IlkSimulatorConfig config =

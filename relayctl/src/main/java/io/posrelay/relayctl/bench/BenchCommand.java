@@ -82,8 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
   int progressSeconds;
 
-  @Option(names = "--max-in-flight", defaultValue = "128",
-      description = "Simulated ILK callbacks awaiting an answer at most (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-in-flight", defaultValue = "512",
+      description = "Simulated ILK callbacks awaiting an answer at most; at R results/s and a"
+          + " webhook answer time of T s it must exceed R x T, or the simulator, not the system,"
+          + " sets the pace (default: ${DEFAULT-VALUE}; ilk-ingest answers 503 beyond its own"
+          + " 1024).")
   int maxInFlight;
 
   @Option(names = "--source-addresses", defaultValue = "0",
