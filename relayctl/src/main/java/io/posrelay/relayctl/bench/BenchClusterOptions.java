@@ -2,6 +2,8 @@ package io.posrelay.relayctl.bench;
 
 import io.posrelay.relayctl.HostPort;
 import io.posrelay.relayctl.LocalClusterConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +82,14 @@ final class BenchClusterOptions {
       throw new ParameterException(spec.commandLine(),
           "--start-timeout-s: " + startTimeoutSeconds + " (expected: > 0)");
     }
+    Path report = json;
+    if (report != null) {
+      String problem = unwritable(report);
+      if (problem != null) {
+        // Now, not after a run of minutes whose report would then be lost.
+        throw new ParameterException(spec.commandLine(), "--json: " + report + ": " + problem);
+      }
+    }
     if (heartbeatIntervalMs < 100 || heartbeatIntervalMs > 600_000) {
       throw new ParameterException(spec.commandLine(),
           "--heartbeat-interval-ms: " + heartbeatIntervalMs + " (expected: 100..600000)");
@@ -111,6 +121,29 @@ final class BenchClusterOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
+  }
+
+  /**
+   * Why the report {@code file} could not be written at the end of a run, checked before it: its
+   * directory is created if missing.
+   *
+   * @return the reason, or null if it can be written
+   */
+  static @Nullable String unwritable(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    try {
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException | SecurityException e) {
+      return "cannot create its directory (" + e.getClass().getSimpleName() + ")";
+    }
+    if (Files.isDirectory(file)) {
+      return "is a directory";
+    }
+    boolean writable = Files.exists(file)
+        ? Files.isWritable(file) : parent == null || Files.isWritable(parent);
+    return writable ? null : "not writable";
   }
 
   /** admin-api's state directory in a benchmark: emptied before each run. */

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the benchmark turns raw timings into figures; no cluster, no timing of this machine. */
 class BenchFiguresTest {
@@ -98,6 +101,20 @@ class BenchFiguresTest {
   }
 
   @Test
+  void report_ofAPhaseStillDrainingItsBacklog_saysSo_andDidNotKeepUp() {
+    CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
+    PhaseResult relay = new PhaseResult(3309, 9000, 15073, 16000, 17000, 120_000, 2685.9,
+        240_000, 240_000, 240_000, 0, 0, 0, cpu);
+    LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
+        Machine.current(), Instant.EPOCH, relay, null);
+
+    assertThat(report.table()).contains("relay: BACKLOG IN THE MEASURED WINDOW: 2685.9/s arrived"
+        + " against 2000/s offered").doesNotContain("DID NOT KEEP UP");
+    assertThat(report.toJson(new ObjectMapper()).path("relay").path("kept_up").asBoolean())
+        .isFalse();
+  }
+
+  @Test
   void report_ofAPhaseThatSentTooLittle_saysItDidNotKeepUp() {
     CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
     PhaseResult relay = new PhaseResult(0, 0, 0, 0, 0, 0, 310, 54_132, 54_132, 26_779, 27_353,
@@ -126,6 +143,16 @@ class BenchFiguresTest {
 
     assertThat(report.table()).contains("lost: accepted but not at the terminal",
         "--drain-timeout-s");
+  }
+
+  @Test
+  void jsonReport_isCheckedBeforeTheRun(@TempDir Path dir) throws Exception {
+    assertThat(BenchClusterOptions.unwritable(dir.resolve("new/sub/report.json"))).isNull();
+    assertThat(dir.resolve("new/sub")).isDirectory();
+    assertThat(BenchClusterOptions.unwritable(dir)).isEqualTo("is a directory");
+    Path file = Files.writeString(dir.resolve("plain"), "x");
+    assertThat(BenchClusterOptions.unwritable(file.resolve("report.json")))
+        .startsWith("cannot create its directory");
   }
 
   @Test
