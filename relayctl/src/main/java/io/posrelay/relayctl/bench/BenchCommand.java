@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
       "The defaults are the target scenario: 2,000 results/s, 3 relay nodes, 10,000 terminals,"
           + " 60 s after a 60 s warm-up each (about 5 minutes in all). 'bench connections' measures"
           + " memory per connection instead. Method and figures: docs/benchmarks.md.",
-      "Exit code 0 when the run completed with nothing lost, 1 otherwise."
+      "Exit code 0 when the run completed with nothing lost, 1 otherwise, 2 for a bad option."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -129,6 +129,11 @@ public final class BenchCommand implements Callable<Integer> {
     try (JfrSelfProfile profile = JfrSelfProfile.startIn(cluster.profileDir)) {
       LatencyReport report = LatencyBench.run(config, local, cluster.kafkaName(), progress,
           stop::stopRequested);
+      if (stop.stopRequested()) {
+        out.println("INTERRUPTED: stopped before its end (Ctrl-C). The figures cover only what"
+            + " ran; 'messages due' below counts the whole schedule, so a DID NOT KEEP UP line"
+            + " says the run was cut short, not that the system fell behind.");
+      }
       out.print(report.table());
       out.flush();
       Path json = cluster.json;

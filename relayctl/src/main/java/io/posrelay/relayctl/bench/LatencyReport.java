@@ -94,13 +94,30 @@ public record LatencyReport(
         * (config.warmup().toSeconds() + config.duration().toSeconds()));
   }
 
-  /** Whether a phase sent (nearly) every message due and got latencies in the measured window. */
+  /**
+   * Whether a phase kept up: it sent (nearly) every message due, got latencies in the measured
+   * window, and was not still draining a backlog there (more than 2 % above the offered rate
+   * arrived in the window: what was due before it was still arriving).
+   */
   boolean keptUp(PhaseResult phase) {
-    return phase.samples() > 0 && phase.sent() >= 0.99 * scheduled();
+    return phase.samples() > 0 && phase.sent() >= 0.99 * scheduled()
+        && !drainingBacklog(phase);
+  }
+
+  private boolean drainingBacklog(PhaseResult phase) {
+    return phase.throughputPerSecond() > 1.02 * config.ratePerSecond();
   }
 
   private void notKeptUp(StringBuilder text, String name, PhaseResult phase) {
     if (keptUp(phase)) {
+      return;
+    }
+    if (phase.samples() > 0 && phase.sent() >= 0.99 * scheduled()) {
+      text.append(String.format(Locale.ROOT, "%s: BACKLOG IN THE MEASURED WINDOW: %.1f/s arrived"
+          + " against %s/s offered, so results due before the window were still arriving (the"
+          + " warm-up's backlog, the JIT minute's) and the percentiles include that wait. For"
+          + " the system's own latency: a longer --warmup-s, or a lower --rate.%n", name,
+          phase.throughputPerSecond(), number(config.ratePerSecond())));
       return;
     }
     text.append(String.format(Locale.ROOT, "%s: DID NOT KEEP UP: %d of %d messages due were sent"
@@ -135,8 +152,8 @@ public record LatencyReport(
    * "nodes", "terminals", "rate_per_s", "duration_s", "warmup_s", "partitions", "kafka",
    * "admin_api", "machine": {…}, "started_at"}}; each phase has {@code p50_ms, p90_ms, p99_ms,
    * p999_ms, max_ms, samples, throughput_per_s, sent, accepted, delivered, lost, errors,
-   * duplicates, kept_up}} ({@code kept_up}: sent nearly every message due, and some due in the
-   * measured window arrived).
+   * duplicates, kept_up}} ({@code kept_up}: sent nearly every message due, some due in the
+   * measured window arrived, and no backlog was still draining in it).
    */
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode json = mapper.createObjectNode();
