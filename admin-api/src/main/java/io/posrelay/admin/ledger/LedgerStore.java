@@ -48,22 +48,10 @@ final class LedgerStore {
     if (updated != null && (old == null || old.getDueAtMs() != updated.getDueAtMs())) {
       due.put(LedgerKeys.due(updated.getDueAtMs(), resultId), DUE_RECORD);
     }
-    String oldStatusKey = old == null ? null : statusKey(old);
-    String newStatusKey = updated == null ? null : statusKey(updated);
-    if (oldStatusKey != null && !oldStatusKey.equals(newStatusKey)) {
-      byStatus.delete(oldStatusKey);
-    }
-    if (newStatusKey != null && !newStatusKey.equals(oldStatusKey)) {
-      byStatus.put(newStatusKey, "");
-    }
-    String oldTerminalKey = old == null ? null : terminalKey(old);
-    String newTerminalKey = updated == null ? null : terminalKey(updated);
-    if (oldTerminalKey != null && !oldTerminalKey.equals(newTerminalKey)) {
-      byTerminal.delete(oldTerminalKey);
-    }
-    if (newTerminalKey != null && !newTerminalKey.equals(oldTerminalKey)) {
-      byTerminal.put(newTerminalKey, "");
-    }
+    move(byStatus, old == null ? null : statusKey(old),
+        updated == null ? null : statusKey(updated));
+    move(byTerminal, old == null ? null : terminalKey(old),
+        updated == null ? null : terminalKey(updated));
     if (old != null) {
       count(old.getDelivery(), -1);
     }
@@ -96,6 +84,17 @@ final class LedgerStore {
       add(LedgerStoreNames.reasonCount(d.getFailureReason()), sign);
     }
     add(LedgerStoreNames.DUPLICATES, (long) sign * d.getDuplicateClaims());
+  }
+
+  /** Moves an index entry from {@code from} to {@code to}; null: no entry there. */
+  private static void move(
+      KeyValueStore<String, String> index, @Nullable String from, @Nullable String to) {
+    if (from != null && !from.equals(to)) {
+      index.delete(from);
+    }
+    if (to != null && !to.equals(from)) {
+      index.put(to, "");
+    }
   }
 
   /** The terminal-index key of an undelivered (PENDING or FAILED) record; null otherwise. */
