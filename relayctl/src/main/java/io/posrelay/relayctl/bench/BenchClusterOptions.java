@@ -28,7 +28,7 @@ final class BenchClusterOptions {
 
   @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT...]",
       description = "Use this Kafka instead of starting an embedded broker (the bench creates the"
-          + " POS Relay topics if absent, and a baseline topic it deletes again).")
+          + " POS Relay topics if absent; plain bench also a baseline topic, deleted again).")
   @Nullable String kafka;
 
   @Option(names = "--partitions", defaultValue = "6",
