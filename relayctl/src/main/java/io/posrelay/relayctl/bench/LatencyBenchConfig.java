@@ -74,6 +74,15 @@ public final class LatencyBenchConfig {
     return duration;
   }
 
+  /**
+   * Messages due in a phase: one every {@link FixedRate} period over warm-up plus duration, as
+   * the senders count them. A sender that waited for answers sends fewer.
+   */
+  public long scheduledMessages() {
+    return (long) Math.ceil((warmup.toNanos() + duration.toNanos())
+        / (double) FixedRate.of(0, ratePerSecond).periodNanos());
+  }
+
   /** Terminal connections opened per second while connecting, >= 1. */
   public int connectRate() {
     return connectRate;

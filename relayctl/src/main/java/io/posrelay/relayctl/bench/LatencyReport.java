@@ -85,13 +85,9 @@ public record LatencyReport(
     return text.toString();
   }
 
-  /**
-   * Messages due in a phase: the fixed rate over warm-up plus duration. The sender sends each on
-   * its due time and stops when the time is up, so one that waited for answers sends fewer.
-   */
+  /** {@link LatencyBenchConfig#scheduledMessages()}. */
   long scheduled() {
-    return (long) Math.floor(config.ratePerSecond()
-        * (config.warmup().toSeconds() + config.duration().toSeconds()));
+    return config.scheduledMessages();
   }
 
   /**

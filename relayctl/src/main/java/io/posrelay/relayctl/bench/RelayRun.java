@@ -108,8 +108,7 @@ final class RelayRun {
         long start = System.nanoTime() + 10_000_000L;
         long windowStart = start + config.warmup().toNanos();
         latencies = new LatencyRecorder(windowStart, windowStart + config.duration().toNanos());
-        scheduled = (long) Math.ceil((config.warmup().toNanos() + config.duration().toNanos())
-            / (double) FixedRate.of(0, config.ratePerSecond()).periodNanos());
+        scheduled = config.scheduledMessages();
         schedule = FixedRate.of(start, config.ratePerSecond());
         long windowEnd = windowStart + config.duration().toNanos();
         cpu.measure(windowStart, windowEnd);
