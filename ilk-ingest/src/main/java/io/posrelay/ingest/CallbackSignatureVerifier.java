@@ -1,9 +1,10 @@
 package io.posrelay.ingest;
 
-import static io.posrelay.ingest.IlkSignatures.SIGNATURE_HEADER;
-import static io.posrelay.ingest.IlkSignatures.TIMESTAMP_HEADER;
-import static io.posrelay.ingest.IlkSignatures.V1_HEX_DIGITS;
-import static io.posrelay.ingest.IlkSignatures.V1_PREFIX;
+import io.posrelay.ilk.v1.IlkSignatures;
+import static io.posrelay.ilk.v1.IlkSignatures.SIGNATURE_HEADER;
+import static io.posrelay.ilk.v1.IlkSignatures.TIMESTAMP_HEADER;
+import static io.posrelay.ilk.v1.IlkSignatures.V1_HEX_DIGITS;
+import static io.posrelay.ilk.v1.IlkSignatures.V1_PREFIX;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -7,7 +7,7 @@
  * io.posrelay.ingest.IlkIngestServer}, {@link io.posrelay.ingest.IlkIngestCommand}, {@link
  * io.posrelay.ingest.IlkResultIds}, {@link io.posrelay.ingest.IngestMeters}, and for ILK's side of
  * the signature (used by {@code relayctl ilk-sim}) {@link io.posrelay.ingest.IlkSecrets} and {@link
- * io.posrelay.ingest.IlkSignatures}. Everything else is package-private. Only {@code
+ * io.posrelay.ilk.v1.IlkSignatures}. Everything else is package-private. Only {@code
  * IlkIngestServer} and {@code PaymentResultPublisher} import Kafka.
  */
 @NullMarked

@@ -1,5 +1,6 @@
 package io.posrelay.ingest;
 
+import io.posrelay.ilk.v1.IlkSignatures;
 import static io.posrelay.ingest.IlkSecretsTest.CURRENT;
 import static io.posrelay.ingest.ResultsHandlerTest.VALID;
 import static java.nio.charset.StandardCharsets.UTF_8;

@@ -14,7 +14,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.posrelay.admin.AdminConfig;
 import io.posrelay.admin.AdminSecurity;
 import io.posrelay.admin.AdminServer;
-import io.posrelay.admin.auth.BearerToken;
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
 import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.tls.GrpcTls;

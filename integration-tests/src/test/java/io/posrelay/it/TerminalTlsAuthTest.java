@@ -15,7 +15,7 @@ import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.RelayConfig;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.relay.auth.TerminalSecrets;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relayctl.HostPort;
 import io.posrelay.relayctl.PosSimSecurity;
 import io.posrelay.relayctl.PosSimulator;

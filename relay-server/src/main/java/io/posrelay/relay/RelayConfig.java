@@ -1,6 +1,6 @@
 package io.posrelay.relay;
 
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.posrelay.relay;
 
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.v1.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;

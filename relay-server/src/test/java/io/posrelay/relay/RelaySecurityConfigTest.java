@@ -3,7 +3,7 @@ package io.posrelay.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.metrics.RelayMeters;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.posrelay.ingest.IlkSecrets;
-import io.posrelay.ingest.IlkSignatures;
+import io.posrelay.ilk.v1.IlkSignatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProtocols;
 import io.posrelay.relay.auth.TerminalSecrets;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package io.posrelay.relayctl;
 
 import io.posrelay.relay.auth.TerminalSecrets;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relayctl.secure.SecureMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;

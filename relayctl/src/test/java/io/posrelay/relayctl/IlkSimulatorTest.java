@@ -12,7 +12,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.posrelay.ingest.IlkSecrets;
-import io.posrelay.ingest.IlkSignatures;
+import io.posrelay.ilk.v1.IlkSignatures;
 import io.posrelay.relayctl.secure.SecureMaterial;
 import java.io.OutputStream;
 import java.net.InetAddress;

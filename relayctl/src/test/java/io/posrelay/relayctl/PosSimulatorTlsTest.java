@@ -8,7 +8,7 @@ import io.posrelay.pos.v1.Welcome;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relayctl.secure.SecureMaterial;
 import java.net.InetAddress;
 import java.net.Socket;

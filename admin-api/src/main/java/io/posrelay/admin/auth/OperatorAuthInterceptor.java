@@ -1,5 +1,6 @@
 package io.posrelay.admin.auth;
 
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

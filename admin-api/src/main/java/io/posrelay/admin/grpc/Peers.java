@@ -6,7 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.MetadataUtils;
-import io.posrelay.admin.auth.BearerToken;
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.posrelay.admin.auth;
 
+import io.posrelay.admin.v1.auth.BearerToken;
 import static io.posrelay.admin.auth.OperatorTokensTest.CURRENT;
 import static io.posrelay.admin.auth.OperatorTokensTest.PREVIOUS;
 import static org.assertj.core.api.Assertions.assertThat;

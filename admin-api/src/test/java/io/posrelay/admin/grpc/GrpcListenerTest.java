@@ -24,7 +24,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.posrelay.admin.auth.BearerToken;
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
 import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.events.EventFanout;

@@ -11,7 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.posrelay.admin.auth.BearerToken;
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
 import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.events.EventFanout;

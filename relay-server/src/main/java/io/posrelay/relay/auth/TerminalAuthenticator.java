@@ -1,5 +1,6 @@
 package io.posrelay.relay.auth;
 
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.metrics.SessionMeters;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

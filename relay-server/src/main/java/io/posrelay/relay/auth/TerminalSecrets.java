@@ -1,5 +1,6 @@
 package io.posrelay.relay.auth;
 
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

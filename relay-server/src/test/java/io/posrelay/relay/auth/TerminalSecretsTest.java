@@ -1,5 +1,6 @@
 package io.posrelay.relay.auth;
 
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

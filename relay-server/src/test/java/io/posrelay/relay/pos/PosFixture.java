@@ -10,7 +10,7 @@ import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.auth.AuthFailureLimiter;
 import io.posrelay.relay.auth.TerminalAuthenticator;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.RecordingClaims;

@@ -9,7 +9,7 @@ import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.Pong;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.pos.v1.Welcome;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.v1.PaymentResult;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

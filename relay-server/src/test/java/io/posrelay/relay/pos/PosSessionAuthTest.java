@@ -9,7 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
-import io.posrelay.relay.auth.TerminalTokens;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.metrics.RelayMeters;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

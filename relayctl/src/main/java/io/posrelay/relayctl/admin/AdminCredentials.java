@@ -3,7 +3,7 @@ package io.posrelay.relayctl.admin;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.posrelay.admin.auth.BearerToken;
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.tls.GrpcTls;
 import io.posrelay.relayctl.HostPort;

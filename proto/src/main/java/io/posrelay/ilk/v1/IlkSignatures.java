@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ilk.v1;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
@@ -41,7 +41,7 @@ public final class IlkSignatures {
   /**
    * The {@value #SIGNATURE_HEADER} value for a callback.
    *
-   * @param key the secret's UTF-8 bytes ({@link IlkSecrets#current()})
+   * @param key the secret's UTF-8 bytes (the current secret)
    * @param timestamp the {@value #TIMESTAMP_HEADER} value to send, e.g. {@code "1764385200"}
    * @param body the exact body bytes to send
    * @return {@code "v1="} followed by 64 lowercase hex digits
@@ -51,7 +51,7 @@ public final class IlkSignatures {
   }
 
   /** HMAC-SHA256 over {@code timestamp + "." + body}; reads {@code body} without moving it. */
-  static byte[] hmac(byte[] key, String timestamp, ByteBuffer... body) {
+  public static byte[] hmac(byte[] key, String timestamp, ByteBuffer... body) {
     Mac mac = newMac(key);
     mac.update(timestamp.getBytes(US_ASCII));
     mac.update((byte) '.');

@@ -1,4 +1,4 @@
-package io.posrelay.relay.auth;
+package io.posrelay.pos.v1.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

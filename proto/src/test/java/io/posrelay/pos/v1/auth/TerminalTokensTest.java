@@ -1,4 +1,4 @@
-package io.posrelay.relay.auth;
+package io.posrelay.pos.v1.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

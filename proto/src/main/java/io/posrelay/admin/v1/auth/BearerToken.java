@@ -1,4 +1,4 @@
-package io.posrelay.admin.auth;
+package io.posrelay.admin.v1.auth;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
@@ -40,7 +40,7 @@ public final class BearerToken {
    *
    * @return the token, or null if the value is not {@code Bearer <token>} with a non-empty token
    */
-  static @Nullable String parse(String authorization) {
+  public static @Nullable String parse(String authorization) {
     if (authorization.length() <= SCHEME.length()
         || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
       return null;
