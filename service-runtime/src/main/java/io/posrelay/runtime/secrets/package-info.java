@@ -1,0 +1,5 @@
+/** Rotating shared secrets: one loader for ILK secrets, terminal secrets and operator tokens. */
+@NullMarked
+package io.posrelay.runtime.secrets;
+
+import org.jspecify.annotations.NullMarked;

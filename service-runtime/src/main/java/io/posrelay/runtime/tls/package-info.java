@@ -1,0 +1,5 @@
+/** TLS from PEM files for every listener and client. */
+@NullMarked
+package io.posrelay.runtime.tls;
+
+import org.jspecify.annotations.NullMarked;
