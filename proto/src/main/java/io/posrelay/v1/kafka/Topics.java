@@ -24,15 +24,22 @@ public final class Topics {
 
   private Topics() {}
 
+  /** {@link #newTopics(TopicNames, int, short, int)} with the default names. */
+  public static List<NewTopic> newTopics(
+      int partitions, short replicationFactor, int minInsyncReplicas) {
+    return newTopics(TopicNames.DEFAULT, partitions, replicationFactor, minInsyncReplicas);
+  }
+
   /**
    * The topics to create for a cluster.
    *
+   * @param names the deployment's topic names
    * @param partitions partitions per topic, >= 1
    * @param replicationFactor 1 for a single local broker; 3 in production
    * @param minInsyncReplicas {@code min.insync.replicas}, <= replicationFactor; 2 in production
    * @throws IllegalArgumentException if a number is out of range
    */
-  public static List<NewTopic> newTopics(
+  public static List<NewTopic> newTopics(TopicNames names,
       int partitions, short replicationFactor, int minInsyncReplicas) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions: " + partitions + " (expected: >= 1)");
@@ -52,9 +59,9 @@ public final class Topics {
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas),
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     return List.of(
-        new NewTopic(RESULTS, partitions, replicationFactor).configs(common),
-        new NewTopic(CLAIMS, partitions, replicationFactor).configs(common),
-        new NewTopic(SESSIONS, partitions, replicationFactor).configs(compacted),
-        new NewTopic(DELIVERY_EVENTS, partitions, replicationFactor).configs(common));
+        new NewTopic(names.results(), partitions, replicationFactor).configs(common),
+        new NewTopic(names.claims(), partitions, replicationFactor).configs(common),
+        new NewTopic(names.sessions(), partitions, replicationFactor).configs(compacted),
+        new NewTopic(names.deliveryEvents(), partitions, replicationFactor).configs(common));
   }
 }

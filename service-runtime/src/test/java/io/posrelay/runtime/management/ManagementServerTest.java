@@ -1,4 +1,4 @@
-package io.posrelay.admin.metrics;
+package io.posrelay.runtime.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,10 +13,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class MetricsHttpServerTest {
+class ManagementServerTest {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, registry);
+  private final ManagementServer server =
+      ManagementServer.start("test", "127.0.0.1", 0, "management.port", registry);
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

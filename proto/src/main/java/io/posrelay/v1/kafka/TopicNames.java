@@ -1,0 +1,17 @@
+package io.posrelay.v1.kafka;
+
+
+/**
+ * The names of POS Relay's topics in one deployment (each configurable); the defaults are {@link
+ * Topics}'.
+ *
+ * @param results PaymentResult events
+ * @param claims DeliveryClaim events; co-partitioned with {@code results}
+ * @param sessions TerminalSession events, compacted
+ * @param deliveryEvents the ledger's DeliveryEvent transitions
+ */
+public record TopicNames(String results, String claims, String sessions, String deliveryEvents) {
+  /** The default names. */
+  public static final TopicNames DEFAULT =
+      new TopicNames(Topics.RESULTS, Topics.CLAIMS, Topics.SESSIONS, Topics.DELIVERY_EVENTS);
+}

@@ -1,0 +1,246 @@
+package io.posrelay.runtime;
+
+import io.posrelay.runtime.config.ConfigKey;
+import io.posrelay.runtime.config.ConfigSources;
+import io.posrelay.runtime.config.ConfigSpec;
+import io.posrelay.runtime.config.InvalidConfigException;
+import io.posrelay.runtime.config.ServiceConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Runs a service as a process: its command line derived from its {@link ConfigSpec} (one flag per
+ * key, {@code --config FILE}, {@code --print-config}, {@code --help}, {@code --version}), start,
+ * a ready line, and a graceful stop on SIGTERM or Ctrl-C.
+ *
+ * <table>
+ *   <caption>Exit codes</caption>
+ *   <tr><td>0</td><td>stopped cleanly, or {@code --help}, {@code --version}, {@code
+ *       --print-config}</td></tr>
+ *   <tr><td>1</td><td>could not start: Kafka unreachable or refusing the credentials, a topic
+ *       missing, a port in use; one log line says which</td></tr>
+ *   <tr><td>2</td><td>bad configuration: an unknown flag or config-file key, a value out of range;
+ *       one line on stderr names the key, what was expected and where the value came from</td></tr>
+ * </table>
+ */
+public final class ServiceLauncher {
+  private static final Logger log = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  /** A started service. */
+  public interface RunningService extends AutoCloseable {
+    /** One line for the log once the service is ready: where it listens. */
+    String readyLine();
+
+    /** Stops the service gracefully; bounded in time; never throws. */
+    @Override
+    void close();
+  }
+
+  /** Starts a service from its validated configuration. */
+  @FunctionalInterface
+  public interface Starter {
+    /**
+     * @return the running service, ready
+     * @throws InvalidConfigException if a value turns out unusable only when used (a TLS file)
+     * @throws Exception if the service cannot start; the launcher reports it and exits 1
+     */
+    RunningService start(ServiceConfig config) throws Exception;
+  }
+
+  private ServiceLauncher() {}
+
+  /**
+   * Runs the service as this process's main program and exits the JVM with its exit code.
+   *
+   * @param args the command line
+   */
+  public static void main(ConfigSpec spec, Starter starter, String[] args) {
+    System.exit(command(spec, starter, System.getenv()).execute(args));
+  }
+
+  /**
+   * The service's command line, e.g. to run it as a subcommand of {@code relayctl}.
+   *
+   * @param env the environment to read {@code POSRELAY_*} variables from
+   */
+  public static CommandLine command(ConfigSpec spec, Starter starter, Map<String, String> env) {
+    Launch launch = new Launch(spec, starter, env);
+    CommandSpec command = CommandSpec.wrapWithoutInspection(launch);
+    command.name(spec.service()).mixinStandardHelpOptions(true).version(version(spec));
+    command.usageMessage()
+        .description(spec.description(),
+            "Every option may also come from a POSRELAY_* environment variable or a --config file"
+                + " (precedence: flag > environment > file > default); docs/configuration.md"
+                + " lists every key.")
+        .footer(footer(spec));
+    for (ConfigKey<?> key : spec.keys()) {
+      if (key.isSecret()) {
+        continue;
+      }
+      List<String> names = new ArrayList<>();
+      names.add(key.flag());
+      key.flagAlias().ifPresent(names::add);
+      OptionSpec option = OptionSpec.builder(names.toArray(String[]::new))
+          .paramLabel(key.valueLabel())
+          .type(String.class)
+          .description(describe(key))
+          .build();
+      command.addOption(option);
+      launch.flags.put(option, key);
+    }
+    command.addOption(OptionSpec.builder("--config")
+        .paramLabel("FILE")
+        .type(Path[].class)
+        .arity("1")
+        .description("A Java properties file of keys as in docs/configuration.md; may be"
+            + " repeated (a later file wins). An unknown key fails start-up (exit 2); kafka.*"
+            + " keys pass through to the Kafka clients.")
+        .build());
+    command.addOption(OptionSpec.builder("--print-config")
+        .arity("0")
+        .description("Prints the effective configuration (secrets hidden) and exits.")
+        .build());
+    launch.command = command;
+    return new CommandLine(command);
+  }
+
+  private static String describe(ConfigKey<?> key) {
+    StringBuilder text = new StringBuilder(key.doc());
+    text.append(" (env ").append(key.env());
+    if (!key.defaultText().isEmpty()) {
+      text.append("; default ").append(key.defaultText());
+    }
+    if (!key.validValues().isEmpty()) {
+      text.append("; ").append(key.validValues());
+    }
+    return text.append(')').toString();
+  }
+
+  private static String[] footer(ConfigSpec spec) {
+    List<String> lines = new ArrayList<>();
+    List<ConfigKey<?>> secrets = spec.keys().stream().filter(ConfigKey::isSecret).toList();
+    if (!secrets.isEmpty()) {
+      lines.add("");
+      lines.add("Secrets come from the environment or a --config file, never from a flag:");
+      secrets.forEach(k -> lines.add("  " + k.env() + " (" + k.name() + "): " + k.doc()));
+    }
+    lines.add("");
+    lines.add("Kafka client properties pass through: kafka.<property> (every client),"
+        + " kafka.producer|consumer|admin|streams.<property> (one kind), e.g."
+        + " kafka.security.protocol=SASL_SSL, or POSRELAY_KAFKA_SASL_JAAS_CONFIG.");
+    lines.add("Exit codes: 0 stopped cleanly, 1 could not start, 2 bad configuration.");
+    return lines.toArray(String[]::new);
+  }
+
+  private static String version(ConfigSpec spec) {
+    String version = ServiceLauncher.class.getPackage().getImplementationVersion();
+    return spec.service() + " " + (version == null ? "(development build)" : version);
+  }
+
+  /** The command's action: load the configuration, start, wait for the end. */
+  private static final class Launch implements Callable<Integer> {
+    private final ConfigSpec spec;
+    private final Starter starter;
+    private final Map<String, String> env;
+    private final Map<OptionSpec, ConfigKey<?>> flags = new LinkedHashMap<>();
+    private @Nullable CommandSpec command;
+
+    Launch(ConfigSpec spec, Starter starter, Map<String, String> env) {
+      this.spec = spec;
+      this.starter = starter;
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+      CommandSpec cmd = command;
+      if (cmd == null) {
+        throw new IllegalStateException("not built by ServiceLauncher.command");
+      }
+      PrintWriter err = cmd.commandLine().getErr();
+      ServiceConfig config;
+      try {
+        config = load(cmd);
+      } catch (InvalidConfigException e) {
+        err.println(spec.service() + ": " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      if (cmd.commandLine().getParseResult().hasMatchedOption("--print-config")) {
+        cmd.commandLine().getOut().print(config.describe());
+        cmd.commandLine().getOut().flush();
+        return 0;
+      }
+      if (!config.kafka().unknownKeys().isEmpty()) {
+        log.warn("{}: no Kafka client knows {}; passed on to every client as given",
+            spec.service(), config.kafka().unknownKeys());
+      }
+      RunningService service;
+      try {
+        service = starter.start(config);
+      } catch (InvalidConfigException e) {
+        err.println(spec.service() + ": " + e.getMessage());
+        err.flush();
+        return 2;
+      } catch (Exception e) {
+        reportStartFailure(spec.service(), e);
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        service.close();
+        stopped.countDown();
+      }, "posrelay-" + spec.service() + "-shutdown"));
+      log.info("{}", service.readyLine());
+      stopped.await();
+      return 0;
+    }
+
+    private ServiceConfig load(CommandSpec cmd) {
+      Map<String, String> values = new LinkedHashMap<>();
+      Map<String, String> flagNames = new LinkedHashMap<>();
+      CommandLine.ParseResult parsed = cmd.commandLine().getParseResult();
+      flags.forEach((option, key) -> {
+        if (parsed.hasMatchedOption(option)) {
+          values.put(key.name(), option.getValue());
+          flagNames.put(key.name(), option.longestName());
+        }
+      });
+      Path[] files = parsed.matchedOptionValue("--config", new Path[0]);
+      return ConfigSources.load(spec, values, flagNames, env, List.of(files));
+    }
+  }
+
+  /**
+   * Logs why a service could not start: one line when Kafka refused its credentials or access (no
+   * stack trace: nothing in it helps), the whole cause otherwise.
+   */
+  static void reportStartFailure(String service, Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+        log.error("{} cannot start: Kafka refused it ({}: {}); check the kafka.sasl.* and"
+                + " kafka.ssl.* settings", service, cause.getClass().getSimpleName(),
+            cause.getMessage());
+        return;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    log.error("{} cannot start: {}", service, e.toString(), e);
+  }
+}

@@ -1,0 +1,5 @@
+/** How a POS Relay process runs: {@link io.posrelay.runtime.ServiceLauncher}. */
+@NullMarked
+package io.posrelay.runtime;
+
+import org.jspecify.annotations.NullMarked;
