@@ -1,5 +1,7 @@
 package io.posrelay.relay;
 
+import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
@@ -10,40 +12,51 @@ import io.posrelay.relay.kafka.BroadcastConsumer;
 import io.posrelay.relay.kafka.KafkaEventPublisher;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.runtime.config.KafkaClientRole;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.kafka.KafkaKeys;
+import io.posrelay.runtime.kafka.TopicCheck;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import io.posrelay.v1.kafka.EventSerdes;
-import io.posrelay.v1.kafka.Topics;
+import io.posrelay.v1.kafka.TopicNames;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * The real Kafka clients of a relay node: claims and sessions producers, and the broadcast
- * consumers of the results and sessions topics, each with its client metrics bound. Client ids
- * are {@code posrelay-<node-id>-…}.
+ * The real Kafka clients of a relay node, each created with the properties of its role in {@link
+ * RelayKeys} (pass-through included) and with its client metrics bound. Client ids are {@code
+ * posrelay-<node-id>-…}.
  */
 final class KafkaRelayClients implements RelayServer.KafkaClients {
-  /**
-   * Claims are off the path to the terminal and the ledger waits seconds for them: batch them
-   * (two per result) into few produce requests, which costs this node and the broker less CPU
-   * per result (docs/benchmarks.md).
-   */
-  static final int CLAIMS_LINGER_MS = 20;
-  /**
-   * Every node reads every delivery event (three or more per result) only to notice the rare
-   * FAILED one for a terminal it holds, which the follow-up ask would also catch seconds later:
-   * let the broker gather them for up to 250 ms per fetch instead of one fetch per ledger write
-   * (docs/benchmarks.md).
-   */
-  static final int DELIVERY_EVENTS_FETCH_MIN_BYTES = 64 * 1024;
-  static final Duration DELIVERY_EVENTS_FETCH_MAX_WAIT = Duration.ofMillis(250);
 
   @Override
-  public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
+  public void checkTopics(ServiceConfig c) throws Exception {
+    TopicNames topics = KafkaKeys.topics(c);
+    List<String> names = new ArrayList<>(List.of(topics.results(), topics.claims(),
+        topics.sessions()));
+    if (!c.get(RelayKeys.ADMIN_ADDRESS).isEmpty()) {
+      names.add(topics.deliveryEvents());
+    }
+    TopicCheck.require(c.kafka().properties(TopicCheck.ROLE, Map.of(
+            CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.get(BOOTSTRAP_SERVERS),
+            CommonClientConfigs.CLIENT_ID_CONFIG, clientId(c, "topic-check"))),
+        names, List.of(List.of(topics.results(), topics.claims())));
+  }
+
+  @Override
+  public ClaimPublisher claims(ServiceConfig c, RelayMeters meters, MeterRegistry registry) {
+    String topic = KafkaKeys.topics(c).claims();
     KafkaEventPublisher<DeliveryClaim> events = new KafkaEventPublisher<>(
-        KafkaEventPublisher.createProducer(c.kafkaBootstrap(), "posrelay-" + c.nodeId() + "-claims",
-            c.claimsTopic(), CLAIMS_LINGER_MS, EventSerdes.deliveryClaim().serializer()),
-        c.claimsTopic(), DeliveryClaim::getTerminalId,
+        KafkaEventPublisher.createProducer(properties(c, RelayKeys.CLAIMS_PRODUCER, "claims"),
+            topic, EventSerdes.deliveryClaim().serializer()),
+        topic, DeliveryClaim::getTerminalId,
         claim -> "result_id=" + claim.getResultId() + " terminal_id=" + claim.getTerminalId()
             + " outcome=" + claim.getOutcome(),
         meters::claimPublishError);
@@ -62,27 +75,21 @@ final class KafkaRelayClients implements RelayServer.KafkaClients {
   }
 
   @Override
-  public BroadcastConsumer<PaymentResult> results(RelayConfig c, ResultDispatcher dispatcher,
+  public BroadcastConsumer<PaymentResult> results(ServiceConfig c, ResultDispatcher dispatcher,
       RelayMeters meters, MeterRegistry registry) {
-    BroadcastConsumer<PaymentResult> consumer = new BroadcastConsumer<>(
-        BroadcastConsumer.createKafkaConsumer(c.kafkaBootstrap(),
-            "posrelay-" + c.nodeId() + "-results", c.partitionRefreshInterval(),
-            EventSerdes.paymentResult().deserializer()),
-        c.resultsTopic(), dispatcher::dispatch, meters::consumerError,
-        c.partitionRefreshInterval(), "posrelay-results-" + c.nodeId());
-    consumer.bindClientMetrics(registry);
-    return consumer;
+    return reader(c, RelayKeys.RESULTS_READER, "results", KafkaKeys.topics(c).results(),
+        EventSerdes.paymentResult().deserializer(), dispatcher::dispatch, meters::consumerError,
+        registry, "posrelay-results-");
   }
 
   @Override
-  public SessionPublisher sessionPublisher(RelayConfig c, RelayMeters meters,
+  public SessionPublisher sessionPublisher(ServiceConfig c, RelayMeters meters,
       MeterRegistry registry) {
-    // linger.ms 0: the takeover of an older session elsewhere is bounded by this send.
+    String topic = KafkaKeys.topics(c).sessions();
     KafkaEventPublisher<TerminalSession> events = new KafkaEventPublisher<>(
-        KafkaEventPublisher.createProducer(c.kafkaBootstrap(),
-            "posrelay-" + c.nodeId() + "-sessions", c.sessionsTopic(), 0,
-            EventSerdes.terminalSession().serializer()),
-        c.sessionsTopic(), TerminalSession::getTerminalId,
+        KafkaEventPublisher.createProducer(properties(c, RelayKeys.SESSIONS_PRODUCER, "sessions"),
+            topic, EventSerdes.terminalSession().serializer()),
+        topic, TerminalSession::getTerminalId,
         session -> "terminal_id=" + session.getTerminalId() + " session_id="
             + session.getSessionId(),
         meters.sessions()::publishError);
@@ -101,30 +108,44 @@ final class KafkaRelayClients implements RelayServer.KafkaClients {
   }
 
   @Override
-  public BroadcastConsumer<TerminalSession> sessions(RelayConfig c,
+  public BroadcastConsumer<TerminalSession> sessions(ServiceConfig c,
       SessionTakeover takeover, RelayMeters meters, MeterRegistry registry) {
-    BroadcastConsumer<TerminalSession> consumer = new BroadcastConsumer<>(
-        BroadcastConsumer.createKafkaConsumer(c.kafkaBootstrap(),
-            "posrelay-" + c.nodeId() + "-sessions-reader", c.partitionRefreshInterval(),
-            EventSerdes.terminalSession().deserializer()),
-        c.sessionsTopic(), takeover, meters.sessions()::consumerError,
-        c.partitionRefreshInterval(), "posrelay-sessions-" + c.nodeId());
+    return reader(c, RelayKeys.SESSIONS_READER, "sessions-reader", KafkaKeys.topics(c).sessions(),
+        EventSerdes.terminalSession().deserializer(), takeover, meters.sessions()::consumerError,
+        registry, "posrelay-sessions-");
+  }
+
+  @Override
+  public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig c,
+      FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
+    return reader(c, RelayKeys.DELIVERY_EVENTS_READER, "delivery-events",
+        KafkaKeys.topics(c).deliveryEvents(), EventSerdes.deliveryEvent().deserializer(),
+        watcher::onDeliveryEvent, meters.sessions()::deliveryEventsError, registry,
+        "posrelay-delivery-events-");
+  }
+
+  private static <V> BroadcastConsumer<V> reader(ServiceConfig c, KafkaClientRole role,
+      String clientSuffix, String topic, Deserializer<V> values, Consumer<V> handler,
+      Consumer<RelayMeters.ConsumerErrorKind> errors, MeterRegistry registry,
+      String threadPrefix) {
+    Duration refresh = c.get(RelayKeys.PARTITION_REFRESH);
+    Map<String, Object> props = properties(c, role, clientSuffix);
+    props.put(CommonClientConfigs.METADATA_MAX_AGE_CONFIG, (int) refresh.toMillis());
+    BroadcastConsumer<V> consumer = new BroadcastConsumer<>(
+        BroadcastConsumer.createKafkaConsumer(props, values), topic, handler, errors, refresh,
+        threadPrefix + RelayKeys.nodeId(c));
     consumer.bindClientMetrics(registry);
     return consumer;
   }
 
-  @Override
-  public BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig c,
-      FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
-    BroadcastConsumer<DeliveryEvent> consumer = new BroadcastConsumer<>(
-        BroadcastConsumer.createKafkaConsumer(c.kafkaBootstrap(),
-            "posrelay-" + c.nodeId() + "-delivery-events", c.partitionRefreshInterval(),
-            EventSerdes.deliveryEvent().deserializer(), DELIVERY_EVENTS_FETCH_MIN_BYTES,
-            DELIVERY_EVENTS_FETCH_MAX_WAIT),
-        Topics.DELIVERY_EVENTS, watcher::onDeliveryEvent,
-        meters.sessions()::deliveryEventsError, c.partitionRefreshInterval(),
-        "posrelay-delivery-events-" + c.nodeId());
-    consumer.bindClientMetrics(registry);
-    return consumer;
+  private static Map<String, Object> properties(ServiceConfig c, KafkaClientRole role,
+      String clientSuffix) {
+    return c.kafka().properties(role, Map.of(
+        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.get(BOOTSTRAP_SERVERS),
+        CommonClientConfigs.CLIENT_ID_CONFIG, clientId(c, clientSuffix)));
+  }
+
+  private static String clientId(ServiceConfig c, String suffix) {
+    return "posrelay-" + RelayKeys.nodeId(c) + "-" + suffix;
   }
 }

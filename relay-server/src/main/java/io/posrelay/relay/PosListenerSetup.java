@@ -6,9 +6,14 @@ import io.netty.handler.ssl.SslContext;
 import io.posrelay.relay.auth.AuthFailureLimiter;
 import io.posrelay.relay.auth.TerminalAuthenticator;
 import io.posrelay.relay.metrics.RelayMeters;
-import io.posrelay.relay.pos.PosTls;
+import io.posrelay.pos.v1.auth.TerminalTokens;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.secrets.RotatingSecrets;
+import io.posrelay.runtime.tls.PemTls;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,32 +28,38 @@ final class PosListenerSetup {
   private PosListenerSetup() {}
 
   /** The POS listener's TLS context from the config's PEM files; null (and one INFO) when off. */
-  static @Nullable SslContext tls(RelayConfig config) {
-    Path cert = config.tlsCertFile();
-    Path key = config.tlsKeyFile();
-    if (cert == null || key == null) {
-      log.info("relay node {}: TLS off on the POS listener (no --tls-cert-file/--tls-key-file)",
-          config.nodeId());
+  static @Nullable SslContext tls(ServiceConfig config, String nodeId) {
+    Optional<Path> cert = config.get(ListenerKeys.TLS_CERT_FILE);
+    Optional<Path> key = config.get(ListenerKeys.TLS_KEY_FILE);
+    if (cert.isEmpty() || key.isEmpty()) {
+      log.info("relay node {}: TLS off on the POS listener (no tls-cert-file/tls-key-file)",
+          nodeId);
       return null;
     }
-    return PosTls.serverContext(cert, key);
+    return PemTls.server(cert.get(), ListenerKeys.TLS_CERT_FILE.name(), key.get(),
+        ListenerKeys.TLS_KEY_FILE.name());
   }
 
   /**
    * The Hello token check with its per-address failure limit; with no terminal secret it accepts
    * any token, and says so in one WARN line.
    */
-  static TerminalAuthenticator authenticator(RelayConfig config, RelayMeters meters) {
-    if (config.terminalTokens() == null) {
-      log.warn("relay node {}: terminal authentication is OFF: no --terminal-secret-file and no "
-          + "POSRELAY_TERMINAL_SECRETS, so any Hello.auth_token is accepted", config.nodeId());
+  static TerminalAuthenticator authenticator(ServiceConfig config, String nodeId,
+      RelayMeters meters) {
+    TerminalTokens tokens = ListenerKeys.secrets(config, RelayKeys.TERMINAL_SECRET_FILE,
+            RelayKeys.TERMINAL_SECRETS, RotatingSecrets.Rule.HMAC_SECRET)
+        .map(secrets -> new TerminalTokens(secrets.all()))
+        .orElse(null);
+    if (tokens == null) {
+      log.warn("relay node {}: terminal authentication is OFF: no terminal-secret-file and no "
+          + "POSRELAY_TERMINAL_SECRETS, so any Hello.auth_token is accepted", nodeId);
     }
-    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authMaxFailures(),
-        config.authFailureWindow(), config.authCooldown(),
+    AuthFailureLimiter limiter = new AuthFailureLimiter(config.get(RelayKeys.AUTH_FAILURES_MAX),
+        config.get(RelayKeys.AUTH_FAILURES_WINDOW), config.get(RelayKeys.AUTH_COOLDOWN),
         AuthFailureLimiter.DEFAULT_MAX_ADDRESSES, System::nanoTime);
     meters.gauge(RelayMeters.AUTH_TRACKED_ADDRESSES,
         "Remote addresses with recent failed authentications.", limiter::trackedAddresses);
-    return new TerminalAuthenticator(config.terminalTokens(), limiter, meters.sessions());
+    return new TerminalAuthenticator(tokens, limiter, meters.sessions());
   }
 
   /**

@@ -1,14 +1,29 @@
 package io.posrelay.relay;
 
+import static io.posrelay.relay.RelayKeys.ADMIN_ADDRESS;
+import static io.posrelay.relay.RelayKeys.ADMIN_TLS_CA_FILE;
+import static io.posrelay.relay.RelayKeys.ADMIN_TOKEN;
+import static io.posrelay.relay.RelayKeys.ADMIN_TOKEN_FILE;
+import static io.posrelay.relay.RelayKeys.DEDUP_MAX_ENTRIES;
+import static io.posrelay.relay.RelayKeys.DEDUP_TTL;
+import static io.posrelay.relay.RelayKeys.HEARTBEAT_INTERVAL;
+import static io.posrelay.relay.RelayKeys.HELLO_TIMEOUT;
+import static io.posrelay.relay.RelayKeys.MANAGEMENT_PORT;
+import static io.posrelay.relay.RelayKeys.MAX_CONCURRENT_RECOVERIES;
+import static io.posrelay.relay.RelayKeys.MAX_CONNECTIONS;
+import static io.posrelay.relay.RelayKeys.MAX_FRAME_BYTES;
+import static io.posrelay.relay.RelayKeys.PORT;
+import static io.posrelay.relay.RelayKeys.SHUTDOWN_DRAIN;
+import static io.posrelay.relay.RelayKeys.WRITE_BUFFER_HIGH_BYTES;
+import static io.posrelay.relay.RelayKeys.WRITE_BUFFER_LOW_BYTES;
+import static io.posrelay.relay.RelayKeys.WRITE_STALL_TIMEOUT;
+import static io.posrelay.runtime.config.ListenerKeys.HOST;
+import static io.posrelay.runtime.kafka.KafkaKeys.ACK_TIMEOUT;
+import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
+import static io.posrelay.runtime.kafka.KafkaKeys.CLAIM_DEADLINE;
+
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -38,19 +53,22 @@ import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.delivery.UndeliveredResults;
 import io.posrelay.relay.grpc.GrpcUndeliveredResults;
 import io.posrelay.relay.kafka.BroadcastConsumer;
-import io.posrelay.relay.metrics.MetricsHttpInitializer;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
 import io.posrelay.relay.pos.PosSessionHandler;
 import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.runtime.ServiceLauncher;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.management.ManagementServer;
+import io.posrelay.runtime.management.ServiceMetrics;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -61,12 +79,13 @@ import org.slf4j.LoggerFactory;
  * A running relay node: the POS TCP listener, the broadcast results and sessions consumers (and,
  * with recovery on, the delivery-events consumer that triggers redelivery), the
  * claims and sessions producers, the admin-api client for recovery on reconnect, and the metrics
- * HTTP listener. Start with {@link #start}; stop with {@link #close}.
+ * management HTTP listener. Start with {@link #start}; stop with {@link #close}. Configured by
+ * the keys of {@link RelayKeys#SPEC}.
  *
  * <p>Thread-safe. Each server owns its own {@link PrometheusMeterRegistry}, so several can run in
  * one JVM.
  */
-public final class RelayServer implements AutoCloseable {
+public final class RelayServer implements ServiceLauncher.RunningService {
   private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(5);
@@ -77,9 +96,10 @@ public final class RelayServer implements AutoCloseable {
   private static final Duration RECOVERY_MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration RECOVERY_FOLLOW_UP_MARGIN = Duration.ofSeconds(1);
 
-  private final RelayConfig config;
-  private final PrometheusMeterRegistry meterRegistry;
-  private final Deque<AutoCloseable> binders = new ArrayDeque<>();
+  private final ServiceConfig config;
+  private final String nodeId;
+  private final ServiceMetrics metrics = new ServiceMetrics();
+  private final PrometheusMeterRegistry meterRegistry = metrics.registry();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ChannelGroup posChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private @Nullable EventLoopGroup bossGroup;
@@ -91,61 +111,67 @@ public final class RelayServer implements AutoCloseable {
   private @Nullable BroadcastConsumer<DeliveryEvent> deliveryEvents;
   private @Nullable AutoCloseable undelivered;
   private @Nullable DeliveryTracker tracker;
-  private @Nullable Channel metricsChannel;
+  private @Nullable ManagementServer management;
   private @Nullable Channel posChannel;
 
-  private RelayServer(RelayConfig config) {
+  private RelayServer(ServiceConfig config) {
     this.config = config;
-    this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.nodeId = RelayKeys.nodeId(config);
   }
 
   /**
-   * Starts a node: creates the claims and sessions producers, assigns every partition of the
-   * results and sessions topics and resolves its end offset, then binds the metrics and POS
-   * listeners, the POS listener last — an open POS port means ready, and any result or session
-   * produced after this returns is seen. admin-api need not be up: recovery retries.
+   * Starts a node: checks that its topics exist, creates the claims and sessions producers,
+   * assigns every partition of the results and sessions topics and resolves its end offset, then
+   * binds the management and POS listeners, the POS listener last — an open POS port means ready,
+   * and any result or session produced after this returns is seen. admin-api need not be up:
+   * recovery retries.
    *
-   * @param config the node's configuration
+   * @param config the node's configuration ({@link RelayKeys#SPEC})
    * @return the running server
-   * @throws org.apache.kafka.common.KafkaException if Kafka cannot be reached in time (subclass
-   *     of {@link RuntimeException})
-   * @throws IllegalStateException if a port cannot be bound (the cause says why)
+   * @throws org.apache.kafka.common.KafkaException if Kafka cannot be reached in time or refuses
+   *     the node's credentials (subclass of {@link RuntimeException})
+   * @throws IllegalStateException if a topic is missing, or a port cannot be bound (the message
+   *     says which)
+   * @throws java.util.concurrent.TimeoutException if Kafka does not answer the topic check
+   * @throws InterruptedException if interrupted while checking the topics
    */
-  public static RelayServer start(RelayConfig config) {
+  public static RelayServer start(ServiceConfig config) throws Exception {
     return start(config, new KafkaRelayClients());
   }
 
   /** Where the server gets its Kafka-facing parts; tests substitute fakes. */
   interface KafkaClients {
-    ClaimPublisher claims(RelayConfig config, RelayMeters meters, MeterRegistry registry);
+    void checkTopics(ServiceConfig config) throws Exception;
 
-    BroadcastConsumer<PaymentResult> results(RelayConfig config, ResultDispatcher dispatcher,
+    ClaimPublisher claims(ServiceConfig config, RelayMeters meters, MeterRegistry registry);
+
+    BroadcastConsumer<PaymentResult> results(ServiceConfig config, ResultDispatcher dispatcher,
         RelayMeters meters, MeterRegistry registry);
 
-    SessionPublisher sessionPublisher(RelayConfig config, RelayMeters meters,
+    SessionPublisher sessionPublisher(ServiceConfig config, RelayMeters meters,
         MeterRegistry registry);
 
-    BroadcastConsumer<TerminalSession> sessions(RelayConfig config, SessionTakeover takeover,
+    BroadcastConsumer<TerminalSession> sessions(ServiceConfig config, SessionTakeover takeover,
         RelayMeters meters, MeterRegistry registry);
 
-    BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig config,
+    BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig config,
         FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry);
   }
 
-  /** {@link #start(RelayConfig)} with the given Kafka clients. */
-  static RelayServer start(RelayConfig config, KafkaClients clients) {
+  /** {@link #start(ServiceConfig)} with the given Kafka clients. */
+  static RelayServer start(ServiceConfig config, KafkaClients clients) throws Exception {
     RelayServer server = new RelayServer(config);
     try {
       server.doStart(clients);
       return server;
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
       server.close();
       throw e;
     }
   }
 
-  private void doStart(KafkaClients clients) {
-    bindJvmMetrics();
+  private void doStart(KafkaClients clients) throws Exception {
+    clients.checkTopics(config);
     RelayMeters meters = new RelayMeters(meterRegistry);
     Clock clock = Clock.systemUTC();
     TerminalRegistry registry = new TerminalRegistry();
@@ -154,11 +180,11 @@ public final class RelayServer implements AutoCloseable {
     ClaimPublisher publisher = clients.claims(config, meters, meterRegistry);
     claims = publisher;
     AckedResults acked =
-        new AckedResults(config.dedupMaxEntries(), config.dedupTtl(), System::nanoTime);
+        new AckedResults(config.get(DEDUP_MAX_ENTRIES), config.get(DEDUP_TTL), System::nanoTime);
     DeliveryTracker deliveries =
-        new DeliveryTracker(config.nodeId(), registry, acked, publisher, meters,
-            config.ackTimeout(), DeliveryTracker.claimDelayFor(config.claimDeadline()), clock,
-            System::nanoTime);
+        new DeliveryTracker(nodeId, registry, acked, publisher, meters,
+            config.get(ACK_TIMEOUT), DeliveryTracker.claimDelayFor(config.get(CLAIM_DEADLINE)),
+            clock, System::nanoTime);
     tracker = deliveries;
     SessionPublisher announcer = clients.sessionPublisher(config, meters, meterRegistry);
     sessionPublisher = announcer;
@@ -166,21 +192,24 @@ public final class RelayServer implements AutoCloseable {
         clients.results(config, deliveries, meters, meterRegistry);
     results = consumer;
     BroadcastConsumer<TerminalSession> sessionsConsumer = clients.sessions(config,
-        new SessionTakeover(config.nodeId(), registry, meters), meters, meterRegistry);
+        new SessionTakeover(nodeId, registry, meters), meters, meterRegistry);
     sessions = sessionsConsumer;
     consumer.start(KAFKA_START_TIMEOUT);
     sessionsConsumer.start(KAFKA_START_TIMEOUT);
     UndeliveredResults source = null;
-    if (!config.adminAddress().isEmpty()) {
-      GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.adminAddress(),
-          config.adminToken(), config.adminTlsCaFile(), RECOVERY_DEADLINE, RECOVERY_MAX_PAGES);
+    if (!config.get(ADMIN_ADDRESS).isEmpty()) {
+      String token = ListenerKeys.secrets(config, ADMIN_TOKEN_FILE, ADMIN_TOKEN,
+          RotatingSecrets.Rule.BEARER_TOKEN).map(RotatingSecrets::currentText).orElse("");
+      GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.get(ADMIN_ADDRESS),
+          token, config.get(ADMIN_TLS_CA_FILE).orElse(null), RECOVERY_DEADLINE,
+          RECOVERY_MAX_PAGES);
       undelivered = grpc;
       source = grpc;
     }
     SessionRecovery recovery = new SessionRecovery(source, deliveries, meters, clock,
-        config.claimDeadline(), config.maxConcurrentRecoveries(), RECOVERY_FIRST_BACKOFF,
-        RECOVERY_MAX_BACKOFF,
-        config.claimDeadline().plus(config.ackTimeout()).plus(RECOVERY_FOLLOW_UP_MARGIN),
+        config.get(CLAIM_DEADLINE), config.get(MAX_CONCURRENT_RECOVERIES),
+        RECOVERY_FIRST_BACKOFF, RECOVERY_MAX_BACKOFF,
+        config.get(CLAIM_DEADLINE).plus(config.get(ACK_TIMEOUT)).plus(RECOVERY_FOLLOW_UP_MARGIN),
         SessionRecovery::fullJitter);
     if (source != null) {
       BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config,
@@ -200,20 +229,18 @@ public final class RelayServer implements AutoCloseable {
     workerGroup = workers;
     new NettyEventExecutorMetrics(workers).bindTo(meterRegistry);
 
-    metricsChannel =
-        bind(new ServerBootstrap().group(boss, workers).channel(channelType)
-                .childHandler(new MetricsHttpInitializer(meterRegistry)),
-            config.metricsPort(), "metrics-port");
-    ConnectionLimitHandler limit = new ConnectionLimitHandler(config.maxConnections(), meters);
+    management = ManagementServer.start("relay-server", config.get(HOST),
+        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), meterRegistry);
+    ConnectionLimitHandler limit = new ConnectionLimitHandler(config.get(MAX_CONNECTIONS), meters);
     PosChannelInitializer pos =
-        new PosChannelInitializer(config.nodeId(), config.maxFrameBytes(),
-            config.heartbeatInterval().toMillis(), posChannels, limit, registry, deliveries,
-            announcer, recovery, config.writeStallTimeout(), meters, clock,
-            PosListenerSetup.tls(config), config.helloTimeout(),
-            PosListenerSetup.authenticator(config, meters));
+        new PosChannelInitializer(nodeId, config.get(MAX_FRAME_BYTES),
+            config.get(HEARTBEAT_INTERVAL).toMillis(), posChannels, limit, registry, deliveries,
+            announcer, recovery, config.get(WRITE_STALL_TIMEOUT), meters, clock,
+            PosListenerSetup.tls(config, nodeId), config.get(HELLO_TIMEOUT),
+            PosListenerSetup.authenticator(config, nodeId, meters));
     ServerBootstrap posBootstrap = new ServerBootstrap();
     if (epoll) {
-      PosListenerSetup.keepAliveWithinHeartbeats(posBootstrap, config.heartbeatInterval());
+      PosListenerSetup.keepAliveWithinHeartbeats(posBootstrap, config.get(HEARTBEAT_INTERVAL));
     }
     posChannel =
         bind(posBootstrap.group(boss, workers).channel(channelType)
@@ -221,40 +248,44 @@ public final class RelayServer implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(config.writeBufferLowBytes(),
-                        config.writeBufferHighBytes()))
+                    new WriteBufferWaterMark(config.get(WRITE_BUFFER_LOW_BYTES),
+                        config.get(WRITE_BUFFER_HIGH_BYTES)))
                 .childHandler(pos),
-            config.port(), "port");
-    log.debug("relay node {} started on {} ({}): POS port {}, metrics port {}", config.nodeId(),
-        config.host(), epoll ? "epoll" : "nio", port(), metricsPort());
+            config.get(PORT), PORT.name());
+    log.debug("relay node {} started on {} ({}): POS port {}, management port {}", nodeId,
+        config.get(HOST), epoll ? "epoll" : "nio", port(), managementPort());
   }
 
   private Channel bind(ServerBootstrap bootstrap, int port, String key) {
     try {
-      return bootstrap.bind(config.host(), port).sync().channel();
+      return bootstrap.bind(config.get(HOST), port).sync().channel();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding " + key, e);
     } catch (Exception e) { // Netty rethrows the bind failure, e.g. a BindException
       throw new IllegalStateException(
-          key + ": cannot bind " + config.host() + ":" + port + " (" + e + ")", e);
+          key + ": cannot bind " + config.get(HOST) + ":" + port + " (" + e + ")", e);
     }
   }
 
-  private void bindJvmMetrics() {
-    new ClassLoaderMetrics().bindTo(meterRegistry);
-    new JvmMemoryMetrics().bindTo(meterRegistry);
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(meterRegistry);
-    binders.push(gc);
-    new JvmThreadMetrics().bindTo(meterRegistry);
-    new ProcessorMetrics().bindTo(meterRegistry);
-    new UptimeMetrics().bindTo(meterRegistry);
+  /** The configuration this server runs with. */
+  public ServiceConfig config() {
+    return config;
   }
 
-  /** The configuration this server runs with. */
-  public RelayConfig config() {
-    return config;
+  /** This node's id ({@link RelayKeys#nodeId}). */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Where the node listens, for the log once it is ready. */
+  @Override
+  public String readyLine() {
+    return "relay-server " + nodeId + " ready: POS "
+        + (config.get(ListenerKeys.TLS_CERT_FILE).isPresent() ? "tls" : "tcp") + "://"
+        + config.get(HOST) + ":" + port() + ", metrics http://" + config.get(HOST) + ":"
+        + managementPort() + "/metrics, kafka " + config.get(BOOTSTRAP_SERVERS) + ", admin "
+        + (config.get(ADMIN_ADDRESS).isEmpty() ? "(recovery off)" : config.get(ADMIN_ADDRESS));
   }
 
   /**
@@ -267,15 +298,19 @@ public final class RelayServer implements AutoCloseable {
   }
 
   /**
-   * The metrics HTTP port actually bound (the random one if configured as 0).
+   * The management HTTP port actually bound (the random one if configured as 0).
    *
    * @throws IllegalStateException if the server did not start
    */
-  public int metricsPort() {
-    return localPort(metricsChannel);
+  public int managementPort() {
+    ManagementServer server = management;
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return server.port();
   }
 
-  /** This server's own registry, also served at {@code GET /metrics} on {@link #metricsPort}. */
+  /** This server's own registry, also served at {@code GET /metrics} on {@link #managementPort}. */
   public PrometheusMeterRegistry meterRegistry() {
     return meterRegistry;
   }
@@ -289,7 +324,7 @@ public final class RelayServer implements AutoCloseable {
 
   /**
    * Shuts the node down gracefully: stops accepting connections and reading results, gives
-   * results in flight up to {@link RelayConfig#drainTimeout()} to be acked, then sends Error
+   * results in flight up to {@link #drainTimeout} to be acked, then sends Error
    * CODE_SHUTTING_DOWN to every terminal and closes its connection (results still in flight are
    * claimed FAILED with NODE_SHUTDOWN), flushes the claims producer and stops the event loops.
    * Bounded in time (about drain timeout + 15 s at worst); idempotent; never throws.
@@ -311,7 +346,7 @@ public final class RelayServer implements AutoCloseable {
         deliveryEvents.close(STEP_TIMEOUT);
       }
       DeliveryTracker deliveries = tracker;
-      if (deliveries != null && !deliveries.awaitNoneInFlight(config.drainTimeout())) {
+      if (deliveries != null && !deliveries.awaitNoneInFlight(drainTimeout(config))) {
         log.info("{} result(s) still in flight at shutdown; failing them with NODE_SHUTDOWN",
             deliveries.inFlight());
       }
@@ -323,13 +358,12 @@ public final class RelayServer implements AutoCloseable {
       if (deliveries != null) {
         deliveries.awaitNoneInFlight(Duration.ofSeconds(1)); // channelInactive runs after close
       }
-      closeChannel(metricsChannel);
+      if (management != null) {
+        management.close();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      while (!binders.isEmpty()) {
-        closeQuietly(binders.pop());
-      }
       if (claims != null) {
         claims.close(STEP_TIMEOUT);
       }
@@ -341,8 +375,18 @@ public final class RelayServer implements AutoCloseable {
       }
       shutdown(workerGroup);
       shutdown(bossGroup);
-      meterRegistry.close();
+      metrics.close();
     }
+  }
+
+  /**
+   * How long shutdown waits for results in flight to be acked before failing them with
+   * NODE_SHUTDOWN: the smaller of ack-timeout.ms and shutdown-drain.ms.
+   */
+  static Duration drainTimeout(ServiceConfig config) {
+    Duration ack = config.get(ACK_TIMEOUT);
+    Duration drain = config.get(SHUTDOWN_DRAIN);
+    return ack.compareTo(drain) < 0 ? ack : drain;
   }
 
   private static void closeChannel(@Nullable Channel channel) throws InterruptedException {

@@ -11,6 +11,7 @@ import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
 import java.time.Duration;
@@ -46,32 +47,37 @@ final class FakeKafkaClients implements RelayServer.KafkaClients {
   }
 
   @Override
-  public ClaimPublisher claims(RelayConfig c, RelayMeters meters, MeterRegistry registry) {
+  public void checkTopics(ServiceConfig c) {
+    // the fakes have every topic
+  }
+
+  @Override
+  public ClaimPublisher claims(ServiceConfig c, RelayMeters meters, MeterRegistry registry) {
     return claims;
   }
 
   @Override
-  public BroadcastConsumer<PaymentResult> results(RelayConfig c, ResultDispatcher dispatcher,
+  public BroadcastConsumer<PaymentResult> results(ServiceConfig c, ResultDispatcher dispatcher,
       RelayMeters meters, MeterRegistry registry) {
     return new BroadcastConsumer<>(results, RESULTS, dispatcher::dispatch, meters::consumerError,
         Duration.ofHours(1), "test-results");
   }
 
   @Override
-  public SessionPublisher sessionPublisher(RelayConfig c, RelayMeters meters,
+  public SessionPublisher sessionPublisher(ServiceConfig c, RelayMeters meters,
       MeterRegistry registry) {
     return announced;
   }
 
   @Override
-  public BroadcastConsumer<TerminalSession> sessions(RelayConfig c, SessionTakeover takeover,
+  public BroadcastConsumer<TerminalSession> sessions(ServiceConfig c, SessionTakeover takeover,
       RelayMeters meters, MeterRegistry registry) {
     return new BroadcastConsumer<>(sessions, SESSIONS, takeover,
         meters.sessions()::consumerError, Duration.ofHours(1), "test-sessions");
   }
 
   @Override
-  public BroadcastConsumer<DeliveryEvent> deliveryEvents(RelayConfig c,
+  public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig c,
       FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
     return new BroadcastConsumer<>(deliveryEvents, DELIVERY_EVENTS, watcher::onDeliveryEvent,
         meters.sessions()::deliveryEventsError, Duration.ofHours(1), "test-delivery-events");

@@ -21,6 +21,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.kafka.KafkaKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,10 +66,13 @@ class RelayServerTest {
   private RelayServer server;
 
   @BeforeEach
-  void start() {
-    RelayConfig config = RelayConfig.builder().nodeId("relay-test").host("127.0.0.1").port(0)
-        .metricsPort(0).ackTimeout(Duration.ofSeconds(30)).shutdownDrain(Duration.ofMillis(200))
-        .adminAddress("").build();
+  void start() throws Exception {
+    ServiceConfig config = ServiceConfig.builder(RelayKeys.SPEC)
+        .set(RelayKeys.NODE_ID, "relay-test").set(ListenerKeys.HOST, "127.0.0.1")
+        .set(RelayKeys.PORT, 0).set(RelayKeys.MANAGEMENT_PORT, 0)
+        .set(KafkaKeys.ACK_TIMEOUT, Duration.ofSeconds(30))
+        .set(RelayKeys.SHUTDOWN_DRAIN, Duration.ofMillis(200))
+        .set(RelayKeys.ADMIN_ADDRESS, "").build();
     server = RelayServer.start(config, kafka);
   }
 
@@ -129,7 +135,7 @@ class RelayServerTest {
   void metrics_areServedOverHttp() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + "/metrics"))
             .timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);

@@ -19,7 +19,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -45,12 +48,20 @@ class RelayServerTlsTest {
   @BeforeEach
   void start() throws Exception {
     certs = TestCertificates.create(dir);
-    server = RelayServer.start(RelayConfig.builder().nodeId("relay-tls").host("127.0.0.1")
-        .port(0).metricsPort(0).adminAddress("").shutdownDrain(Duration.ofMillis(100))
-        .helloTimeout(Duration.ofSeconds(5)) // includes the TLS handshake: slow on a cold, busy JVM
-        .terminalTokens(new TerminalTokens(List.of(SECRET)))
-        .tls(certs.certFile(), certs.keyFile())
+    server = RelayServer.start(base("relay-tls")
+        // includes the TLS handshake: slow on a cold, busy JVM
+        .set(RelayKeys.HELLO_TIMEOUT, Duration.ofSeconds(5))
+        .set(RelayKeys.TERMINAL_SECRETS, Optional.of(new String(SECRET, StandardCharsets.UTF_8)))
+        .set(ListenerKeys.TLS_CERT_FILE, Optional.of(certs.certFile()))
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(certs.keyFile()))
         .build(), new FakeKafkaClients());
+  }
+
+  private static ServiceConfig.Builder base(String nodeId) {
+    return ServiceConfig.builder(RelayKeys.SPEC).set(RelayKeys.NODE_ID, nodeId)
+        .set(ListenerKeys.HOST, "127.0.0.1").set(RelayKeys.PORT, 0)
+        .set(RelayKeys.MANAGEMENT_PORT, 0).set(RelayKeys.ADMIN_ADDRESS, "")
+        .set(RelayKeys.SHUTDOWN_DRAIN, Duration.ofMillis(100));
   }
 
   @AfterEach
@@ -143,9 +154,9 @@ class RelayServerTlsTest {
   @Test
   void connectionOverTheLimit_isClosedWithoutAHandshake() throws Exception {
     server.close();
-    server = RelayServer.start(RelayConfig.builder().nodeId("relay-tls").host("127.0.0.1")
-        .port(0).metricsPort(0).adminAddress("").shutdownDrain(Duration.ofMillis(100))
-        .maxConnections(1).tls(certs.certFile(), certs.keyFile()).build(),
+    server = RelayServer.start(base("relay-tls").set(RelayKeys.MAX_CONNECTIONS, 1)
+        .set(ListenerKeys.TLS_CERT_FILE, Optional.of(certs.certFile()))
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(certs.keyFile())).build(),
         new FakeKafkaClients());
     try (SSLSocket first = tlsConnect("127.0.0.1")) {
       first.startHandshake(); // counted once the handshake is done: it was accepted first
@@ -165,9 +176,7 @@ class RelayServerTlsTest {
     logs.start();
     log.addAppender(logs);
     try {
-      server = RelayServer.start(RelayConfig.builder().nodeId("relay-open").host("127.0.0.1")
-          .port(0).metricsPort(0).adminAddress("").shutdownDrain(Duration.ofMillis(100))
-          .build(), new FakeKafkaClients());
+      server = RelayServer.start(base("relay-open").build(), new FakeKafkaClients());
     } finally {
       log.detachAppender(logs);
     }

@@ -1,22 +1,22 @@
 package io.posrelay.relay.grpc;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.relay.delivery.RecoveryRefusedException;
 import io.posrelay.relay.delivery.UndeliveredResults;
+import io.posrelay.runtime.tls.PemTls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,10 +46,6 @@ import org.jspecify.annotations.Nullable;
 public final class GrpcUndeliveredResults implements UndeliveredResults, AutoCloseable {
   /** Results per page asked for; admin-api allows up to 1000. */
   static final int PAGE_SIZE = 500;
-  /** The TLS protocols offered: 1.3 and 1.2, nothing older. */
-  static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
   private final DeliveryAdminGrpc.DeliveryAdminStub stub;
@@ -75,13 +71,7 @@ public final class GrpcUndeliveredResults implements UndeliveredResults, AutoClo
       int maxPages) {
     this.channel = channel;
     DeliveryAdminGrpc.DeliveryAdminStub plain = DeliveryAdminGrpc.newStub(channel);
-    if (token.isEmpty()) {
-      this.stub = plain;
-    } else {
-      Metadata headers = new Metadata();
-      headers.put(AUTHORIZATION, "Bearer " + token);
-      this.stub = plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
+    this.stub = token.isEmpty() ? plain : plain.withInterceptors(BearerToken.attach(token));
     this.deadline = deadline;
     this.maxPages = maxPages;
   }
@@ -106,28 +96,29 @@ public final class GrpcUndeliveredResults implements UndeliveredResults, AutoClo
    *
    * @param target admin-api's gRPC address, {@code host:port}; with TLS, admin-api's certificate
    *     must name this host
-   * @param token the operator token every call carries ({@link AdminToken}); "" = none
+   * @param token the operator token every call carries (from admin.token-file or admin.token); "" = none
    * @param tlsCaFile PEM certificates of the CAs to trust; null = plaintext
    * @param deadline the deadline of each page's call, > 0
    * @param maxPages most pages read per fetch, >= 1
    * @return the client
-   * @throws IllegalArgumentException starting with {@code admin-tls-ca-file:} if the file cannot
+   * @throws IllegalArgumentException starting with {@code admin.tls-ca-file:} if the file cannot
    *     be read or holds no PEM certificate
    */
   public static GrpcUndeliveredResults create(String target, String token,
       @Nullable Path tlsCaFile, Duration deadline, int maxPages) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target);
+    ChannelCredentials credentials;
     if (tlsCaFile == null) {
-      builder.usePlaintext();
+      credentials = InsecureChannelCredentials.create();
     } else {
-      try (InputStream ca = Files.newInputStream(tlsCaFile)) {
-        builder.sslContext(
-            GrpcSslContexts.forClient().trustManager(ca).protocols(TLS_PROTOCOLS).build());
-      } catch (IOException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("admin-tls-ca-file: " + tlsCaFile + ": cannot be read"
-            + " as PEM CA certificates (" + e.getMessage() + ")", e);
+      PemTls.certificates(tlsCaFile, "admin.tls-ca-file"); // a clear error before grpc's own
+      try {
+        credentials = TlsChannelCredentials.newBuilder().trustManager(tlsCaFile.toFile()).build();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("admin.tls-ca-file: " + tlsCaFile + ": cannot read it ("
+            + e.getClass().getSimpleName() + ")", e);
       }
     }
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, credentials);
     return new GrpcUndeliveredResults(builder.build(), token, deadline, maxPages);
   }
 

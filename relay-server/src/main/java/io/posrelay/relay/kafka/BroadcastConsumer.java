@@ -4,14 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.posrelay.relay.metrics.RelayMeters.ConsumerErrorKind;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -82,48 +80,18 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   }
 
   /**
-   * Creates a Kafka consumer for one broadcast topic: no group id, no auto commit, no topic
-   * auto-creation, and metadata refreshed as often as partitions are looked for. Each fetch
-   * returns as soon as one record is there ({@code fetch.min.bytes=1}): for the latency path.
+   * Creates a Kafka consumer for one broadcast topic.
    *
-   * @param bootstrap Kafka {@code bootstrap.servers}
-   * @param clientId the consumer's {@code client.id}
-   * @param refreshInterval {@code metadata.max.age.ms}
+   * @param properties the consumer's properties: no group id, no auto commit (see the relay's
+   *     reader roles in {@code RelayKeys})
    * @param values the value deserializer, e.g. {@code EventSerdes.paymentResult().deserializer()}
    * @param <V> the value type
    * @return a new consumer
    * @throws KafkaException if the consumer cannot be created (e.g. a bad bootstrap address)
    */
-  public static <V> Consumer<String, V> createKafkaConsumer(
-      String bootstrap, String clientId, Duration refreshInterval, Deserializer<V> values) {
-    return createKafkaConsumer(bootstrap, clientId, refreshInterval, values, 1, null);
-  }
-
-  /**
-   * Like {@link #createKafkaConsumer(String, String, Duration, Deserializer)}, for a topic off
-   * the latency path: the broker holds each fetch until {@code fetchMinBytes} are there or
-   * {@code fetchMaxWait} has passed (Kafka's {@code fetch.min.bytes} and {@code
-   * fetch.max.wait.ms}), so a busy topic costs a few fetches a second instead of one per
-   * produce request, and a record waits at most {@code fetchMaxWait} longer.
-   *
-   * @param fetchMinBytes {@code fetch.min.bytes}, >= 1
-   * @param fetchMaxWait {@code fetch.max.wait.ms}; null: Kafka's default (500 ms)
-   */
-  public static <V> Consumer<String, V> createKafkaConsumer(String bootstrap, String clientId,
-      Duration refreshInterval, Deserializer<V> values, int fetchMinBytes,
-      @Nullable Duration fetchMaxWait) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetchMinBytes);
-    if (fetchMaxWait != null) {
-      props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchMaxWait.toMillis());
-    }
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) refreshInterval.toMillis());
-    return new KafkaConsumer<>(props, new StringDeserializer(), values);
+  public static <V> Consumer<String, V> createKafkaConsumer(Map<String, Object> properties,
+      Deserializer<V> values) {
+    return new KafkaConsumer<>(properties, new StringDeserializer(), values);
   }
 
   /**

@@ -4,13 +4,11 @@ import com.google.protobuf.MessageLite;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -61,26 +59,17 @@ public final class KafkaEventPublisher<V extends MessageLite> implements AutoClo
    * Creates the {@link KafkaProducer} and fetches the topic's metadata, so that the first send
    * does not block an event loop.
    *
-   * @param bootstrap Kafka {@code bootstrap.servers}
-   * @param clientId the producer's {@code client.id}
-   * @param lingerMs {@code linger.ms}: 0 where latency bounds a guarantee (takeover), a few ms
-   *     to batch otherwise
+   * @param properties the producer's properties: {@code acks=all}, idempotence on, a bounded
+   *     {@code max.block.ms} (see the relay's producer roles in {@code RelayKeys})
    * @param serializer the event's value serializer
    * @return a producer ready to send
    * @throws KafkaException if the producer cannot be created or the metadata not fetched within
-   *     {@code max.block.ms} (10 s)
+   *     {@code max.block.ms}
    */
   public static <V extends MessageLite> Producer<String, V> createProducer(
-      String bootstrap, String clientId, String topic, int lingerMs, Serializer<V> serializer) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+      Map<String, Object> properties, String topic, Serializer<V> serializer) {
     KafkaProducer<String, V> producer =
-        new KafkaProducer<>(props, new StringSerializer(), serializer);
+        new KafkaProducer<>(properties, new StringSerializer(), serializer);
     try {
       producer.partitionsFor(topic);
     } catch (KafkaException e) {

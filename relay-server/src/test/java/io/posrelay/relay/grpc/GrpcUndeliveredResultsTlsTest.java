@@ -135,6 +135,6 @@ class GrpcUndeliveredResultsTlsTest {
 
     assertThatThrownBy(() -> client(TOKEN, garbage))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("admin-tls-ca-file: " + garbage);
+        .hasMessageStartingWith("admin.tls-ca-file: " + garbage);
   }
 }

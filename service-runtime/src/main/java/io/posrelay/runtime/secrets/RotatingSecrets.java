@@ -141,12 +141,16 @@ public final class RotatingSecrets {
         continue;
       }
       int chars = secret.codePointCount(0, secret.length());
-      if (chars < rule.minChars() || chars > rule.maxChars()
-          || (rule.visibleAsciiOnly() && !VISIBLE_ASCII.matcher(secret).matches())) {
-        throw new IllegalArgumentException(source + ": " + rule.noun() + " "
-            + (secrets.size() + 1) + " has " + chars + " characters"
-            + (rule.visibleAsciiOnly() ? " or one that is not visible ASCII" : "")
-            + " (expected: " + rule.expected() + ")");
+      int index = secrets.size() + 1;
+      if (rule.visibleAsciiOnly() && (chars < rule.minChars() || chars > rule.maxChars()
+          || !VISIBLE_ASCII.matcher(secret).matches())) {
+        // Neither the length nor the offending character: a token's shape is part of it.
+        throw new IllegalArgumentException(source + ": " + rule.noun() + " " + index
+            + " is not valid (expected: " + rule.expected() + ")");
+      }
+      if (chars < rule.minChars() || chars > rule.maxChars()) {
+        throw new IllegalArgumentException(source + ": " + rule.noun() + " " + index + " has "
+            + chars + " characters (expected: " + rule.expected() + ")");
       }
       secrets.add(secret);
     }

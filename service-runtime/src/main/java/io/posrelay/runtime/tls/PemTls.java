@@ -10,9 +10,11 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -159,21 +161,25 @@ public final class PemTls {
 
   private static boolean signsFor(PrivateKey key, X509Certificate certificate) {
     byte[] probe = "posrelay-tls-key-check".getBytes(US_ASCII);
-    String algorithm = switch (key.getAlgorithm()) {
+    String keyType = certificate.getPublicKey().getAlgorithm(); // RSA, EC, Ed25519...
+    String algorithm = switch (keyType) {
       case "RSA" -> "SHA256withRSA";
       case "EC" -> "SHA256withECDSA";
-      default -> key.getAlgorithm(); // Ed25519, Ed448
+      default -> keyType;
     };
     try {
+      // The JDK's own key object: Netty reads PEM with BouncyCastle when that is on the path.
+      PrivateKey jdkKey = KeyFactory.getInstance(keyType)
+          .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
       Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
+      signer.initSign(jdkKey);
       signer.update(probe);
       byte[] signature = signer.sign();
       Signature verifier = Signature.getInstance(algorithm);
       verifier.initVerify(certificate.getPublicKey());
       verifier.update(probe);
       return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }
   }
