@@ -1,0 +1,139 @@
+package io.posrelay.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.posrelay.runtime.config.Checks;
+import io.posrelay.runtime.config.ConfigKey;
+import io.posrelay.runtime.config.ConfigSpec;
+import io.posrelay.runtime.config.InvalidConfigException;
+import io.posrelay.runtime.config.ServiceConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** The command line a service gets from its key table, and its exit codes. */
+class ServiceLauncherTest {
+  static final ConfigKey<Duration> TIMEOUT = ConfigKey.millis("ack-timeout.ms",
+      Duration.ofSeconds(5), Checks.atLeast(1), "How long a terminal has to ack.");
+  static final ConfigKey<String> BOOTSTRAP = ConfigKey.string("kafka.bootstrap.servers",
+      "127.0.0.1:9092", Checks.hostAndPorts(), "Kafka.").withFlagAlias("--kafka");
+  static final ConfigKey<Optional<String>> SECRET = ConfigKey.secret("terminal-secrets",
+      "The secrets.");
+  static final ConfigSpec SPEC = ConfigSpec.builder("test-service", "Does what tests need.")
+      .keys(TIMEOUT, BOOTSTRAP, SECRET).build();
+
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private CommandLine command(ServiceLauncher.Starter starter, Map<String, String> env) {
+    return ServiceLauncher.command(SPEC, starter, env).setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true));
+  }
+
+  private static ServiceLauncher.Starter never() {
+    return config -> {
+      throw new AssertionError("must not start");
+    };
+  }
+
+  @Test
+  void help_listsEveryFlagWithItsVariableAndDefault_andSecretsOnlyAsVariables() {
+    assertThat(command(never(), Map.of()).execute("--help")).isEqualTo(0);
+
+    String help = out.toString().replaceAll("\\s+", " ");
+    assertThat(help)
+        .contains("--ack-timeout-ms=MS")
+        .contains("(env POSRELAY_ACK_TIMEOUT_MS; default 5000; >= 1)")
+        .contains("--kafka-bootstrap-servers", "--kafka")
+        .contains("--config=FILE", "--print-config")
+        .contains("POSRELAY_TERMINAL_SECRETS (terminal-secrets)")
+        .doesNotContain("--terminal-secrets");
+  }
+
+  @Test
+  void unknownKeyInTheConfigFile_exits2NamingIt() throws Exception {
+    Path file = Files.writeString(dir.resolve("service.properties"), "ack-timeot.ms=10\n");
+
+    assertThat(command(never(), Map.of()).execute("--config", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("test-service: ack-timeot.ms: unknown key, from file "
+        + file);
+  }
+
+  @Test
+  void unknownFlag_exits2() {
+    assertThat(command(never(), Map.of()).execute("--ack-timeout", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown options: '--ack-timeout'");
+  }
+
+  @Test
+  void printConfig_showsEffectiveValuesAndSources_neverASecret() throws Exception {
+    Path file = Files.writeString(dir.resolve("service.properties"), "ack-timeout.ms=10\n");
+
+    assertThat(command(never(), Map.of("POSRELAY_TERMINAL_SECRETS", "top-secret-value"))
+        .execute("--config", file.toString(), "--kafka", "[::1]:9092", "--print-config"))
+        .isEqualTo(0);
+    assertThat(out.toString())
+        .contains("# from file " + file + "\nack-timeout.ms=10\n")
+        .contains("# from --kafka-bootstrap-servers\nkafka.bootstrap.servers=[::1]:9092\n")
+        .contains("#terminal-secrets=[hidden]")
+        .doesNotContain("top-secret-value");
+  }
+
+  @Test
+  void configRejectedAtStart_exits2() {
+    assertThat(command(config -> {
+      throw new InvalidConfigException("tls-key-file: k.pem (expected: a PEM key)");
+    }, Map.of()).execute()).isEqualTo(2);
+    assertThat(err.toString()).contains("test-service: tls-key-file: k.pem (expected: a PEM key)");
+  }
+
+  @Test
+  void refusedKafkaCredentials_exit1_withOneLineAndNoStackTrace() {
+    Logger log = (Logger) LoggerFactory.getLogger(ServiceLauncher.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    log.addAppender(logs);
+    try {
+      assertThat(command(config -> {
+        throw new IllegalStateException("topic check failed", new SaslAuthenticationException(
+            "Authentication failed during authentication due to invalid credentials with SASL"
+                + " mechanism SCRAM-SHA-512"));
+      }, Map.of()).execute()).isEqualTo(1);
+    } finally {
+      log.detachAppender(logs);
+    }
+    assertThat(logs.list).hasSize(1);
+    ILoggingEvent line = logs.list.get(0);
+    assertThat(line.getLevel()).isEqualTo(Level.ERROR);
+    assertThat(line.getFormattedMessage()).contains("test-service cannot start: Kafka refused it",
+        "SaslAuthenticationException", "invalid credentials");
+    assertThat(line.getThrowableProxy()).isNull();
+  }
+
+  @Test
+  void theStarterGetsTheValidatedConfig() {
+    AtomicReference<ServiceConfig> seen = new AtomicReference<>();
+    command(config -> {
+      seen.set(config);
+      throw new IllegalStateException("stop here");
+    }, Map.of("POSRELAY_ACK_TIMEOUT_MS", "1500")).execute("--kafka", "k1:9092,k2:9092");
+
+    assertThat(seen.get().get(TIMEOUT)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(seen.get().get(BOOTSTRAP)).isEqualTo("k1:9092,k2:9092");
+  }
+}
