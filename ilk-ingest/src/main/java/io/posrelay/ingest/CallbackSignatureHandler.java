@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.posrelay.ingest.IngestMeters.Outcome;
+import io.posrelay.runtime.log.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ final class CallbackSignatureHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(CallbackSignatureHandler.class);
   /** Shared by all connections: one summary line per second, however many clients misbehave. */
-  private static final ThrottledWarnings rejections = new ThrottledWarnings(log);
+  private static final ThrottledLog rejections = new ThrottledLog(log);
 
   private final CallbackSignatureVerifier verifier;
   private final IngestMeters meters;

@@ -1,5 +1,6 @@
 package io.posrelay.ingest;
 
+import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,7 @@ final class PaymentResultPublisher {
   private final Executor sendExecutor;
   private final int maxInFlight;
   private final IngestMeters meters;
-  private final ThrottledWarnings failures = new ThrottledWarnings(log);
+  private final ThrottledLog failures = new ThrottledLog(log);
   private int inFlight; // guarded by this
   private boolean accepting = true; // guarded by this
   private boolean kafkaUnreachable; // guarded by this

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpExpectationFailedEvent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.posrelay.ingest.IngestMeters.Outcome;
+import io.posrelay.runtime.log.ThrottledLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(RequestDeadlineHandler.class);
-  private static final ThrottledWarnings timeouts = new ThrottledWarnings(log);
+  private static final ThrottledLog timeouts = new ThrottledLog(log);
 
   private final long deadlineMillis;
   private final IngestMeters meters;

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.posrelay.ingest.IngestMeters.Outcome;
+import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,7 @@ final class ResultsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private static final Logger log = LoggerFactory.getLogger(ResultsHandler.class);
   /** Shared by all connections: one summary line per second, however many clients misbehave. */
-  private static final ThrottledWarnings invalidCallbacks = new ThrottledWarnings(log);
+  private static final ThrottledLog invalidCallbacks = new ThrottledLog(log);
 
   private final IlkCallbackMapper mapper;
   private final PaymentResultPublisher publisher;
