@@ -10,9 +10,11 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -161,12 +163,12 @@ public final class PemTls {
     byte[] probe = "posrelay-tls-key-check".getBytes(US_ASCII);
     String algorithm = switch (key.getAlgorithm()) {
       case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
+      case "EC", "ECDSA" -> "SHA256withECDSA"; // ECDSA: read by BouncyCastle, when present
       default -> key.getAlgorithm(); // Ed25519, Ed448
     };
     try {
       Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
+      signer.initSign(jdkKey(key));
       signer.update(probe);
       byte[] signature = signer.sign();
       Signature verifier = Signature.getInstance(algorithm);
@@ -176,6 +178,17 @@ public final class PemTls {
     } catch (GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /**
+   * {@code key} as the JDK's own providers take it. Netty reads keys with BouncyCastle when it is
+   * on the class path (relayctl, tests), and the JDK's EC signature refuses BouncyCastle's EC keys
+   * (algorithm {@code "ECDSA"}, not {@code "EC"}).
+   */
+  private static PrivateKey jdkKey(PrivateKey key) throws GeneralSecurityException {
+    return key.getAlgorithm().equals("ECDSA")
+        ? KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()))
+        : key;
   }
 
   /**
