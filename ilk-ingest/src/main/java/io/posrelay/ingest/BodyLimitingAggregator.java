@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.posrelay.ingest.metrics.IngestMeters;
 
 /**
  * Netty's {@link HttpObjectAggregator} with a body limit whose 413 carries a JSON body and is

@@ -15,7 +15,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.posrelay.ingest.IngestMeters.Outcome;
+import io.posrelay.ingest.metrics.IngestMeters;
+import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 

@@ -5,7 +5,7 @@
  *
  * <p>Public entry points: {@link io.posrelay.ingest.IlkIngestConfig}, {@link
  * io.posrelay.ingest.IlkIngestServer}, {@link io.posrelay.ingest.IlkIngestCommand}, {@link
- * io.posrelay.ingest.IlkResultIds}, {@link io.posrelay.ingest.IngestMeters}, and for ILK's side of
+ * io.posrelay.ingest.IlkResultIds}, {@link io.posrelay.ingest.metrics.IngestMeters}, and for ILK's side of
  * the signature (used by {@code relayctl ilk-sim}) {@link io.posrelay.ingest.IlkSecrets} and {@link
  * io.posrelay.ilk.v1.IlkSignatures}. Everything else is package-private. Only {@code
  * IlkIngestServer} and {@code PaymentResultPublisher} import Kafka.

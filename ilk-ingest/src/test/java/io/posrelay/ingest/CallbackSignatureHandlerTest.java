@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.posrelay.ingest.EmbeddedIngest.Response;
-import io.posrelay.ingest.IngestMeters.Outcome;
+import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -3,6 +3,7 @@ package io.posrelay.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.util.concurrent.CompletableFuture;

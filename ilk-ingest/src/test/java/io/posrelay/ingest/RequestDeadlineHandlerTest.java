@@ -4,7 +4,7 @@ import static io.posrelay.ingest.ResultsHandlerTest.VALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posrelay.ingest.EmbeddedIngest.Response;
-import io.posrelay.ingest.IngestMeters.Outcome;
+import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -74,8 +74,14 @@ public final class IngestMeters {
   private final Counter connectionsRejected;
   private final MeterRegistry registry;
 
-  /** Registers the counters and timers on {@code registry}; gauges come with their sources. */
-  IngestMeters(MeterRegistry registry) {
+  /**
+   * Registers the counters and timers on {@code registry}; the gauges are registered by {@link
+   * #inFlightGauge} and {@link #connectionsGauge}, which their sources call.
+   *
+   * @param registry the registry to register on; one {@code IngestMeters} per registry (a second
+   *     one would share the same counters)
+   */
+  public IngestMeters(MeterRegistry registry) {
     this.registry = registry;
     for (Outcome outcome : Outcome.values()) {
       requests.put(outcome, Counter.builder(REQUESTS)
@@ -101,30 +107,52 @@ public final class IngestMeters {
         .register(registry);
   }
 
-  void request(Outcome outcome) {
+  /** Counts one HTTP request answered with {@code outcome} ({@link #REQUESTS}). */
+  public void request(Outcome outcome) {
     requests.get(outcome).increment();
   }
 
-  /** The request counter of one outcome, for tests and diagnostics. */
-  double requestCount(Outcome outcome) {
+  /**
+   * The request counter of one outcome, for tests and diagnostics.
+   *
+   * @return the requests counted with {@code outcome} since this object was made, ≥ 0
+   */
+  public double requestCount(Outcome outcome) {
     return requests.get(outcome).count();
   }
 
-  void publishCompleted(long nanos, boolean acked) {
+  /**
+   * Records one publish's latency ({@link #PUBLISH_LATENCY}).
+   *
+   * @param nanos from handing the result to the producer until the broker's answer, in
+   *     nanoseconds
+   * @param acked true if the broker acknowledged the record ({@code outcome=acked}), false if the
+   *     send failed ({@code outcome=failed})
+   */
+  public void publishCompleted(long nanos, boolean acked) {
     (acked ? publishAcked : publishFailed).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  void connectionRejected() {
+  /** Counts one connection closed on accept because {@code max-connections} was reached. */
+  public void connectionRejected() {
     connectionsRejected.increment();
   }
 
-  void inFlightGauge(Supplier<Number> inFlight) {
+  /**
+   * Registers {@link #PUBLISH_IN_FLIGHT}, read from {@code inFlight} at each scrape (on the
+   * scraping thread, so the supplier must be thread-safe). Called once, by the publisher.
+   */
+  public void inFlightGauge(Supplier<Number> inFlight) {
     Gauge.builder(PUBLISH_IN_FLIGHT, inFlight)
         .description("Records handed to the Kafka producer and not yet acked or failed")
         .register(registry);
   }
 
-  void connectionsGauge(Supplier<Number> open) {
+  /**
+   * Registers {@link #CONNECTIONS}, read from {@code open} at each scrape (on the scraping thread,
+   * so the supplier must be thread-safe). Called once, by the server.
+   */
+  public void connectionsGauge(Supplier<Number> open) {
     Gauge.builder(CONNECTIONS, open).description("Open HTTP connections").register(registry);
   }
 }
