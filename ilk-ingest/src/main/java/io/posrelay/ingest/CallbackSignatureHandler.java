@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
+import io.posrelay.ingest.callback.InvalidCallbackException;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.runtime.log.ThrottledLog;

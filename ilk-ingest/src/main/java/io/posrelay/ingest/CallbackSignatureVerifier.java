@@ -8,6 +8,7 @@ import static io.posrelay.ilk.v1.IlkSignatures.V1_PREFIX;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.posrelay.ingest.callback.InvalidCallbackException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;

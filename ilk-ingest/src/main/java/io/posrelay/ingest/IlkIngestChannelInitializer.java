@@ -12,6 +12,7 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.posrelay.ingest.callback.IlkCallbackMapper;
 import io.posrelay.ingest.metrics.IngestMeters;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.posrelay.ingest;
 
+import io.posrelay.ingest.callback.MaskedCardNumbers;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.v1.PaymentResult;

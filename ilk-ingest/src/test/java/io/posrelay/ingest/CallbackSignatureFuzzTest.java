@@ -13,6 +13,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.posrelay.ingest.callback.CallbackInputs;
+import io.posrelay.ingest.callback.InvalidCallbackException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.net.URI;

@@ -3,6 +3,7 @@ package io.posrelay.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posrelay.ingest.EmbeddedIngest.Response;
+import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;

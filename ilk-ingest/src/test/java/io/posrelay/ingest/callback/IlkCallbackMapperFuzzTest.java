@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * InvalidCallbackException} naming the field; never another exception, never a hang. The fuzzer's
  * input first picks a {@link Shape} of body, then builds it ({@link CallbackInputs}); each shape
  * has its own, stricter oracle. Run by the surefire execution {@code fuzz} in fuzzing mode; a
- * failing input is written to {@code src/test/resources/io/posrelay/ingest/
+ * failing input is written to {@code src/test/resources/io/posrelay/ingest/callback/
  * IlkCallbackMapperFuzzTestInputs/anyBody_isMappedKeepingTheRules_orRejectedClearly/} and replayed
  * from there on every later run.
  */

@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.callback;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * the {@link FuzzedDataProvider}; an exhausted provider yields the smallest values, so every input
  * builds something.
  */
-final class CallbackInputs {
+public final class CallbackInputs {
 
   private CallbackInputs() {}
 
@@ -37,7 +37,7 @@ final class CallbackInputs {
   // ---- valid callbacks ------------------------------------------------------------------------
 
   /** {@code min..max} chars, each from {@code alphabet}. */
-  static String fromAlphabet(FuzzedDataProvider data, int min, int max, String alphabet) {
+  public static String fromAlphabet(FuzzedDataProvider data, int min, int max, String alphabet) {
     int length = data.consumeInt(min, max);
     StringBuilder s = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
@@ -47,7 +47,7 @@ final class CallbackInputs {
   }
 
   /** {@code min..max} chars, each in {@code from..to}. */
-  static String fromRange(FuzzedDataProvider data, int min, int max, char from, char to) {
+  public static String fromRange(FuzzedDataProvider data, int min, int max, char from, char to) {
     int length = data.consumeInt(min, max);
     StringBuilder s = new StringBuilder(length);
     for (int i = 0; i < length; i++) {

@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.callback;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * that passes the Luhn check, where the run's digits may be separated by anything but a letter or
  * a mask character: any space (including no-break and ideographic ones), any dash, dot, slash,
  * underscore, comma, tab…; digits of any script count ({@code "４１１１…"}).
+ *
+ * <p>Stateless and thread-safe.
  */
-final class MaskedCardNumbers {
+public final class MaskedCardNumbers {
 
   static final int MAX_CHARS = 32;
   static final int MAX_VISIBLE_DIGITS = 12;
@@ -86,8 +88,11 @@ final class MaskedCardNumbers {
    * {@code value} fit for a log line: unchanged unless it holds a PAN-like number (a run of 13–19
    * digits, separators skipped as in {@link #containsLuhnValidPan}, that passes the Luhn check);
    * then every digit but the first 6 and the last 4 of the value becomes {@code *}.
+   *
+   * @param value any text, e.g. a terminal or transaction id about to be logged
+   * @return {@code value} itself, or a copy of the same length with the middle digits masked
    */
-  static String redact(String value) {
+  public static String redact(String value) {
     if (!containsPan(value, false)) {
       return value;
     }

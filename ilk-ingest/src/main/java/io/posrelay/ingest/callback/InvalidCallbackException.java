@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.callback;
 
 import org.jspecify.annotations.Nullable;
 
@@ -6,14 +6,15 @@ import org.jspecify.annotations.Nullable;
  * An ILK callback that cannot become a {@code PaymentResult}: answered with {@code {"error":
  * error(), "field": field(), "message": getMessage()}}, status 400, or 401 for {@value
  * #UNAUTHENTICATED} (a missing, malformed, stale or wrong signature). Messages never contain field
- * or header values (a card number or a signature must never be echoed or logged).
+ * or header values (a card number or a signature must never be echoed or logged). Immutable.
  */
-final class InvalidCallbackException extends Exception {
+public final class InvalidCallbackException extends Exception {
 
   static final String MALFORMED_JSON = "malformed_json";
   static final String INVALID_FIELD = "invalid_field";
   static final String JSON_LIMIT = "json_limit";
-  static final String UNAUTHENTICATED = "unauthenticated";
+  /** The {@link #error()} of a callback whose signature does not authenticate it: answered 401. */
+  public static final String UNAUTHENTICATED = "unauthenticated";
 
   private final String error;
   private final @Nullable String field;
@@ -36,8 +37,12 @@ final class InvalidCallbackException extends Exception {
   /**
    * A signature that does not authenticate the callback; {@code header} is the one at fault and
    * the message becomes {@code "<header> <problem>"}.
+   *
+   * @param header the name of the signature header at fault, e.g. {@code X-ILK-Signature}
+   * @param problem what is wrong with it, never its value (a signature must not be echoed)
+   * @return the exception, without a stack trace (a rejection, not a bug)
    */
-  static InvalidCallbackException unauthenticated(String header, String problem) {
+  public static InvalidCallbackException unauthenticated(String header, String problem) {
     return new InvalidCallbackException(UNAUTHENTICATED, header, header + " " + problem);
   }
 
@@ -50,7 +55,7 @@ final class InvalidCallbackException extends Exception {
    * {@code "malformed_json"}, {@code "json_limit"}, {@code "invalid_field"} or {@code
    * "unauthenticated"}.
    */
-  String error() {
+  public String error() {
     return error;
   }
 
@@ -58,7 +63,7 @@ final class InvalidCallbackException extends Exception {
    * The camelCase JSON field name ({@code invalid_field}), the header name ({@code
    * unauthenticated}), or null.
    */
-  @Nullable String field() {
+  public @Nullable String field() {
     return field;
   }
 }

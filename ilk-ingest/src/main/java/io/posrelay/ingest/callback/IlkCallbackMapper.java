@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.callback;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -51,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  * The result gets {@code result_id = IlkResultIds.resultIdOf(transactionId)}, {@code received_at
  * = clock.instant()} and {@code attempt = 1}. Thread-safe.
  */
-final class IlkCallbackMapper {
+public final class IlkCallbackMapper {
 
   static final int MAX_ID_CHARS = 64;
   static final int MAX_RESULT_CODE_CHARS = 16;
@@ -75,7 +75,11 @@ final class IlkCallbackMapper {
   private final ObjectMapper json;
   private final Clock clock;
 
-  IlkCallbackMapper(Clock clock) {
+  /**
+   * @param clock gives each result its {@code received_at}; {@code Clock.systemUTC()} but in
+   *     tests
+   */
+  public IlkCallbackMapper(Clock clock) {
     this.clock = clock;
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
@@ -98,9 +102,12 @@ final class IlkCallbackMapper {
    * Maps one callback body.
    *
    * @param body the raw request body (JSON, UTF-8/16/32 detected); not consumed or released
-   * @throws InvalidCallbackException malformed JSON (field null) or the first invalid field
+   * @return the result to publish, with {@code result_id}, {@code received_at} and {@code
+   *     attempt} set as the class doc says
+   * @throws InvalidCallbackException {@code malformed_json} (field null), {@code json_limit}
+   *     (field null) or {@code invalid_field} naming the first invalid field
    */
-  PaymentResult map(ByteBuf body) throws InvalidCallbackException {
+  public PaymentResult map(ByteBuf body) throws InvalidCallbackException {
     JsonNode root = parse(body);
     String transactionId = required(root, "transactionId", MAX_ID_CHARS);
     checkPattern("transactionId", transactionId, VISIBLE_ASCII,
