@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.posrelay.ingest.callback.InvalidCallbackException;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
+import io.posrelay.ingest.signature.CallbackSignatureVerifier;
 import io.posrelay.runtime.log.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package io.posrelay.ingest;
 
+import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.v1.kafka.Topics;
 import io.netty.handler.ssl.SslContext;

@@ -1,12 +1,14 @@
 package io.posrelay.ingest;
 
-import static io.posrelay.ingest.IlkSecretsTest.CURRENT;
+import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
 import static io.posrelay.ingest.ResultsHandlerTest.VALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.posrelay.ingest.EmbeddedIngest.Response;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
+import io.posrelay.ingest.signature.CallbackSignatureVerifierTest;
+import io.posrelay.ingest.signature.IlkSecrets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -15,9 +15,9 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ResultsHandlerTest {
+public class ResultsHandlerTest {
 
-  static final String VALID = "{\"transactionId\":\"TX-1\",\"terminalId\":\"CAT-1\","
+  public static final String VALID = "{\"transactionId\":\"TX-1\",\"terminalId\":\"CAT-1\","
       + "\"resultCode\":\"0000\",\"amount\":1000,\"cardNumberMasked\":\"123456******1234\"}";
 
   private EmbeddedIngest ingest = new EmbeddedIngest();

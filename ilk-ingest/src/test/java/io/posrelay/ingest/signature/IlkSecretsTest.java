@@ -1,18 +1,19 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.signature;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.posrelay.ingest.IlkIngestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IlkSecretsTest {
+public class IlkSecretsTest {
 
-  static final String CURRENT = "current-secret-0123456789abcdef-0123";
-  static final String PREVIOUS = "previous-secret-0123456789abcdef-012";
+  public static final String CURRENT = "current-secret-0123456789abcdef-0123";
+  public static final String PREVIOUS = "previous-secret-0123456789abcdef-012";
 
   @TempDir Path dir;
 

@@ -1,8 +1,8 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.signature;
 
 import io.posrelay.ilk.v1.IlkSignatures;
-import static io.posrelay.ingest.IlkSecretsTest.CURRENT;
-import static io.posrelay.ingest.IlkSecretsTest.PREVIOUS;
+import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
+import static io.posrelay.ingest.signature.IlkSecretsTest.PREVIOUS;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.posrelay.ingest.ResultsHandlerTest;
 import io.posrelay.ingest.callback.InvalidCallbackException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CallbackSignatureVerifierTest {
+public class CallbackSignatureVerifierTest {
 
   static final Instant NOW = Instant.ofEpochSecond(1_795_924_800L);
   static final String BODY = ResultsHandlerTest.VALID;
@@ -28,7 +29,7 @@ class CallbackSignatureVerifierTest {
   private final CallbackSignatureVerifier verifier = new CallbackSignatureVerifier(
       IlkSecrets.of(CURRENT, PREVIOUS), Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
 
-  static HttpHeaders signed(String secret, long epochSeconds, String body) {
+  public static HttpHeaders signed(String secret, long epochSeconds, String body) {
     String timestamp = Long.toString(epochSeconds);
     return new DefaultHttpHeaders()
         .set(IlkSignatures.TIMESTAMP_HEADER, timestamp)

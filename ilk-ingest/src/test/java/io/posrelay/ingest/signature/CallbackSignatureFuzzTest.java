@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.signature;
 
 import io.posrelay.ilk.v1.IlkSignatures;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * at all end in an {@code unauthenticated} rejection naming a signature header, never another
  * exception. The fuzzer's input first picks a {@link Shape}, then builds the callback. Run by the
  * surefire execution {@code fuzz} in fuzzing mode; a failing input is written to {@code
- * src/test/resources/io/posrelay/ingest/CallbackSignatureFuzzTestInputs/
+ * src/test/resources/io/posrelay/ingest/signature/CallbackSignatureFuzzTestInputs/
  * signatureCheck_passesExactlyTheCorrectlySignedCallbacks/} and replayed from there on every later
  * run.
  */

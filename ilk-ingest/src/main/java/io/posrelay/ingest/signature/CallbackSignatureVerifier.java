@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.signature;
 
 import io.posrelay.ilk.v1.IlkSignatures;
 import static io.posrelay.ilk.v1.IlkSignatures.SIGNATURE_HEADER;
@@ -26,7 +26,7 @@ import java.util.List;
  * constant time ({@link MessageDigest#isEqual}), to the one computed with any accepted secret.
  * Thread-safe.
  */
-final class CallbackSignatureVerifier {
+public final class CallbackSignatureVerifier {
 
   private static final int MAX_TIMESTAMP_DIGITS = 12;
 
@@ -34,7 +34,13 @@ final class CallbackSignatureVerifier {
   private final long maxSkewMillis;
   private final Clock clock;
 
-  CallbackSignatureVerifier(IlkSecrets secrets, Duration maxSkew, Clock clock) {
+  /**
+   * @param secrets the accepted secrets: the current one, and the previous one during a rotation
+   * @param maxSkew how far {@value IlkSignatures#TIMESTAMP_HEADER} may be from {@code clock},
+   *     either way ({@code signature-max-skew.ms}); checked to the millisecond
+   * @param clock the server's clock; {@code Clock.systemUTC()} but in tests
+   */
+  public CallbackSignatureVerifier(IlkSecrets secrets, Duration maxSkew, Clock clock) {
     this.secrets = secrets;
     this.maxSkewMillis = maxSkew.toMillis();
     this.clock = clock;
@@ -47,7 +53,7 @@ final class CallbackSignatureVerifier {
    * @param body the raw body; read without moving its indexes, not released
    * @throws InvalidCallbackException ({@code unauthenticated}) naming the header at fault
    */
-  void verify(HttpHeaders headers, ByteBuf body) throws InvalidCallbackException {
+  public void verify(HttpHeaders headers, ByteBuf body) throws InvalidCallbackException {
     byte[] given = signature(single(headers, SIGNATURE_HEADER));
     String timestamp = single(headers, TIMESTAMP_HEADER);
     long seconds = timestampSeconds(timestamp);
