@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.posrelay.ingest.callback.IlkCallbackMapper;
+import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.ingest.signature.CallbackSignatureVerifier;
 import java.time.Clock;

@@ -10,6 +10,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.posrelay.ingest.callback.IlkCallbackMapper;
 import io.posrelay.ingest.callback.InvalidCallbackException;
 import io.posrelay.ingest.callback.MaskedCardNumbers;
+import io.posrelay.ingest.kafka.PaymentResultPublisher;
+import io.posrelay.ingest.kafka.PublishRejectedException;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.runtime.log.ThrottledLog;

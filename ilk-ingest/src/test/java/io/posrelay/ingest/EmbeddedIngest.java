@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;

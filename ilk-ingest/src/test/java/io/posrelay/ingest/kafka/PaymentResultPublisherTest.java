@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.kafka;
 
 import io.posrelay.ingest.callback.MaskedCardNumbers;
 import io.posrelay.ingest.metrics.IngestMeters;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class PaymentResultPublisher {
+public final class PaymentResultPublisher {
 
   private static final Logger log = LoggerFactory.getLogger(PaymentResultPublisher.class);
 
@@ -51,7 +51,16 @@ final class PaymentResultPublisher {
   private boolean kafkaUnreachable; // guarded by this
   private boolean probeInFlight; // guarded by this
 
-  PaymentResultPublisher(Producer<String, PaymentResult> producer, String topic,
+  /**
+   * @param producer the producer, {@code acks=all} and idempotent; the caller closes it
+   * @param topic the results topic; the record key is the result's terminal id
+   * @param sendExecutor where {@code Producer#send} runs, never an event loop; the caller shuts it
+   *     down. It should queue at least {@code maxInFlight} tasks: a task it rejects fails its
+   *     publish as stopped
+   * @param maxInFlight most records between {@link #publish} and the broker's answer, ≥ 1
+   * @param meters records each publish's latency and registers the in-flight gauge
+   */
+  public PaymentResultPublisher(Producer<String, PaymentResult> producer, String topic,
       Executor sendExecutor, int maxInFlight, IngestMeters meters) {
     this.producer = producer;
     this.topic = topic;
@@ -62,12 +71,15 @@ final class PaymentResultPublisher {
   }
 
   /**
-   * Hands {@code result} to Kafka.
+   * Hands {@code result} to Kafka. Never blocks: any thread may call it, event loops included.
    *
    * @return a future completed with null once the broker acknowledged the record (acks=all), or
-   *     exceptionally with {@link PublishRejectedException} (not sent) or the producer's error
+   *     exceptionally with {@link PublishRejectedException} (not sent) or the producer's error;
+   *     completed on the calling thread (a rejection), the send executor or the producer's I/O
+   *     thread. A caller that gives up may complete it itself: if the record was not handed to
+   *     the producer yet, it is not sent
    */
-  CompletableFuture<Void> publish(PaymentResult result) {
+  public CompletableFuture<Void> publish(PaymentResult result) {
     CompletableFuture<Void> acked = new CompletableFuture<>();
     boolean probe;
     synchronized (this) {
@@ -166,9 +178,10 @@ final class PaymentResultPublisher {
 
   /**
    * Fetches the topic's metadata in the background so the first callback does not wait for it.
-   * Failure is logged, not fatal: the server answers 503 until Kafka is reachable.
+   * Failure is logged, not fatal: the server answers 503 until Kafka is reachable. Returns at
+   * once; runs on the send executor.
    */
-  void warmUp() {
+  public void warmUp() {
     try {
       sendExecutor.execute(() -> {
         try {
@@ -184,7 +197,7 @@ final class PaymentResultPublisher {
   }
 
   /** From now on {@link #publish} rejects with a shutting-down {@link PublishRejectedException}. */
-  synchronized void stopAccepting() {
+  public synchronized void stopAccepting() {
     accepting = false;
   }
 
@@ -195,7 +208,7 @@ final class PaymentResultPublisher {
    * @return true if none is in flight, false if the timeout passed first
    * @throws InterruptedException if interrupted while waiting
    */
-  synchronized boolean awaitNoneInFlight(Duration timeout) throws InterruptedException {
+  public synchronized boolean awaitNoneInFlight(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (inFlight > 0) {
       long left = deadline - System.nanoTime();
@@ -208,7 +221,7 @@ final class PaymentResultPublisher {
   }
 
   /** Records handed to the producer (or queued for it) and not yet acked or failed. */
-  synchronized int inFlight() {
+  public synchronized int inFlight() {
     return inFlight;
   }
 

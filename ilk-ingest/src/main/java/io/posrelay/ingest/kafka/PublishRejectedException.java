@@ -1,10 +1,11 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.kafka;
 
 /**
  * A result that was not handed to Kafka at all: too many publishes in flight, or the server is
- * shutting down. Answered 503 (outcome {@code overloaded}); ILK should retry.
+ * shutting down, or Kafka is unreachable and another publish is probing it. Answered 503 (outcome
+ * {@code overloaded}); ILK should retry. Immutable.
  */
-final class PublishRejectedException extends Exception {
+public final class PublishRejectedException extends Exception {
 
   private final boolean shuttingDown;
 
@@ -14,7 +15,7 @@ final class PublishRejectedException extends Exception {
   }
 
   /** True when rejected because the server is closing; the connection should then be closed. */
-  boolean shuttingDown() {
+  public boolean shuttingDown() {
     return shuttingDown;
   }
 }
