@@ -1,6 +1,6 @@
 package io.posrelay.ingest;
 
-import static io.posrelay.ingest.ResultsHandlerTest.VALID;
+import static io.posrelay.ingest.http.ResultsHandlerTest.VALID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

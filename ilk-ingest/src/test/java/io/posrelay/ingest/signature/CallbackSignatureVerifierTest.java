@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.posrelay.ingest.ResultsHandlerTest;
+import io.posrelay.ingest.http.ResultsHandlerTest;
 import io.posrelay.ingest.callback.InvalidCallbackException;
 import java.time.Clock;
 import java.time.Duration;

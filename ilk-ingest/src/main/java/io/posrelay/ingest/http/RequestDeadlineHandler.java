@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;

@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
@@ -12,6 +12,7 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.callback.IlkCallbackMapper;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
@@ -38,10 +39,15 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Connections beyond {@code max-connections} are closed on accept.
+ *
+ * <p>One instance serves every connection of a server; Netty calls {@link #initChannel} on each
+ * new connection's event loop. Thread-safe: its own state never changes after construction, and
+ * {@code connections} is a thread-safe {@link ChannelGroup}.
  */
-final class IlkIngestChannelInitializer extends ChannelInitializer<Channel> {
+public final class IlkIngestChannelInitializer extends ChannelInitializer<Channel> {
 
   private final IlkIngestConfig config;
+  private final @Nullable SslContext tls;
   private final IlkCallbackMapper mapper;
   private final @Nullable CallbackSignatureVerifier verifier;
   private final PaymentResultPublisher publisher;
@@ -50,12 +56,22 @@ final class IlkIngestChannelInitializer extends ChannelInitializer<Channel> {
   private final ChannelGroup connections;
 
   /**
+   * @param config the limits and timeouts of each connection, and the signing secrets (none =
+   *     signatures are not checked)
+   * @param tls the TLS context built from {@code config}'s {@code tls-cert-file} and {@code
+   *     tls-key-file}, or null for plain HTTP
    * @param clock the time a result is received at and signatures are checked against
+   * @param publisher where accepted results go; shared by all connections
+   * @param meters where requests and rejected connections are counted
+   * @param registry served as Prometheus text on {@code GET /metrics}
+   * @param connections the open connections: each accepted one is added (it leaves on close),
+   *     and at {@code max-connections} a new one is closed at once
    */
-  IlkIngestChannelInitializer(IlkIngestConfig config, Clock clock,
-      PaymentResultPublisher publisher, IngestMeters meters, PrometheusMeterRegistry registry,
-      ChannelGroup connections) {
+  public IlkIngestChannelInitializer(IlkIngestConfig config, @Nullable SslContext tls,
+      Clock clock, PaymentResultPublisher publisher, IngestMeters meters,
+      PrometheusMeterRegistry registry, ChannelGroup connections) {
     this.config = config;
+    this.tls = tls;
     this.mapper = new IlkCallbackMapper(clock);
     this.verifier = config.signingSecrets()
         .map(secrets -> new CallbackSignatureVerifier(secrets, config.signatureMaxSkew(), clock))
@@ -75,7 +91,6 @@ final class IlkIngestChannelInitializer extends ChannelInitializer<Channel> {
     }
     connections.add(channel);
     ChannelPipeline p = channel.pipeline();
-    SslContext tls = config.sslContext();
     if (tls != null) {
       SslHandler ssl = tls.newHandler(channel.alloc());
       ssl.setHandshakeTimeoutMillis(config.requestDeadline().toMillis());

@@ -1,8 +1,9 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.ingest.EmbeddedIngest.Response;
+import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.ingest.http.EmbeddedIngest.Response;
 import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.v1.PaymentResult;

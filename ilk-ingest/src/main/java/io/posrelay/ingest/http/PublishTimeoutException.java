@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
 /** The broker did not acknowledge a result within the publish timeout; answered 503. */
 final class PublishTimeoutException extends Exception {

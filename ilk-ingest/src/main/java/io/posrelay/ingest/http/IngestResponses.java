@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -1,11 +1,12 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
 import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
-import static io.posrelay.ingest.ResultsHandlerTest.VALID;
+import static io.posrelay.ingest.http.ResultsHandlerTest.VALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpHeaders;
-import io.posrelay.ingest.EmbeddedIngest.Response;
+import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.ingest.http.EmbeddedIngest.Response;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.ingest.signature.CallbackSignatureVerifierTest;
 import io.posrelay.ingest.signature.IlkSecrets;

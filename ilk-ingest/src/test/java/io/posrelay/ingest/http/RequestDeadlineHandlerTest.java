@@ -1,9 +1,10 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
-import static io.posrelay.ingest.ResultsHandlerTest.VALID;
+import static io.posrelay.ingest.http.ResultsHandlerTest.VALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.ingest.EmbeddedIngest.Response;
+import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.ingest.http.EmbeddedIngest.Response;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

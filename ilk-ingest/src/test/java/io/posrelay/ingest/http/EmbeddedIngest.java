@@ -1,4 +1,4 @@
-package io.posrelay.ingest;
+package io.posrelay.ingest.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.v1.PaymentResult;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * completes sends only when the test says so and a direct send executor. Raw HTTP bytes in,
  * decoded responses out.
  */
-final class EmbeddedIngest implements AutoCloseable {
+public final class EmbeddedIngest implements AutoCloseable {
 
   static final Instant NOW = Instant.parse("2026-11-29T03:00:00Z");
 
@@ -46,7 +47,8 @@ final class EmbeddedIngest implements AutoCloseable {
   EmbeddedIngest(IlkIngestConfig config) {
     publisher = new PaymentResultPublisher(producer, config.resultsTopic(), Runnable::run,
         config.maxInFlightPublishes(), meters);
-    channel = new EmbeddedChannel(new IlkIngestChannelInitializer(config,
+    // Plain HTTP: the raw bytes in and out are the HTTP messages themselves.
+    channel = new EmbeddedChannel(new IlkIngestChannelInitializer(config, null,
         Clock.fixed(NOW, ZoneOffset.UTC), publisher, meters, registry,
         new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
   }
@@ -64,7 +66,7 @@ final class EmbeddedIngest implements AutoCloseable {
     return raw.append(body).toString();
   }
 
-  static String postJson(String body) {
+  public static String postJson(String body) {
     return request("POST", IngestRouteHandler.RESULTS_PATH,
         Map.of("Content-Type", "application/json"), body);
   }
