@@ -1,5 +1,6 @@
 package io.posrelay.ingest;
 
+import io.posrelay.ingest.signature.IlkSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,5 +1,7 @@
 package io.posrelay.ingest;
 
+import io.posrelay.ingest.signature.IlkSecrets;
+import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.v1.kafka.Topics;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
@@ -75,7 +77,7 @@ public final class IlkIngestConfig {
     tlsCertFile = b.tlsCertFile;
     tlsKeyFile = b.tlsKeyFile;
     sslContext = tlsCertFile == null || tlsKeyFile == null
-        ? null : WebhookTls.serverContext(tlsCertFile, tlsKeyFile);
+        ? null : PemTls.server(tlsCertFile, "tls-cert-file", tlsKeyFile, "tls-key-file");
     producerOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerOverrides));
   }
 

@@ -26,6 +26,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.posrelay.ingest.http.IlkIngestChannelInitializer;
+import io.posrelay.ingest.kafka.PaymentResultPublisher;
+import io.posrelay.ingest.metrics.IngestMeters;
+import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.net.InetSocketAddress;
@@ -161,8 +165,8 @@ public final class IlkIngestServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-        .childHandler(new IlkIngestChannelInitializer(config, Clock.systemUTC(), publisher,
-            meters, registry, connections));
+        .childHandler(new IlkIngestChannelInitializer(config, config.sslContext(),
+            Clock.systemUTC(), publisher, meters, registry, connections));
     try {
       serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
     } catch (InterruptedException e) {

@@ -2,6 +2,8 @@ package io.posrelay.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.posrelay.ingest.signature.IlkSecrets;
+import io.posrelay.ingest.signature.IlkSecretsTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

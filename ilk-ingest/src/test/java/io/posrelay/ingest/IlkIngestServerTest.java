@@ -1,12 +1,13 @@
 package io.posrelay.ingest;
 
-import static io.posrelay.ingest.ResultsHandlerTest.VALID;
+import static io.posrelay.ingest.http.ResultsHandlerTest.VALID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.net.URI;

@@ -1,14 +1,16 @@
 package io.posrelay.ingest;
 
 import io.posrelay.ilk.v1.IlkSignatures;
-import static io.posrelay.ingest.IlkSecretsTest.CURRENT;
-import static io.posrelay.ingest.ResultsHandlerTest.VALID;
+import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
+import static io.posrelay.ingest.http.ResultsHandlerTest.VALID;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.posrelay.ingest.http.EmbeddedIngest;
+import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.posrelay.ingest;
 
 import io.posrelay.ilk.v1.IlkSignatures;
-import static io.posrelay.ingest.IlkSecretsTest.CURRENT;
+import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.net.URI;

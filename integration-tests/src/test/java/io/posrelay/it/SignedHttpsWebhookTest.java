@@ -8,7 +8,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
-import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.relayctl.AcceptedResult;
 import io.posrelay.relayctl.IlkSimStats;
 import io.posrelay.relayctl.IlkSimulator;

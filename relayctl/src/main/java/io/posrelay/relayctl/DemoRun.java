@@ -3,7 +3,7 @@ package io.posrelay.relayctl;
 import io.grpc.StatusRuntimeException;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
-import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.relayctl.admin.AdminCredentials;
 import io.posrelay.relayctl.secure.SecureMaterial;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.posrelay.relayctl;
 
-import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.relayctl.secure.SecureMaterial;
 import io.posrelay.relayctl.secure.SecureOptions;
 import java.io.PrintWriter;

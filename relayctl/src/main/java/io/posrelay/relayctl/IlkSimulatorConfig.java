@@ -1,6 +1,6 @@
 package io.posrelay.relayctl;
 
-import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.ingest.signature.IlkSecrets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

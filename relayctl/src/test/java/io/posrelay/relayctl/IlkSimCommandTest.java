@@ -90,7 +90,7 @@ class IlkSimCommandTest {
     SecureMaterial material = SecureMaterial.createOrReuse(dir.resolve("secure"));
 
     io.posrelay.ingest.IlkIngestConfig config = io.posrelay.ingest.IlkIngestConfig.builder()
-        .signingSecrets(io.posrelay.ingest.IlkSecrets.load(material.ilkSecretFile(), null)
+        .signingSecrets(io.posrelay.ingest.signature.IlkSecrets.load(material.ilkSecretFile(), null)
             .orElseThrow())
         .tls(material.serverCertFile(), material.serverKeyFile())
         .build();
