@@ -26,7 +26,7 @@ import io.posrelay.admin.ledger.LedgerStreams;
 import io.posrelay.admin.ledger.LedgerTopology;
 import io.posrelay.admin.ledger.LedgerUnavailableException;
 import io.posrelay.admin.ledger.ResultRepublisher;
-import io.posrelay.admin.metrics.MetricsHttpServer;
+import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.v1.kafka.EventSerdes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,7 +89,7 @@ public final class AdminServer implements AutoCloseable {
   private volatile @Nullable Peers peers;
   private @Nullable KafkaStreamsMetrics streamsMetrics;
   private @Nullable DeliveryEventsFeed feed;
-  private @Nullable MetricsHttpServer metrics;
+  private @Nullable ManagementServer metrics;
   private @Nullable Server grpc;
 
   private AdminServer() {
@@ -152,7 +152,8 @@ public final class AdminServer implements AutoCloseable {
         EventSerdes.paymentResult().serializer()));
     republisher = pub;
     feed = DeliveryEventsFeed.start(config.kafkaBootstrap(), fanout::publish, KAFKA_START_TIMEOUT);
-    metrics = MetricsHttpServer.start(config.host(), config.metricsPort(), registry);
+    metrics = ManagementServer.start("admin-api", config.host(), config.metricsPort(),
+        "metrics-port", registry);
     AdminSecurity security = config.security();
     OperatorTokens tokens = security.operatorTokens();
     if (tokens.isEmpty()) {
@@ -262,7 +263,7 @@ public final class AdminServer implements AutoCloseable {
 
   /** The bound HTTP port of {@code GET /metrics}. */
   public int metricsPort() {
-    MetricsHttpServer m = metrics;
+    ManagementServer m = metrics;
     if (m == null) {
       throw new IllegalStateException("not started");
     }
@@ -310,7 +311,7 @@ public final class AdminServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    MetricsHttpServer m = metrics;
+    ManagementServer m = metrics;
     if (m != null) {
       m.close();
     }
