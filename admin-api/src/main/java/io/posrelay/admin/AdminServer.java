@@ -1,33 +1,51 @@
 package io.posrelay.admin;
 
+import static io.posrelay.admin.AdminKeys.GRACE;
+import static io.posrelay.admin.AdminKeys.MANAGEMENT_PORT;
+import static io.posrelay.admin.AdminKeys.PEER_TLS_CA_FILE;
+import static io.posrelay.admin.AdminKeys.PORT;
+import static io.posrelay.admin.AdminKeys.REFLECTION_REQUIRES_TOKEN;
+import static io.posrelay.admin.AdminKeys.REPLICATION_FACTOR;
+import static io.posrelay.admin.AdminKeys.RETENTION;
+import static io.posrelay.runtime.config.ListenerKeys.HOST;
+import static io.posrelay.runtime.config.ListenerKeys.TLS_CERT_FILE;
+import static io.posrelay.runtime.config.ListenerKeys.TLS_KEY_FILE;
+import static io.posrelay.runtime.kafka.KafkaKeys.ACK_TIMEOUT;
+import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
+import static io.posrelay.runtime.kafka.KafkaKeys.CLAIM_DEADLINE;
+
+import io.grpc.ChannelCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
-import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.events.DeliveryEventsFeed;
 import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.grpc.AdminServices;
 import io.posrelay.admin.grpc.DeliveryAdminService;
 import io.posrelay.admin.grpc.GrpcListener;
 import io.posrelay.admin.grpc.Peers;
+import io.posrelay.admin.ledger.DeliveryEventsTopic;
 import io.posrelay.admin.ledger.LedgerMeters;
 import io.posrelay.admin.ledger.LedgerQueries;
 import io.posrelay.admin.ledger.LedgerStreams;
 import io.posrelay.admin.ledger.LedgerTopology;
 import io.posrelay.admin.ledger.LedgerUnavailableException;
 import io.posrelay.admin.ledger.ResultRepublisher;
-import io.posrelay.admin.metrics.MetricsHttpServer;
+import io.posrelay.runtime.ServiceLauncher;
+import io.posrelay.runtime.config.InvalidConfigException;
+import io.posrelay.runtime.config.KafkaClientRole;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.kafka.KafkaKeys;
+import io.posrelay.runtime.kafka.TopicCheck;
+import io.posrelay.runtime.management.ManagementServer;
+import io.posrelay.runtime.management.ServiceMetrics;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import io.posrelay.v1.kafka.EventSerdes;
+import io.posrelay.v1.kafka.TopicNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -40,8 +58,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,16 +67,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running admin-api: the ledger (Kafka Streams, {@link LedgerTopology}), the delivery-events
- * feed for WatchDeliveryEvents, the retry producer, {@code GET /metrics} and the gRPC server.
- * {@link #start} makes sure {@code posrelay.delivery-events} exists, starts the ledger, waits up
- * to two minutes for it to be RUNNING (its stores restored from their changelogs) and binds the
- * gRPC port last, so an open port normally means ready. gRPC health reports NOT_SERVING whenever
- * the ledger is not RUNNING (a restore longer than the wait, a rebalance); queries are UNAVAILABLE
- * meanwhile. With {@link AdminConfig#security()}, every call but health (and reflection, unless
- * configured otherwise) needs an operator token, and gRPC and the peer fan-out speak TLS; {@code
- * GET /metrics} stays plain and open. Thread-safe.
+ * feed for WatchDeliveryEvents, the retry producer, {@code GET /metrics} on the management port
+ * and the gRPC server, configured by the keys of {@link AdminKeys#SPEC}. {@link #start} checks the
+ * ledger's topics, starts the ledger, waits up to two minutes for it to be RUNNING (its stores
+ * restored from their changelogs) and binds the gRPC port last, so an open port normally means
+ * ready. gRPC health reports NOT_SERVING whenever the ledger is not RUNNING (a restore longer than
+ * the wait, a rebalance); queries are UNAVAILABLE meanwhile. With operator tokens configured,
+ * every call but health (and reflection, unless {@code reflection-requires-token}) needs one; with
+ * {@code tls-cert-file} and {@code tls-key-file}, gRPC and the peer fan-out speak TLS; {@code GET
+ * /metrics} stays plain and open.
+ *
+ * <p>Thread-safe. Each server owns its own {@link PrometheusMeterRegistry}, so several can run in
+ * one JVM.
  */
-public final class AdminServer implements AutoCloseable {
+public final class AdminServer implements ServiceLauncher.RunningService {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   /**
    * grpc-java logs each failed transport (e.g. a client sending garbage instead of the HTTP/2
@@ -77,10 +99,10 @@ public final class AdminServer implements AutoCloseable {
   /** Gauge: open WatchDeliveryEvents streams. */
   public static final String WATCHERS_METER = "posrelay.admin.watchers";
 
+  private final ServiceConfig config;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final ServiceMetrics metrics = new ServiceMetrics();
+  private final PrometheusMeterRegistry registry = metrics.registry();
   private final HealthStatusManager health = new HealthStatusManager();
   private final EventFanout fanout = new EventFanout(WATCH_BUFFER_EVENTS, MAX_WATCHERS);
   private final ThreadPoolExecutor grpcExecutor;
@@ -89,120 +111,118 @@ public final class AdminServer implements AutoCloseable {
   private volatile @Nullable Peers peers;
   private @Nullable KafkaStreamsMetrics streamsMetrics;
   private @Nullable DeliveryEventsFeed feed;
-  private @Nullable MetricsHttpServer metrics;
+  private @Nullable ManagementServer management;
   private @Nullable Server grpc;
 
-  private AdminServer() {
+  private AdminServer(ServiceConfig config) {
+    this.config = config;
     AdminServices.setServing(health, false);
-    new ClassLoaderMetrics().bindTo(registry);
-    new JvmMemoryMetrics().bindTo(registry);
-    gcMetrics.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
     Gauge.builder(WATCHERS_METER, fanout, EventFanout::subscribers)
         .description("Open WatchDeliveryEvents streams")
         .register(registry);
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     AtomicInteger n = new AtomicInteger();
-    grpcExecutor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(GRPC_QUEUE),
-            r -> daemon(r, "posrelay-admin-grpc-" + n.incrementAndGet()));
+    grpcExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(GRPC_QUEUE),
+        r -> daemon(r, "posrelay-admin-grpc-" + n.incrementAndGet()));
   }
 
   /**
-   * Starts admin-api: creates {@code posrelay.delivery-events} if it is missing, starts the ledger
-   * and the events feed, binds {@code GET /metrics}, waits (at most 2 min) for the ledger to be
-   * RUNNING, then binds the gRPC server.
+   * Starts admin-api: checks that the results and claims topics exist with equal partition counts,
+   * creates the delivery-events topic if it is missing, starts the retry producer and the events
+   * feed, binds {@code GET /metrics}, starts the ledger, waits (at most 2 min) for it to be
+   * RUNNING, then binds the gRPC server (with {@code port} 0 the gRPC server is bound first,
+   * since the ledger's {@code application.server} must name its port).
    *
-   * @throws org.apache.kafka.common.KafkaException if Kafka cannot be reached within 30 s
-   * @throws IllegalStateException if {@code posrelay.results} does not exist, or the ledger stopped
-   *     while starting
+   * @param config admin-api's configuration ({@link AdminKeys#SPEC})
+   * @return the running server
+   * @throws IllegalStateException if the results or claims topic is missing or their partition
+   *     counts differ, a port cannot be bound, or the ledger stopped while starting (the message
+   *     says which)
+   * @throws java.util.concurrent.TimeoutException if Kafka does not answer the topic check within
+   *     30 s
+   * @throws org.apache.kafka.common.KafkaException if Kafka refuses admin-api's credentials or a
+   *     call (subclass of {@link RuntimeException})
    * @throws org.apache.kafka.streams.errors.StreamsException if the state directory is locked by
    *     another instance (give each instance on a machine its own {@code state-dir})
-   * @throws UncheckedIOException if a port cannot be bound
-   * @throws IllegalArgumentException naming the key if a TLS file is no longer valid
+   * @throws UncheckedIOException naming {@code management.port} if it cannot be bound
+   * @throws InvalidConfigException naming the key if a TLS file is no longer valid
+   * @throws InterruptedException if interrupted while waiting for Kafka or the ledger
    */
-  public static AdminServer start(AdminConfig config) {
-    AdminServer server = new AdminServer();
+  public static AdminServer start(ServiceConfig config) throws Exception {
+    AdminServer server = new AdminServer(config);
     try {
-      server.startComponents(config);
+      server.startComponents();
       return server;
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) {
       server.close();
       throw e;
     }
   }
 
-  private void startComponents(AdminConfig config) {
-    DeliveryEventsTopic.ensureExists(
-        config.kafkaBootstrap(), (short) config.replicationFactor(), KAFKA_START_TIMEOUT);
-    ResultRepublisher pub = new ResultRepublisher(new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.CLIENT_ID_CONFIG, "posrelay-admin-retry"),
-        new StringSerializer(),
-        EventSerdes.paymentResult().serializer()));
+  private void startComponents() throws Exception {
+    TopicNames topics = KafkaKeys.topics(config);
+    // The ledger joins results and claims partition by partition: both must exist, alike. It
+    // writes delivery-events, its own output, which is created here if missing.
+    TopicCheck.require(kafka(TopicCheck.ROLE, "topic-check"),
+        List.of(topics.results(), topics.claims()),
+        List.of(List.of(topics.results(), topics.claims())));
+    DeliveryEventsTopic.createIfMissing(
+        kafka(AdminKeys.DELIVERY_EVENTS_TOPIC_CREATOR, "topic-creator"), topics,
+        config.get(REPLICATION_FACTOR).shortValue(), KAFKA_START_TIMEOUT);
+    ResultRepublisher pub = new ResultRepublisher(
+        new KafkaProducer<>(kafka(AdminKeys.RETRY_PRODUCER, "retry"), new StringSerializer(),
+            EventSerdes.paymentResult().serializer()),
+        topics.results());
     republisher = pub;
-    feed = DeliveryEventsFeed.start(config.kafkaBootstrap(), fanout::publish, KAFKA_START_TIMEOUT);
-    metrics = MetricsHttpServer.start(config.host(), config.metricsPort(), registry);
-    AdminSecurity security = config.security();
-    OperatorTokens tokens = security.operatorTokens();
-    if (tokens.isEmpty()) {
+    feed = DeliveryEventsFeed.start(kafka(AdminKeys.DELIVERY_EVENTS_FEED, "events-feed"),
+        topics.deliveryEvents(), fanout::publish, KAFKA_START_TIMEOUT);
+    management = ManagementServer.start("admin-api", config.get(HOST),
+        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), registry);
+    RotatingSecrets tokens = AdminKeys.operatorTokens(config).orElse(null);
+    if (tokens == null) {
       log.warn("operator token check is OFF: admin gRPC calls are accepted without a token (set"
-          + " --operator-token-file or POSRELAY_OPERATOR_TOKENS)");
+          + " operator-token-file or POSRELAY_OPERATOR_TOKENS)");
     }
-    OperatorAuthInterceptor auth =
-        new OperatorAuthInterceptor(tokens, security.reflectionRequiresToken(), registry);
-    Peers others = new Peers(this::peerAddresses, security.peerTls(),
-        tokens.isEmpty() ? null : tokens.current());
+    OperatorAuthInterceptor auth = new OperatorAuthInterceptor(tokens,
+        config.get(REFLECTION_REQUIRES_TOKEN), registry);
+    Peers others = new Peers(this::peerAddresses, peerCredentials(),
+        tokens == null ? null : tokens.currentText());
     peers = others;
     LedgerQueries queries = new LedgerQueries(() -> runningLedger().partitions(),
         terminalId -> runningLedger().partitionOfTerminal(terminalId));
     LedgerMeters.bindTo(registry, queries, Clock.systemUTC());
     DeliveryAdminService service =
-        new DeliveryAdminService(
-            queries,
-            others,
-            pub,
-            fanout,
-            Clock.systemUTC());
-    if (config.port() == 0) {
+        new DeliveryAdminService(queries, others, pub, fanout, Clock.systemUTC());
+    if (config.get(PORT) == 0) {
       // application.server must name the gRPC port, so a random one is bound first; health
       // says when the ledger is ready.
-      bindGrpc(config, service, auth);
-      awaitLedger(startLedger(config, port()));
+      bindGrpc(service, auth);
+      awaitLedger(startLedger(topics, port()));
     } else {
-      awaitLedger(startLedger(config, config.port()));
-      bindGrpc(config, service, auth);
+      awaitLedger(startLedger(topics, config.get(PORT)));
+      bindGrpc(service, auth);
     }
-    log.info("admin-api started: {}", config);
   }
 
-  private LedgerStreams startLedger(AdminConfig config, int grpcPort) {
-    LedgerStreams streams =
-        LedgerStreams.start(
-            LedgerTopology.build(
-                config.claimDeadline(), config.ackTimeout(), config.retention(), config.grace()),
-            LedgerStreams.properties(
-                config.applicationId(),
-                config.kafkaBootstrap(),
-                config.stateDir().toAbsolutePath().toString(),
-                config.replicationFactor(),
-                config.commitInterval(),
-                config.advertisedHost() + ":" + grpcPort),
-            running -> {
-              if (!closed.get()) {
-                AdminServices.setServing(health, running);
-              }
-            });
+  /** The properties of the client of {@code role}, with client id {@code <application-id>-…}. */
+  private Map<String, Object> kafka(KafkaClientRole role, String clientSuffix) {
+    return config.kafka().properties(role, Map.of(
+        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS),
+        CommonClientConfigs.CLIENT_ID_CONFIG,
+        config.get(AdminKeys.APPLICATION_ID) + "-" + clientSuffix));
+  }
+
+  private LedgerStreams startLedger(TopicNames topics, int grpcPort) {
+    LedgerStreams streams = LedgerStreams.start(
+        LedgerTopology.build(topics, config.get(CLAIM_DEADLINE), config.get(ACK_TIMEOUT),
+            config.get(RETENTION), config.get(GRACE)),
+        AdminKeys.ledgerProperties(config, grpcPort),
+        running -> {
+          if (!closed.get()) {
+            AdminServices.setServing(health, running);
+          }
+        });
     ledger = streams;
     KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(streams.kafkaStreams());
     kafkaMetrics.bindTo(registry);
@@ -210,14 +230,34 @@ public final class AdminServer implements AutoCloseable {
     return streams;
   }
 
-  private void bindGrpc(AdminConfig config, DeliveryAdminService service,
-      OperatorAuthInterceptor auth) {
-    Server server = GrpcListener.build(new InetSocketAddress(config.host(), config.port()),
-        grpcExecutor, config.security().serverTls(), service, health, auth);
+  private void bindGrpc(DeliveryAdminService service, OperatorAuthInterceptor auth) {
+    String host = config.get(HOST);
+    int port = config.get(PORT);
+    Server server = GrpcListener.build(new InetSocketAddress(host, port), serverCredentials(),
+        grpcExecutor, service, health, auth);
     try {
       grpc = server.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("port: cannot bind " + config.host() + ":" + config.port(), e);
+      throw new IllegalStateException(
+          PORT.name() + ": cannot bind " + host + ":" + port + " (" + e + ")", e);
+    }
+  }
+
+  private ServerCredentials serverCredentials() {
+    try {
+      return GrpcListener.credentials(config.get(TLS_CERT_FILE).orElse(null),
+          config.get(TLS_KEY_FILE).orElse(null));
+    } catch (IllegalArgumentException e) { // a file changed since the configuration was checked
+      throw new InvalidConfigException(e.getMessage());
+    }
+  }
+
+  private ChannelCredentials peerCredentials() {
+    try {
+      return Peers.credentials(config.get(TLS_CERT_FILE).isPresent(),
+          config.get(PEER_TLS_CA_FILE).orElse(null), PEER_TLS_CA_FILE.name());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
     }
   }
 
@@ -239,19 +279,31 @@ public final class AdminServer implements AutoCloseable {
    * gRPC port means ready. A restore that takes longer goes on in the background; the port opens
    * with health NOT_SERVING and queries UNAVAILABLE until it ends.
    */
-  private void awaitLedger(LedgerStreams streams) {
-    try {
-      if (!streams.awaitRunning(RUNNING_WAIT)) {
-        log.warn("ledger still restoring after {}; serving gRPC with health NOT_SERVING until it"
-            + " is RUNNING", RUNNING_WAIT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the ledger started", e);
+  private void awaitLedger(LedgerStreams streams) throws InterruptedException {
+    if (!streams.awaitRunning(RUNNING_WAIT)) {
+      log.warn("ledger still restoring after {}; serving gRPC with health NOT_SERVING until it"
+          + " is RUNNING", RUNNING_WAIT);
     }
   }
 
-  /** The bound gRPC port. */
+  /** Where admin-api listens, for the log once it is ready. */
+  @Override
+  public String readyLine() {
+    return "admin-api ready: gRPC" + (config.get(TLS_CERT_FILE).isPresent() ? " (TLS) " : " ")
+        + config.get(HOST) + ":" + port() + ", metrics http://" + config.get(HOST) + ":"
+        + managementPort() + "/metrics, kafka " + config.get(BOOTSTRAP_SERVERS);
+  }
+
+  /** The configuration this server runs with. */
+  public ServiceConfig config() {
+    return config;
+  }
+
+  /**
+   * The bound gRPC port (the random one if configured as 0).
+   *
+   * @throws IllegalStateException if the gRPC server is not bound
+   */
   public int port() {
     Server s = grpc;
     if (s == null) {
@@ -260,16 +312,20 @@ public final class AdminServer implements AutoCloseable {
     return s.getPort();
   }
 
-  /** The bound HTTP port of {@code GET /metrics}. */
-  public int metricsPort() {
-    MetricsHttpServer m = metrics;
+  /**
+   * The bound HTTP port of {@code GET /metrics} (the random one if configured as 0).
+   *
+   * @throws IllegalStateException if the management server is not bound
+   */
+  public int managementPort() {
+    ManagementServer m = management;
     if (m == null) {
       throw new IllegalStateException("not started");
     }
     return m.port();
   }
 
-  /** This server's own meter registry (never the global one). */
+  /** This server's own meter registry (never the global one), served at {@code GET /metrics}. */
   public PrometheusMeterRegistry meterRegistry() {
     return registry;
   }
@@ -277,7 +333,8 @@ public final class AdminServer implements AutoCloseable {
   /**
    * Waits until the ledger is RUNNING: its stores restored, health SERVING.
    *
-   * @return false if {@code timeout} passed first
+   * @return false if {@code timeout} passed first, or the ledger is not started
+   * @throws IllegalStateException if the ledger stopped instead
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
@@ -288,8 +345,9 @@ public final class AdminServer implements AutoCloseable {
   /**
    * Shuts down gracefully, within about 30 s: health turns NOT_SERVING, watch streams end with
    * UNAVAILABLE, the gRPC server stops accepting and lets in-flight calls finish (5 s, then
-   * cancels them), then the metrics listener, the events feed, the ledger (committing its last
-   * transaction and writing checkpoints) and the retry producer stop. Idempotent.
+   * cancels them), then the metrics listener, the peer channels, the events feed, the ledger
+   * (committing its last transaction and writing checkpoints) and the retry producer stop.
+   * Idempotent; never throws.
    */
   @Override
   public void close() {
@@ -310,34 +368,26 @@ public final class AdminServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    MetricsHttpServer m = metrics;
-    if (m != null) {
-      m.close();
-    }
-    Peers p = peers;
-    if (p != null) {
-      p.close();
-    }
-    DeliveryEventsFeed f = feed;
-    if (f != null) {
-      f.close();
-    }
-    KafkaStreamsMetrics km = streamsMetrics;
-    if (km != null) {
-      km.close();
-    }
-    LedgerStreams l = ledger;
-    if (l != null) {
-      l.close();
-    }
-    ResultRepublisher r = republisher;
-    if (r != null) {
-      r.close();
-    }
+    closeQuietly(management);
+    closeQuietly(peers);
+    closeQuietly(feed);
+    closeQuietly(streamsMetrics);
+    closeQuietly(ledger);
+    closeQuietly(republisher);
     grpcExecutor.shutdownNow();
-    gcMetrics.close();
-    registry.close();
+    metrics.close();
     log.info("admin-api stopped");
+  }
+
+  private static void closeQuietly(@Nullable AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -24,8 +24,9 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Runs a service as a process: its command line derived from its {@link ConfigSpec} (one flag per
- * key, {@code --config FILE}, {@code --print-config}, {@code --help}, {@code --version}), start,
- * a ready line, and a graceful stop on SIGTERM or Ctrl-C.
+ * key that is not a secret, a {@code true|false} key's flag alone meaning {@code true}; {@code
+ * --config FILE}, {@code --print-config}, {@code --help}, {@code --version}), start, a ready line,
+ * and a graceful stop on SIGTERM or Ctrl-C.
  *
  * <table>
  *   <caption>Exit codes</caption>
@@ -94,11 +95,15 @@ public final class ServiceLauncher {
       List<String> names = new ArrayList<>();
       names.add(key.flag());
       key.flagAlias().ifPresent(names::add);
-      OptionSpec option = OptionSpec.builder(names.toArray(String[]::new))
+      OptionSpec.Builder builder = OptionSpec.builder(names.toArray(String[]::new))
           .paramLabel(key.valueLabel())
           .type(String.class)
-          .description(describe(key))
-          .build();
+          .description(describe(key));
+      if (key.isBoolean()) {
+        // A switch: "--flag" alone means true; "--flag false" and "--flag=false" still work.
+        builder.arity("0..1").fallbackValue("true");
+      }
+      OptionSpec option = builder.build();
       command.addOption(option);
       launch.flags.put(option, key);
     }

@@ -136,4 +136,37 @@ class ServiceLauncherTest {
     assertThat(seen.get().get(TIMEOUT)).isEqualTo(Duration.ofMillis(1500));
     assertThat(seen.get().get(BOOTSTRAP)).isEqualTo("k1:9092,k2:9092");
   }
+
+  static final ConfigKey<Boolean> SWITCH = ConfigKey.bool("strict-mode", false, "A switch.");
+  static final ConfigSpec SWITCH_SPEC = ConfigSpec.builder("test-service", "A test service.")
+      .keys(SWITCH, ConfigKey.port("port", 1234, "A port."))
+      .build();
+
+  @Test
+  void booleanFlag_aloneMeansTrue_andStillTakesAValue() {
+    assertThat(switchPrintConfig("--strict-mode", "--port", "1")).contains("strict-mode=true\n")
+        .contains("port=1\n");
+    assertThat(switchPrintConfig("--strict-mode", "false")).contains("strict-mode=false\n");
+    assertThat(switchPrintConfig("--strict-mode=true")).contains("strict-mode=true\n");
+    assertThat(switchPrintConfig()).contains("strict-mode=false\n");
+  }
+
+  @Test
+  void booleanFlag_withAnotherWord_isBadConfiguration() {
+    CommandLine cmd = ServiceLauncher.command(SWITCH_SPEC, never(), Map.of())
+        .setErr(new PrintWriter(err, true));
+
+    assertThat(cmd.execute("--strict-mode", "maybe")).isEqualTo(2);
+    assertThat(err.toString()).contains("strict-mode: maybe (expected: true or false)");
+  }
+
+  private String switchPrintConfig(String... args) {
+    StringWriter output = new StringWriter();
+    CommandLine cmd = ServiceLauncher.command(SWITCH_SPEC, never(), Map.of())
+        .setOut(new PrintWriter(output, true)).setErr(new PrintWriter(err, true));
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = "--print-config";
+    assertThat(cmd.execute(all)).as(err.toString()).isZero();
+    return output.toString();
+  }
 }

@@ -9,20 +9,22 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets a call through only with {@code authorization: Bearer <token>} holding one of the {@link
- * OperatorTokens}; any other call is closed with {@code UNAUTHENTICATED} before its request is
- * read. The description says what was wrong (missing, or not accepted) and never echoes what was
- * sent. Always open: {@code grpc.health.v1.Health} (load balancers and orchestrators probe it
- * without credentials), and server reflection unless {@code reflectionRequiresToken}. Every other
- * service — also one added later — needs the token. With no tokens configured every call
- * passes.
+ * Lets a call through only with {@code authorization: Bearer <token>} holding one of the operator
+ * tokens ({@link RotatingSecrets#matches}, in constant time); any other call is closed with {@code
+ * UNAUTHENTICATED} before its request is read. The description says what was wrong (missing, or
+ * not accepted) and never echoes what was sent. Always open: {@code grpc.health.v1.Health} (load
+ * balancers and orchestrators probe it without credentials), and server reflection unless {@code
+ * reflectionRequiresToken}. Every other service — also one added later — needs the token. With no
+ * tokens configured every call passes.
  *
  * <p>Each rejection counts in {@value #FAILURES_METER}{@code {reason=missing|invalid}}; rejections
  * are logged as at most one WARN line a second, with the number left out since the last line.
@@ -42,7 +44,7 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
   private static final String EXPECTED = " (expected: metadata 'authorization: Bearer <token>'"
       + " with an operator token of this admin-api)";
 
-  private final OperatorTokens tokens;
+  private final @Nullable RotatingSecrets tokens;
   private final boolean reflectionRequiresToken;
   private final Counter missing;
   private final Counter invalid;
@@ -51,17 +53,18 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
   private final AtomicLong unlogged = new AtomicLong();
 
   /**
-   * @param tokens the accepted tokens; {@link OperatorTokens#NONE} = every call passes
+   * @param tokens the accepted operator tokens (one, or two during a rotation); null = no check:
+   *     every call passes
    * @param reflectionRequiresToken whether server reflection needs the token too (default of the
    *     flag: false, so {@code grpcurl list} and {@code buf curl --list-services} work without)
    * @param registry where the failures counter is registered
    */
-  public OperatorAuthInterceptor(
-      OperatorTokens tokens, boolean reflectionRequiresToken, MeterRegistry registry) {
+  public OperatorAuthInterceptor(@Nullable RotatingSecrets tokens,
+      boolean reflectionRequiresToken, MeterRegistry registry) {
     this(tokens, reflectionRequiresToken, registry, System::nanoTime);
   }
 
-  OperatorAuthInterceptor(OperatorTokens tokens, boolean reflectionRequiresToken,
+  OperatorAuthInterceptor(@Nullable RotatingSecrets tokens, boolean reflectionRequiresToken,
       MeterRegistry registry, LongSupplier nanoTime) {
     this.tokens = tokens;
     this.reflectionRequiresToken = reflectionRequiresToken;
@@ -81,14 +84,15 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
 
   /** Whether calls need a token: false when no token is configured. */
   public boolean enabled() {
-    return !tokens.isEmpty();
+    return tokens != null;
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String service = call.getMethodDescriptor().getServiceName();
-    if (tokens.isEmpty()
+    RotatingSecrets accepted = tokens;
+    if (accepted == null
         || HEALTH.contains(service)
         || (!reflectionRequiresToken && REFLECTION.contains(service))) {
       return next.startCall(call, headers);
@@ -98,7 +102,7 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
       return reject(call, missing, "missing", "missing operator token" + EXPECTED);
     }
     String token = BearerToken.parse(authorization);
-    if (token == null || !tokens.accepts(token)) {
+    if (token == null || !accepted.matches(token)) {
       return reject(call, invalid, "invalid", "operator token not accepted" + EXPECTED);
     }
     return next.startCall(call, headers);

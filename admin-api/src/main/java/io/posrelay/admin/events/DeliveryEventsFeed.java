@@ -2,13 +2,11 @@ package io.posrelay.admin.events;
 
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.v1.kafka.EventSerdes;
-import io.posrelay.v1.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -19,28 +17,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tails {@code posrelay.delivery-events} from its end with {@code isolation.level=read_committed}
- * (only transitions the ledger committed) and hands each event to a sink on its own thread. No
- * consumer group: every admin-api instance sees every event. Thread-safe.
+ * Tails the delivery-events topic ({@code topic.delivery-events}) from its end and hands each event
+ * to a sink on its own thread, {@code posrelay-admin-events-feed}. Its consumer is created with
+ * {@code isolation.level=read_committed} (only transitions the ledger committed) and no consumer
+ * group: every admin-api instance sees every event. Thread-safe.
  */
 public final class DeliveryEventsFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryEventsFeed.class);
 
   private final KafkaConsumer<String, DeliveryEvent> consumer;
+  private final String topic;
   private final Consumer<DeliveryEvent> sink;
   private final Thread thread;
   private volatile boolean closed;
 
-  private DeliveryEventsFeed(String bootstrap, Consumer<DeliveryEvent> sink) {
-    this.consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "posrelay-admin-events-feed"),
-            new StringDeserializer(),
-            EventSerdes.deliveryEvent().deserializer());
+  private DeliveryEventsFeed(Map<String, Object> consumerProperties, String topic,
+      Consumer<DeliveryEvent> sink) {
+    this.consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(),
+        EventSerdes.deliveryEvent().deserializer());
+    this.topic = topic;
     this.sink = sink;
     this.thread = new Thread(this::run, "posrelay-admin-events-feed");
     this.thread.setDaemon(true);
@@ -49,18 +44,25 @@ public final class DeliveryEventsFeed implements AutoCloseable {
   /**
    * Assigns every partition of the topic, positioned at its end, then starts the feed thread.
    *
+   * @param consumerProperties the consumer's properties (admin-api's {@code DELIVERY_EVENTS_FEED}
+   *     role: {@code read_committed}, no group); the deserializers are the feed's own
+   * @param topic the delivery-events topic
+   * @param sink takes each event, on the feed thread; must not block
+   * @param timeout how long finding the partitions and their end offsets may take
    * @throws org.apache.kafka.common.KafkaException if the topic's partitions cannot be found
+   *     within {@code timeout}
+   * @throws IllegalStateException if the topic has no partitions
    */
-  public static DeliveryEventsFeed start(
-      String bootstrap, Consumer<DeliveryEvent> sink, Duration timeout) {
-    DeliveryEventsFeed feed = new DeliveryEventsFeed(bootstrap, sink);
+  public static DeliveryEventsFeed start(Map<String, Object> consumerProperties, String topic,
+      Consumer<DeliveryEvent> sink, Duration timeout) {
+    DeliveryEventsFeed feed = new DeliveryEventsFeed(consumerProperties, topic, sink);
     try {
       List<TopicPartition> partitions =
-          feed.consumer.partitionsFor(Topics.DELIVERY_EVENTS, timeout).stream()
+          feed.consumer.partitionsFor(feed.topic, timeout).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
       if (partitions.isEmpty()) {
-        throw new IllegalStateException(Topics.DELIVERY_EVENTS + ": no partitions");
+        throw new IllegalStateException(feed.topic + ": no partitions");
       }
       feed.consumer.assign(partitions);
       feed.consumer.seekToEnd(partitions);

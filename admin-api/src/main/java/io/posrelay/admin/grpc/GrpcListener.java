@@ -1,18 +1,25 @@
 package io.posrelay.admin.grpc;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.tls.PemTls;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * admin-api's gRPC listener: the services of {@link AdminServices} on a Netty server with every
- * inbound bound, plaintext or TLS.
+ * inbound bound, plaintext or TLS ({@link #credentials}: grpc-java's own {@link
+ * TlsServerCredentials}, TLS 1.3 and 1.2).
  *
  * <table>
  *   <caption>Limits</caption>
@@ -44,20 +51,53 @@ public final class GrpcListener {
   private GrpcListener() {}
 
   /**
+   * How the listener is secured: TLS from a PEM certificate chain (its own certificate first) and
+   * the unencrypted PEM PKCS#8 private key of that certificate, or plaintext. The files are checked
+   * by service-runtime's {@link PemTls#checkServerFiles} first, so a bad one is reported naming
+   * {@code tls-cert-file} or {@code tls-key-file}; grpc-java then reads them itself.
+   *
+   * @param certFile the certificate chain ({@code tls-cert-file}); null, with {@code keyFile}
+   *     null = plaintext
+   * @param keyFile its private key ({@code tls-key-file})
+   * @return {@link TlsServerCredentials}, or {@link InsecureServerCredentials} when both are null
+   * @throws IllegalArgumentException naming the key of the file that is missing, unreadable, not
+   *     PEM, or (the key) not the key of the first certificate; or if only one file is given
+   */
+  public static ServerCredentials credentials(@Nullable Path certFile, @Nullable Path keyFile) {
+    String certKey = ListenerKeys.TLS_CERT_FILE.name();
+    String keyKey = ListenerKeys.TLS_KEY_FILE.name();
+    if (certFile == null || keyFile == null) {
+      if (certFile != null || keyFile != null) {
+        throw new IllegalArgumentException((certFile == null ? certKey : keyKey)
+            + ": (empty) (expected: set together with "
+            + (certFile == null ? keyKey : certKey) + ")");
+      }
+      return InsecureServerCredentials.create();
+    }
+    PemTls.checkServerFiles(certFile, certKey, keyFile, keyKey);
+    try {
+      return TlsServerCredentials.create(certFile.toFile(), keyFile.toFile());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(certKey + ": " + certFile + " (expected: a certificate"
+          + " chain grpc-java can use with " + keyKey + "; " + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
    * Builds the server; {@link Server#start()} binds it.
    *
    * @param address where to listen; port 0 = a free port
+   * @param credentials plaintext or TLS: {@link #credentials}
    * @param executor runs the calls (bounded: its queue is admin-api's backpressure)
-   * @param tls the server's TLS context; null = plaintext
    * @param service DeliveryAdmin
    * @param health the health service's manager
    * @param auth sees every call first (operator authentication)
    */
-  public static Server build(InetSocketAddress address, Executor executor,
-      @Nullable SslContext tls, DeliveryAdminService service, HealthStatusManager health,
+  public static Server build(InetSocketAddress address, ServerCredentials credentials,
+      Executor executor, DeliveryAdminService service, HealthStatusManager health,
       ServerInterceptor auth) {
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(address)
+        NettyServerBuilder.forAddress(address, credentials)
             .executor(executor)
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
@@ -66,9 +106,6 @@ public final class GrpcListener {
             .maxConnectionIdle(5, TimeUnit.MINUTES)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
-    if (tls != null) {
-      builder.sslContext(tls);
-    }
     return AdminServices.addTo(builder, service, health, auth).build();
   }
 }

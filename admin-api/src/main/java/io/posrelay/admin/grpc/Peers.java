@@ -1,13 +1,17 @@
 package io.posrelay.admin.grpc;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.MetadataUtils;
-import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
+import io.posrelay.admin.v1.auth.BearerToken;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,18 +44,46 @@ public final class Peers implements AutoCloseable {
    *     (Kafka Streams' {@code application.server} of each)
    */
   public Peers(Supplier<List<String>> addresses) {
-    this(addresses, (SslContext) null, null);
+    this(addresses, InsecureChannelCredentials.create(), null);
   }
 
   /**
    * Peers reached over the network.
    *
    * @param addresses as above; with TLS, each peer's certificate must name its host
-   * @param tls the client TLS context trusting the peers' certificates; null = plaintext
+   * @param credentials plaintext, or TLS trusting the peers' certificates: {@link #credentials}
    * @param token the operator token to send; null = none (tokens off)
    */
-  public Peers(Supplier<List<String>> addresses, @Nullable SslContext tls, @Nullable String token) {
-    this(addresses, address -> connect(address, tls), token);
+  public Peers(Supplier<List<String>> addresses, ChannelCredentials credentials,
+      @Nullable String token) {
+    this(addresses, address -> NettyChannelBuilder.forTarget(address, credentials).build(),
+        token);
+  }
+
+  /**
+   * How the fan-out reaches its peers: over TLS when this instance's listener is TLS, trusting
+   * the CAs of {@code caFile} or else the JVM's default trust store; plaintext otherwise.
+   * grpc-java's own {@link TlsChannelCredentials} reads the file.
+   *
+   * @param tls whether this instance's listener is TLS
+   * @param caFile PEM CA certificates to trust; null = the JVM's default trust store
+   * @param caKey the config key that named {@code caFile}, for the message
+   * @throws IllegalArgumentException naming {@code caKey} if the file cannot be read or holds no
+   *     certificate
+   */
+  public static ChannelCredentials credentials(boolean tls, @Nullable Path caFile, String caKey) {
+    if (!tls) {
+      return InsecureChannelCredentials.create();
+    }
+    if (caFile == null) {
+      return TlsChannelCredentials.create();
+    }
+    try {
+      return TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(caKey + ": " + caFile + " (expected: PEM certificates,"
+          + " -----BEGIN CERTIFICATE-----; " + e.getClass().getSimpleName() + ")", e);
+    }
   }
 
   /**
@@ -73,16 +105,6 @@ public final class Peers implements AutoCloseable {
   /** As {@link #Peers(Supplier, Function, String)} without a token. */
   public Peers(Supplier<List<String>> addresses, Function<String, ManagedChannel> connect) {
     this(addresses, connect, null);
-  }
-
-  private static ManagedChannel connect(String address, @Nullable SslContext tls) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address);
-    if (tls == null) {
-      builder.usePlaintext();
-    } else {
-      builder.sslContext(tls);
-    }
-    return builder.build();
   }
 
   /** Stubs for the peers now; empty for a single instance. */

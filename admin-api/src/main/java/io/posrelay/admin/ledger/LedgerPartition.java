@@ -10,8 +10,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param byStatus {@link LedgerStoreNames#BY_STATUS}
  * @param counts {@link LedgerStoreNames#COUNTS}
  * @param byTerminal {@link LedgerStoreNames#BY_TERMINAL}
- * @param partition the partition of {@code posrelay.results} and {@code posrelay.claims} these
- *     stores hold (the Kafka Streams task's partition)
+ * @param partition the partition of the results and claims topics ({@code topic.results}, {@code
+ *     topic.claims}) these stores hold (the Kafka Streams task's partition)
  */
 public record LedgerPartition(
     ReadOnlyKeyValueStore<String, byte[]> records,

@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,7 +18,6 @@ import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -29,6 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The running ledger: a {@link KafkaStreams} instance of {@link LedgerTopology} with
  * exactly-once processing, and interactive-query access to the stores of the partitions it holds.
+ * Its properties are admin-api's ledger client role ({@code AdminKeys.ledgerProperties}).
  * Thread-safe.
  */
 public final class LedgerStreams implements AutoCloseable {
@@ -40,8 +39,6 @@ public final class LedgerStreams implements AutoCloseable {
   /** Stream-thread replacements allowed within {@link #REPLACEMENT_WINDOW} before giving up. */
   static final int MAX_REPLACEMENTS = 10;
   static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
-  /** The ledger consumer's {@code session.timeout.ms}: how long a killed instance is waited for. */
-  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
   private final java.util.ArrayDeque<Long> replacements = new java.util.ArrayDeque<>();
 
   private LedgerStreams(Topology topology, Properties props, Consumer<Boolean> onRunning) {
@@ -84,49 +81,12 @@ public final class LedgerStreams implements AutoCloseable {
   }
 
   /**
-   * The Kafka Streams properties of the ledger: exactly_once_v2, a bad record logged and skipped.
-   *
-   * @param applicationId {@code application.id}
-   * @param bootstrap Kafka bootstrap servers
-   * @param stateDir {@code state.dir}
-   * @param replicationFactor of the internal (changelog) topics
-   * @param commitInterval {@code commit.interval.ms}
-   * @param applicationServer {@code application.server}: this instance's gRPC {@code host:port},
-   *     how the other instances reach it for fanned-out queries
-   */
-  public static Properties properties(
-      String applicationId,
-      String bootstrap,
-      String stateDir,
-      int replicationFactor,
-      Duration commitInterval,
-      String applicationServer) {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    // An instance killed with SIGKILL holds its ledger partitions until the group coordinator
-    // misses its heartbeats for session.timeout.ms: 45 s by default, during which a restarted
-    // instance cannot serve. 10 s (heartbeats every 3 s) bounds that gap; a stall longer than
-    // that (GC, overload) costs one rebalance, which Kafka Streams survives.
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-        (int) SESSION_TIMEOUT.toMillis());
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-        (int) SESSION_TIMEOUT.toMillis() / 3);
-    p.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class);
-    return p;
-  }
-
-  /**
    * Starts the ledger. It serves queries once RUNNING (after restoring its stores).
    *
+   * @param topology {@link LedgerTopology#build}
+   * @param props the Kafka Streams properties, with {@code processing.guarantee=exactly_once_v2}
+   *     and {@code application.server} (this instance's gRPC {@code host:port}, how the other
+   *     instances reach it for fanned-out queries)
    * @param onRunning called with true when the ledger enters RUNNING and false when it leaves it
    * @throws org.apache.kafka.streams.errors.StreamsException if the state directory is locked by
    *     another instance or unusable

@@ -1,7 +1,7 @@
 package io.posrelay.admin.ledger;
 
 import io.posrelay.v1.kafka.EventSerdes;
-import io.posrelay.v1.kafka.Topics;
+import io.posrelay.v1.kafka.TopicNames;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -12,16 +12,18 @@ import org.apache.kafka.streams.state.Stores;
  * The ledger as a Kafka Streams Processor-API topology:
  *
  * <pre>
- * posrelay.results ──┐
- *                    ├──▶ ledger (LedgerProcessor) ──▶ posrelay.delivery-events (key terminal_id)
- * posrelay.claims ───┘      │ persistent (RocksDB) stores, each with a changelog topic:
- *                           │ ledger-records, ledger-due, ledger-by-status, ledger-by-terminal,
- *                           │ ledger-counts, ledger-early-claims
- *                           └ wall-clock punctuator every 200 ms over ledger-due
+ * results ──┐
+ *            ├──▶ ledger (LedgerProcessor) ──▶ delivery-events (key terminal_id)
+ * claims ────┘      │ persistent (RocksDB) stores, each with a changelog topic:
+ *                   │ ledger-records, ledger-due, ledger-by-status, ledger-by-terminal,
+ *                   │ ledger-counts, ledger-early-claims
+ *                   └ wall-clock punctuator every 200 ms over ledger-due
  * </pre>
  *
- * Both sources are keyed by terminal_id and have the same partition count, so one task sees a
- * terminal's results and claims together.
+ * The topics are the deployment's ({@code topic.results}, {@code topic.claims}, {@code
+ * topic.delivery-events}; {@code posrelay.results} … by default). Both sources are keyed by
+ * terminal_id and must have the same partition count (admin-api checks that at start), so one
+ * task sees a terminal's results and claims together.
  */
 public final class LedgerTopology {
   /** How often the due index is scanned, on the wall clock. */
@@ -37,13 +39,14 @@ public final class LedgerTopology {
   /**
    * The ledger's topology.
    *
+   * @param topics the topic names: results and claims are read, delivery events written
    * @param claimDeadline PENDING longer than this becomes FAILED(UNCLAIMED); > 0
    * @param ackTimeout the relay nodes' ack timeout; DELIVERING longer than it plus the claim
    *     deadline becomes FAILED(ACK_TIMEOUT); > 0
    * @param retention FAILED or DELIVERED longer than this becomes EXPIRED; > 0
    * @param grace EXPIRED longer than this is purged; > 0
    */
-  public static Topology build(
+  public static Topology build(TopicNames topics,
       Duration claimDeadline, Duration ackTimeout, Duration retention, Duration grace) {
     DeliveryStateMachine machine =
         new DeliveryStateMachine(claimDeadline, ackTimeout, retention, grace);
@@ -52,17 +55,17 @@ public final class LedgerTopology {
         RESULTS_SOURCE,
         Serdes.String().deserializer(),
         EventSerdes.paymentResult().deserializer(),
-        Topics.RESULTS);
+        topics.results());
     topology.addSource(
         CLAIMS_SOURCE,
         Serdes.String().deserializer(),
         EventSerdes.deliveryClaim().deserializer(),
-        Topics.CLAIMS);
+        topics.claims());
     topology.addProcessor(
         PROCESSOR, () -> new LedgerProcessor(machine), RESULTS_SOURCE, CLAIMS_SOURCE);
     topology.addSink(
         EVENTS_SINK,
-        Topics.DELIVERY_EVENTS,
+        topics.deliveryEvents(),
         Serdes.String().serializer(),
         EventSerdes.deliveryEvent().serializer(),
         PROCESSOR);

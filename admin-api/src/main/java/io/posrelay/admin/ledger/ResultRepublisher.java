@@ -1,7 +1,6 @@
 package io.posrelay.admin.ledger;
 
 import io.posrelay.v1.PaymentResult;
-import io.posrelay.v1.kafka.Topics;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,15 +9,20 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Re-publishes a payment result to {@code posrelay.results} (key terminal_id) for RetryDelivery.
- * The ledger then sees it as a re-publication with a higher attempt. Thread-safe.
+ * Re-publishes a payment result to the results topic (key terminal_id) for RetryDelivery. The
+ * ledger then sees it as a re-publication with a higher attempt. Thread-safe.
  */
 public final class ResultRepublisher implements AutoCloseable {
   private final Producer<String, PaymentResult> producer;
+  private final String topic;
 
-  /** @param producer an idempotent producer with {@code acks=all}; closed by {@link #close}. */
-  public ResultRepublisher(Producer<String, PaymentResult> producer) {
+  /**
+   * @param producer an idempotent producer with {@code acks=all}; closed by {@link #close}
+   * @param topic the results topic ({@code topic.results}), which the ledger reads
+   */
+  public ResultRepublisher(Producer<String, PaymentResult> producer, String topic) {
     this.producer = producer;
+    this.topic = topic;
   }
 
   /**
@@ -32,7 +36,7 @@ public final class ResultRepublisher implements AutoCloseable {
       throws ExecutionException, TimeoutException, InterruptedException {
     PaymentResult retried = result.toBuilder().setAttempt(attempt).build();
     producer
-        .send(new ProducerRecord<>(Topics.RESULTS, retried.getTerminalId(), retried))
+        .send(new ProducerRecord<>(topic, retried.getTerminalId(), retried))
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

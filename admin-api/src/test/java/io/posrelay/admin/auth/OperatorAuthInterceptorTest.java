@@ -1,8 +1,5 @@
 package io.posrelay.admin.auth;
 
-import io.posrelay.admin.v1.auth.BearerToken;
-import static io.posrelay.admin.auth.OperatorTokensTest.CURRENT;
-import static io.posrelay.admin.auth.OperatorTokensTest.PREVIOUS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,25 +29,34 @@ import io.posrelay.admin.ledger.LedgerQueries;
 import io.posrelay.admin.ledger.ResultRepublisher;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.GetStatsRequest;
+import io.posrelay.admin.v1.auth.BearerToken;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import io.posrelay.v1.kafka.Topics;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The operator-token check on a server with every admin service, in-process. */
 class OperatorAuthInterceptorTest {
+  static final String CURRENT = "current-operator-token-0123456789abcdef";
+  static final String PREVIOUS = "previous-operator-token-0123456789abcdef";
+
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Server server;
   private ManagedChannel channel;
 
-  private void start(OperatorTokens tokens, boolean reflectionRequiresToken) throws Exception {
-    DeliveryAdminService service = new DeliveryAdminService(new LedgerQueries(List::of, terminalId -> -1),
-        Peers.NONE, new ResultRepublisher(new MockProducer<>()), new EventFanout(10, 10),
+  private void start(@Nullable RotatingSecrets tokens, boolean reflectionRequiresToken)
+      throws Exception {
+    DeliveryAdminService service = new DeliveryAdminService(
+        new LedgerQueries(List::of, terminalId -> -1), Peers.NONE,
+        new ResultRepublisher(new MockProducer<>(), Topics.RESULTS), new EventFanout(10, 10),
         Clock.systemUTC());
     String name = InProcessServerBuilder.generateName();
     server = AdminServices.addTo(InProcessServerBuilder.forName(name).directExecutor(), service,
@@ -65,8 +71,8 @@ class OperatorAuthInterceptorTest {
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
   }
 
-  private static OperatorTokens twoTokens() {
-    return OperatorTokens.load(null, "f", CURRENT + "," + PREVIOUS, "ENV");
+  private static RotatingSecrets twoTokens() {
+    return RotatingSecrets.of(RotatingSecrets.Rule.BEARER_TOKEN, CURRENT, PREVIOUS);
   }
 
   private static Channel with(Channel channel, String authorization) {
@@ -145,7 +151,7 @@ class OperatorAuthInterceptorTest {
 
   @Test
   void noTokensConfigured_letsEveryCallThrough() throws Exception {
-    start(OperatorTokens.NONE, true);
+    start(null, true);
 
     getStats(channel);
     getStats(with(channel, "Bearer anything"));

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.posrelay.v1.kafka.Topics;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,7 @@ class AdminServicesTest {
         new DeliveryAdminService(
             new LedgerQueries(List::of, terminalId -> -1),
             Peers.NONE,
-            new ResultRepublisher(new MockProducer<>()),
+            new ResultRepublisher(new MockProducer<>(), Topics.RESULTS),
             new EventFanout(10, 10),
             Clock.systemUTC());
     String name = InProcessServerBuilder.generateName();

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import io.posrelay.v1.kafka.Topics;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +69,8 @@ class ClusterQueriesTest {
     Peers p = new Peers(others, target -> InProcessChannelBuilder.forName(target).build());
     peers.add(p);
     DeliveryAdminService service = new DeliveryAdminService(ledger.queries, p,
-        new ResultRepublisher(new MockProducer<>()), new EventFanout(10, 10), Clock.systemUTC());
+        new ResultRepublisher(new MockProducer<>(), Topics.RESULTS), new EventFanout(10, 10),
+        Clock.systemUTC());
     servers.add(AdminServices.addTo(InProcessServerBuilder.forName(name), service,
         new HealthStatusManager()).build().start());
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();

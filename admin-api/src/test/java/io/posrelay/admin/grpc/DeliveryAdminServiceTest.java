@@ -36,7 +36,6 @@ import io.posrelay.admin.v1.StatusCount;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.EventSerdes;
-import io.posrelay.v1.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -58,6 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DeliveryAdminServiceTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+  /** The configured results topic (topic.results), not the default name. */
+  private static final String RESULTS_TOPIC = "acme.results";
+
   @TempDir Path stateDir;
   private LedgerDriver ledger;
   private final MockProducer<String, PaymentResult> producer =
@@ -75,7 +77,7 @@ class DeliveryAdminServiceTest {
   private void start(LedgerQueries queries) throws Exception {
     String name = InProcessServerBuilder.generateName();
     DeliveryAdminService service = new DeliveryAdminService(queries, Peers.NONE,
-        new ResultRepublisher(producer), new EventFanout(10, 10),
+        new ResultRepublisher(producer, RESULTS_TOPIC), new EventFanout(10, 10),
         Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC));
     server = AdminServices.addTo(InProcessServerBuilder.forName(name).directExecutor(), service,
         new HealthStatusManager()).build().start();
@@ -245,7 +247,7 @@ class DeliveryAdminServiceTest {
     stub.retryDelivery(RetryDeliveryRequest.newBuilder().setResultId("a").build());
 
     assertThat(producer.history()).hasSize(1);
-    assertThat(producer.history().get(0).topic()).isEqualTo(Topics.RESULTS);
+    assertThat(producer.history().get(0).topic()).isEqualTo(RESULTS_TOPIC);
     assertThat(producer.history().get(0).key()).isEqualTo("T1");
     PaymentResult retried = producer.history().get(0).value();
     assertThat(retried.getAttempt()).isEqualTo(2);

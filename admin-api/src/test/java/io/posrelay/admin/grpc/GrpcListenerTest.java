@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
@@ -16,26 +17,26 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.posrelay.admin.v1.auth.BearerToken;
+import io.posrelay.admin.TestCertificates;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
-import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.ledger.LedgerQueries;
 import io.posrelay.admin.ledger.ResultRepublisher;
-import io.posrelay.admin.tls.GrpcTls;
-import io.posrelay.admin.tls.TestCertificates;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.GetStatsRequest;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
+import io.posrelay.admin.v1.auth.BearerToken;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSession;
+import io.posrelay.v1.kafka.Topics;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -69,14 +71,15 @@ class GrpcListenerTest {
   @BeforeEach
   void setUp() throws Exception {
     certs = TestCertificates.create(dir.resolve("pki"));
-    DeliveryAdminService service = new DeliveryAdminService(new LedgerQueries(List::of, terminalId -> -1),
-        Peers.NONE, new ResultRepublisher(new MockProducer<>()), new EventFanout(10, 10),
+    DeliveryAdminService service = new DeliveryAdminService(
+        new LedgerQueries(List::of, terminalId -> -1), Peers.NONE,
+        new ResultRepublisher(new MockProducer<>(), Topics.RESULTS), new EventFanout(10, 10),
         Clock.systemUTC());
     AdminServices.setServing(health, true);
-    server = GrpcListener.build(new InetSocketAddress("127.0.0.1", 0), executor,
-        GrpcTls.server(certs.certFile(), certs.keyFile(), "tls-cert-file", "tls-key-file"), service,
-        health, new OperatorAuthInterceptor(OperatorTokens.load(null, "f", TOKEN, "ENV"), false,
-            new SimpleMeterRegistry())).start();
+    server = GrpcListener.build(new InetSocketAddress("127.0.0.1", 0),
+        GrpcListener.credentials(certs.certFile(), certs.keyFile()), executor, service, health,
+        new OperatorAuthInterceptor(RotatingSecrets.of(RotatingSecrets.Rule.BEARER_TOKEN, TOKEN),
+            false, new SimpleMeterRegistry())).start();
   }
 
   @AfterEach
@@ -88,15 +91,20 @@ class GrpcListenerTest {
     executor.shutdownNow();
   }
 
-  private ManagedChannel tlsChannel(SslContext tls) {
+  private ManagedChannel tlsChannel(ChannelCredentials credentials) {
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).sslContext(tls).build();
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort(), credentials).build();
     channels.add(channel);
     return channel;
   }
 
-  private ManagedChannel trustingChannel() {
-    return tlsChannel(GrpcTls.client(certs.caFile(), "tls-ca-file"));
+  /** What a client such as relayctl uses: grpc-java's TLS trusting the CA file. */
+  private static ChannelCredentials trusting(Path caFile) throws IOException {
+    return TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build();
+  }
+
+  private ManagedChannel trustingChannel() throws IOException {
+    return tlsChannel(trusting(certs.caFile()));
   }
 
   private static DeliveryAdminGrpc.DeliveryAdminBlockingStub admin(Channel channel) {
@@ -104,7 +112,7 @@ class GrpcListenerTest {
   }
 
   @Test
-  void tlsClientTrustingTheCa_withTheToken_isServed_overTls12OrNewer() {
+  void tlsClientTrustingTheCa_withTheToken_isServed_overTls12OrNewer() throws IOException {
     AtomicReference<SSLSession> session = new AtomicReference<>();
 
     admin(trustingChannel()).withInterceptors(BearerToken.attach(TOKEN), sessionOf(session))
@@ -115,7 +123,7 @@ class GrpcListenerTest {
   }
 
   @Test
-  void overTls_healthIsOpen_butDeliveryAdminNeedsTheToken() {
+  void overTls_healthIsOpen_butDeliveryAdminNeedsTheToken() throws IOException {
     ManagedChannel channel = trustingChannel();
 
     assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -134,13 +142,14 @@ class GrpcListenerTest {
 
     assertCode(() -> admin(plaintext).withInterceptors(BearerToken.attach(TOKEN))
         .getStats(GetStatsRequest.getDefaultInstance()), Status.Code.UNAVAILABLE);
-    assertCode(() -> admin(tlsChannel(GrpcTls.client(other.caFile(), "tls-ca-file")))
+    ManagedChannel otherCa = tlsChannel(trusting(other.caFile()));
+    assertCode(() -> admin(otherCa)
         .withInterceptors(BearerToken.attach(TOKEN))
         .getStats(GetStatsRequest.getDefaultInstance()), Status.Code.UNAVAILABLE);
   }
 
   @Test
-  void requestLargerThan64KiB_isResourceExhausted() {
+  void requestLargerThan64KiB_isResourceExhausted() throws IOException {
     ListDeliveriesRequest huge = ListDeliveriesRequest.newBuilder()
         .setMerchantId("m".repeat(GrpcListener.MAX_INBOUND_MESSAGE_BYTES + 1)).build();
 
@@ -149,7 +158,7 @@ class GrpcListenerTest {
   }
 
   @Test
-  void metadataLargerThan8KiB_isRefused_andTheConnectionServesTheNextCall() {
+  void metadataLargerThan8KiB_isRefused_andTheConnectionServesTheNextCall() throws IOException {
     ManagedChannel channel = trustingChannel();
     Metadata big = new Metadata();
     big.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER),

@@ -11,14 +11,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.posrelay.admin.v1.auth.BearerToken;
+import io.grpc.TlsChannelCredentials;
+import io.posrelay.admin.TestCertificates;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
-import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.ledger.LedgerDriver;
 import io.posrelay.admin.ledger.ResultRepublisher;
-import io.posrelay.admin.tls.GrpcTls;
-import io.posrelay.admin.tls.TestCertificates;
+import io.posrelay.admin.v1.auth.BearerToken;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.GetDeliveryRequest;
@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.posrelay.v1.kafka.Topics;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -83,27 +84,29 @@ class SecurePeersTest {
   /** Starts A and B, each B's and A's peer; returns a token-carrying TLS stub of A. */
   private DeliveryAdminGrpc.DeliveryAdminBlockingStub startPair(@Nullable String peerToken)
       throws Exception {
-    OperatorTokens tokens = OperatorTokens.load(null, "f", TOKEN + "," + PREVIOUS, "ENV");
+    RotatingSecrets tokens =
+        RotatingSecrets.of(RotatingSecrets.Rule.BEARER_TOKEN, TOKEN, PREVIOUS);
     AtomicInteger portA = new AtomicInteger();
     AtomicInteger portB = new AtomicInteger();
     portA.set(start(partitionA, tokens, portB, peerToken));
     portB.set(start(partitionB, tokens, portA, peerToken));
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", portA.get())
-        .sslContext(GrpcTls.client(certs.caFile(), "tls-ca-file")).build();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", portA.get(),
+        TlsChannelCredentials.newBuilder().trustManager(certs.caFile().toFile()).build()).build();
     channels.add(channel);
     return DeliveryAdminGrpc.newBlockingStub(channel)
         .withInterceptors(BearerToken.attach(PREVIOUS), new PerCallDeadline(10));
   }
 
-  private int start(LedgerDriver ledger, OperatorTokens tokens, AtomicInteger peerPort,
+  private int start(LedgerDriver ledger, RotatingSecrets tokens, AtomicInteger peerPort,
       @Nullable String peerToken) throws Exception {
     Peers p = new Peers(() -> List.of("127.0.0.1:" + peerPort.get()),
-        GrpcTls.client(certs.caFile(), "peer-tls-ca-file"), peerToken);
+        Peers.credentials(true, certs.caFile(), "peer-tls-ca-file"), peerToken);
     peers.add(p);
     DeliveryAdminService service = new DeliveryAdminService(ledger.queries, p,
-        new ResultRepublisher(new MockProducer<>()), new EventFanout(10, 10), Clock.systemUTC());
-    Server server = GrpcListener.build(new InetSocketAddress("127.0.0.1", 0), executor,
-        GrpcTls.server(certs.certFile(), certs.keyFile(), "tls-cert-file", "tls-key-file"), service,
+        new ResultRepublisher(new MockProducer<>(), Topics.RESULTS), new EventFanout(10, 10),
+        Clock.systemUTC());
+    Server server = GrpcListener.build(new InetSocketAddress("127.0.0.1", 0),
+        GrpcListener.credentials(certs.certFile(), certs.keyFile()), executor, service,
         new HealthStatusManager(),
         new OperatorAuthInterceptor(tokens, false, new SimpleMeterRegistry())).start();
     servers.add(server);

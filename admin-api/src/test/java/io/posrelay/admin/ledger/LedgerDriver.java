@@ -1,11 +1,15 @@
 package io.posrelay.admin.ledger;
 
+import io.posrelay.admin.AdminKeys;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.kafka.KafkaKeys;
 import io.posrelay.v1.kafka.EventSerdes;
-import io.posrelay.v1.kafka.Topics;
+import io.posrelay.v1.kafka.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +22,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * The ledger topology in a {@link TopologyTestDriver} (one partition, mocked wall clock), with
- * {@link LedgerQueries} over its stores. Close it after each test.
+ * {@link LedgerQueries} over its stores. Its properties and topic names come from admin-api's keys
+ * as in production ({@link AdminKeys#ledgerProperties}, {@link KafkaKeys#topics}). Close it after
+ * each test.
  */
 public final class LedgerDriver implements AutoCloseable {
   public static final Duration CLAIM_DEADLINE = Duration.ofSeconds(3);
@@ -33,18 +39,34 @@ public final class LedgerDriver implements AutoCloseable {
   public final LedgerQueries queries;
   private Instant now;
 
+  /** A ledger over the default topic names. */
   public LedgerDriver(Path stateDir, Instant start) {
-    Properties props =
-        LedgerStreams.properties("ledger-test", "unused:9092", stateDir.toString(), 1,
-            Duration.ofMillis(100), "localhost:1");
+    this(stateDir, start, TopicNames.DEFAULT);
+  }
+
+  /** A ledger over the topics of {@code names}, as configured with the {@code topic.*} keys. */
+  public LedgerDriver(Path stateDir, Instant start, TopicNames names) {
+    ServiceConfig config = ServiceConfig.builder(AdminKeys.SPEC)
+        .set(AdminKeys.APPLICATION_ID, "ledger-test")
+        .set(KafkaKeys.BOOTSTRAP_SERVERS, "unused:9092")
+        .set(AdminKeys.STATE_DIR, stateDir)
+        .set(AdminKeys.COMMIT_INTERVAL, Duration.ofMillis(100))
+        .set(ListenerKeys.HOST, "localhost")
+        .set(KafkaKeys.RESULTS_TOPIC, names.results())
+        .set(KafkaKeys.CLAIMS_TOPIC, names.claims())
+        .set(KafkaKeys.SESSIONS_TOPIC, names.sessions())
+        .set(KafkaKeys.DELIVERY_EVENTS_TOPIC, names.deliveryEvents())
+        .build();
+    Properties props = AdminKeys.ledgerProperties(config, 1);
+    TopicNames topics = KafkaKeys.topics(config);
     driver = new TopologyTestDriver(
-        LedgerTopology.build(CLAIM_DEADLINE, ACK_TIMEOUT, RETENTION, GRACE), props, start);
+        LedgerTopology.build(topics, CLAIM_DEADLINE, ACK_TIMEOUT, RETENTION, GRACE), props, start);
     now = start;
-    results = driver.createInputTopic(Topics.RESULTS, Serdes.String().serializer(),
+    results = driver.createInputTopic(topics.results(), Serdes.String().serializer(),
         EventSerdes.paymentResult().serializer());
-    claims = driver.createInputTopic(Topics.CLAIMS, Serdes.String().serializer(),
+    claims = driver.createInputTopic(topics.claims(), Serdes.String().serializer(),
         EventSerdes.deliveryClaim().serializer());
-    events = driver.createOutputTopic(Topics.DELIVERY_EVENTS, Serdes.String().deserializer(),
+    events = driver.createOutputTopic(topics.deliveryEvents(), Serdes.String().deserializer(),
         EventSerdes.deliveryEvent().deserializer());
     queries = new LedgerQueries(() -> List.of(new LedgerPartition(
         driver.getKeyValueStore(LedgerStoreNames.RECORDS),

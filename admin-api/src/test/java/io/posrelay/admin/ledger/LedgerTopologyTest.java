@@ -19,6 +19,8 @@ import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.DeliveryStep;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.kafka.TopicNames;
+import io.posrelay.v1.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +66,23 @@ class LedgerTopologyTest {
     assertThat(events.get(0).key).isEqualTo("T1");
     assertThat(events.get(0).value.getFrom()).isEqualTo(DELIVERY_STATUS_UNSPECIFIED);
     assertThat(events.get(0).value.getTo()).isEqualTo(DELIVERY_STATUS_PENDING);
+  }
+
+  @Test
+  void configuredTopicNames_areTheOnesReadAndWritten() {
+    TopicNames acme = new TopicNames("acme.results", "acme.claims", "acme.sessions",
+        "acme.delivery-events");
+    try (LedgerDriver custom = new LedgerDriver(stateDir.resolve("acme"), T0, acme)) {
+      assertThat(custom.driver.producedTopicNames()).doesNotContain(Topics.DELIVERY_EVENTS);
+      custom.result(result("a", "T1", T0));
+      custom.claim(claim("a", "relay-1", "s1", OUTCOME_CLAIMED));
+
+      assertThat(custom.get("a").getStatus()).isEqualTo(DELIVERY_STATUS_DELIVERING);
+      assertThat(custom.events()).extracting(DeliveryEvent::getTo)
+          .containsExactly(DELIVERY_STATUS_PENDING, DELIVERY_STATUS_DELIVERING);
+      assertThat(custom.driver.producedTopicNames()).contains("acme.delivery-events")
+          .doesNotContain(Topics.DELIVERY_EVENTS);
+    }
   }
 
   @Test

@@ -189,6 +189,14 @@ public final class ConfigKey<T> {
     return "POSRELAY_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
+  /**
+   * Whether the value is {@code true} or {@code false}: its flag may be given without a value,
+   * which means {@code true} ({@code --reflection-requires-token}).
+   */
+  public boolean isBoolean() {
+    return type == Type.BOOLEAN;
+  }
+
   /** Whether the value is a secret: no flag, and never shown. */
   public boolean isSecret() {
     return type == Type.PASSWORD;

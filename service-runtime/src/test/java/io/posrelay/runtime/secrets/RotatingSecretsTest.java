@@ -54,6 +54,7 @@ class RotatingSecretsTest {
     RotatingSecrets both = load(file, CURRENT, Rule.HMAC_SECRET);
     assertThat(both.size()).isEqualTo(1);
     assertThat(both.currentText()).isEqualTo(PREVIOUS);
+    assertThat(both.matches(CURRENT)).as("the value's secret is not accepted as well").isFalse();
   }
 
   @Test

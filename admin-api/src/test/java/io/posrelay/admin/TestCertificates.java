@@ -1,4 +1,4 @@
-package io.posrelay.admin.tls;
+package io.posrelay.admin;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
