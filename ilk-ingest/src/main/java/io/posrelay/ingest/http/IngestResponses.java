@@ -81,15 +81,6 @@ final class IngestResponses {
     return response;
   }
 
-  static FullHttpResponse text(HttpVersion version, String contentType, String text) {
-    FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
-        Unpooled.wrappedBuffer(text.getBytes(UTF_8)));
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-    return response;
-  }
-
   /** Marks {@code response} as the last one on its connection. */
   static FullHttpResponse closing(FullHttpResponse response) {
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
