@@ -84,7 +84,7 @@ import org.slf4j.LoggerFactory;
 public final class IlkIngestServer implements ServiceLauncher.RunningService {
 
   private static final Logger log = LoggerFactory.getLogger(IlkIngestServer.class);
-  private static final String SERVICE = "ilk-ingest";
+  private static final String SERVICE = IngestKeys.SPEC.service();
 
   /** Where the server gets its Kafka-facing parts; tests without a broker substitute fakes. */
   interface KafkaClients {
