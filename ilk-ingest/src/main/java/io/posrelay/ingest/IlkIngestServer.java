@@ -1,13 +1,24 @@
 package io.posrelay.ingest;
 
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import static io.posrelay.ingest.IngestKeys.IDLE_TIMEOUT;
+import static io.posrelay.ingest.IngestKeys.ILK_SECRETS;
+import static io.posrelay.ingest.IngestKeys.ILK_SECRET_FILE;
+import static io.posrelay.ingest.IngestKeys.MANAGEMENT_PORT;
+import static io.posrelay.ingest.IngestKeys.MAX_BODY_BYTES;
+import static io.posrelay.ingest.IngestKeys.MAX_CONNECTIONS;
+import static io.posrelay.ingest.IngestKeys.MAX_IN_FLIGHT_PUBLISHES;
+import static io.posrelay.ingest.IngestKeys.PORT;
+import static io.posrelay.ingest.IngestKeys.PUBLISH_TIMEOUT;
+import static io.posrelay.ingest.IngestKeys.REQUEST_DEADLINE;
+import static io.posrelay.ingest.IngestKeys.SHUTDOWN_TIMEOUT;
+import static io.posrelay.ingest.IngestKeys.SIGNATURE_MAX_SKEW;
+import static io.posrelay.runtime.config.ListenerKeys.HOST;
+import static io.posrelay.runtime.config.ListenerKeys.TLS_CERT_FILE;
+import static io.posrelay.runtime.config.ListenerKeys.TLS_KEY_FILE;
+import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
+import static io.posrelay.runtime.kafka.KafkaKeys.RESULTS_TOPIC;
+
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -24,138 +35,195 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.posrelay.ingest.http.IlkIngestChannelInitializer;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
-import io.posrelay.ingest.signature.IlkSecrets;
+import io.posrelay.runtime.ServiceLauncher;
+import io.posrelay.runtime.config.InvalidConfigException;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.kafka.TopicCheck;
+import io.posrelay.runtime.management.ManagementServer;
+import io.posrelay.runtime.management.ServiceMetrics;
+import io.posrelay.runtime.secrets.RotatingSecrets;
+import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.v1.PaymentResult;
-import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ilk-ingest HTTP server: ILK callbacks in ({@code POST /ilk/v1/results}), {@code
- * PaymentResult}s out to Kafka, Prometheus metrics on the same port ({@code GET /metrics}).
+ * A running ilk-ingest: the webhook ILK posts callbacks to ({@code POST /ilk/v1/results}, HTTP or
+ * HTTPS on {@code port}), the producer that stores each {@code PaymentResult} in Kafka ({@code
+ * topic.results}), and the management listener ({@code GET /metrics} on {@code management.port},
+ * never on the webhook's port). Start with {@link #start}; stop with {@link #close}. Configured
+ * by the keys of {@link IngestKeys#SPEC}.
  *
- * <p>{@link #start} creates the Kafka producer first and binds the port last, so an open port means
- * ready. The broker does not have to be reachable at start: until it is, callbacks are answered
- * 503. Uses epoll when available, else NIO. Thread-safe.
+ * <p>{@link #start} checks that the results topic exists before it creates the producer, and
+ * binds the webhook's port last, so an open port means ready. Kafka may become unreachable later:
+ * callbacks are then answered 503 until it is back. Uses epoll when available, else NIO.
+ *
+ * <p>Thread-safe. Each server owns its own meter registry, so several can run in one JVM.
  */
-public final class IlkIngestServer implements AutoCloseable {
+public final class IlkIngestServer implements ServiceLauncher.RunningService {
 
   private static final Logger log = LoggerFactory.getLogger(IlkIngestServer.class);
-  private static final int LINGER_MS = 1;
+  private static final String SERVICE = IngestKeys.SPEC.service();
 
-  private final IlkIngestConfig config;
+  /** Where the server gets its Kafka-facing parts; tests without a broker substitute fakes. */
+  interface KafkaClients {
+    /**
+     * Checks that the topics the server writes exist.
+     *
+     * @throws Exception naming the missing topic, or why Kafka did not answer
+     */
+    void checkTopics(ServiceConfig config) throws Exception;
+
+    /** The producer of results, configured as {@link IngestKeys#RESULTS_PRODUCER}. */
+    Producer<String, PaymentResult> resultsProducer(ServiceConfig config);
+  }
+
+  /** The real ones: {@link TopicCheck} with an admin client, and a {@code KafkaProducer}. */
+  static final KafkaClients KAFKA = new KafkaClients() {
+    @Override
+    public void checkTopics(ServiceConfig config) throws Exception {
+      TopicCheck.require(config.kafka().properties(TopicCheck.ROLE, Map.of(
+              CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS))),
+          List.of(config.get(RESULTS_TOPIC)), List.of());
+    }
+
+    @Override
+    public Producer<String, PaymentResult> resultsProducer(ServiceConfig config) {
+      return PaymentResultPublisher.createProducer(IngestKeys.resultsProducerProperties(config));
+    }
+  };
+
+  private final ServiceConfig config;
+  private final Optional<RotatingSecrets> ilkSecrets;
+  private final @Nullable SslContext tls;
   private final Producer<String, PaymentResult> producer;
-  private final PrometheusMeterRegistry registry;
+  private final ServiceMetrics metrics = new ServiceMetrics();
+  private final PrometheusMeterRegistry registry = metrics.registry();
+  private final KafkaClientMetrics producerMetrics;
   private final IngestMeters meters;
   private final PaymentResultPublisher publisher;
   private final ThreadPoolExecutor sendExecutor;
   private final EventLoopGroup acceptGroup;
   private final EventLoopGroup ioGroup;
   private final ChannelGroup connections;
-  private final AutoCloseable[] binders;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile Channel serverChannel;
+  private volatile @Nullable ManagementServer management;
+  private volatile @Nullable Channel serverChannel;
 
-  private IlkIngestServer(IlkIngestConfig config, Producer<String, PaymentResult> producer,
-      PrometheusMeterRegistry registry) {
+  private IlkIngestServer(ServiceConfig config, Optional<RotatingSecrets> ilkSecrets,
+      @Nullable SslContext tls, Producer<String, PaymentResult> producer) {
     this.config = config;
+    this.ilkSecrets = ilkSecrets;
+    this.tls = tls;
     this.producer = producer;
-    this.registry = registry;
     meters = new IngestMeters(registry);
-    JvmGcMetrics gc = new JvmGcMetrics();
-    KafkaClientMetrics kafka = new KafkaClientMetrics(producer);
-    binders = new AutoCloseable[] {gc, kafka};
-    gc.bindTo(registry);
-    kafka.bindTo(registry);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
 
+    int maxInFlight = config.get(MAX_IN_FLIGHT_PUBLISHES);
     sendExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(config.maxInFlightPublishes() + 1),
+        new ArrayBlockingQueue<>(maxInFlight + 1),
         new DefaultThreadFactory("ilk-ingest-publish", true));
-    publisher = new PaymentResultPublisher(producer, config.resultsTopic(), sendExecutor,
-        config.maxInFlightPublishes(), meters);
+    publisher = new PaymentResultPublisher(producer, config.get(RESULTS_TOPIC), sendExecutor,
+        maxInFlight, meters);
     connections = new DefaultChannelGroup("ilk-ingest-connections", GlobalEventExecutor.INSTANCE);
     meters.connectionsGauge(connections::size);
 
-    IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ilk-ingest-accept"), io);
+    IoHandlerFactory io =
+        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    acceptGroup =
+        new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ilk-ingest-accept"), io);
     ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("ilk-ingest-io"), io);
   }
 
   /**
-   * Starts a server with a {@code KafkaProducer} (acks=all, idempotent) and a new Prometheus
-   * registry.
+   * Starts ilk-ingest: loads the ILK secrets and the TLS files, checks that the results topic
+   * exists, creates the results producer, binds the management listener and then the webhook.
    *
-   * @param config validated configuration
-   * @return the running server; the port is bound
-   * @throws org.apache.kafka.common.KafkaException if the producer cannot be created (bad producer
-   *     properties, unresolvable bootstrap host)
-   * @throws IllegalStateException if the port cannot be bound (cause: the bind exception)
+   * @param config the service's configuration ({@link IngestKeys#SPEC})
+   * @return the running server, its ports bound
+   * @throws InvalidConfigException if the secrets or TLS files became unusable since the
+   *     configuration was checked (the launcher exits 2)
+   * @throws IllegalStateException naming the results topic if it does not exist, or the key of a
+   *     port that cannot be bound
+   * @throws java.util.concurrent.TimeoutException if Kafka does not answer the topic check in
+   *     time
+   * @throws org.apache.kafka.common.KafkaException if Kafka refuses the service's credentials or
+   *     its producer properties
+   * @throws InterruptedException if interrupted while checking the topic
    */
-  public static IlkIngestServer start(IlkIngestConfig config) {
-    KafkaProducer<String, PaymentResult> producer = new KafkaProducer<>(producerProperties(config),
-        new StringSerializer(), new ProtobufSerializer<PaymentResult>());
-    IlkIngestServer server =
-        start(config, producer, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  public static IlkIngestServer start(ServiceConfig config) throws Exception {
+    return start(config, KAFKA);
+  }
+
+  /** {@link #start(ServiceConfig)} with the given Kafka clients. */
+  static IlkIngestServer start(ServiceConfig config, KafkaClients kafka) throws Exception {
+    Optional<RotatingSecrets> secrets = ListenerKeys.secrets(config, ILK_SECRET_FILE,
+        ILK_SECRETS, RotatingSecrets.Rule.HMAC_SECRET);
+    SslContext tls = tls(config);
+    kafka.checkTopics(config);
+    Producer<String, PaymentResult> producer = kafka.resultsProducer(config);
+    IlkIngestServer server;
+    try {
+      server = new IlkIngestServer(config, secrets, tls, producer);
+    } catch (RuntimeException | Error e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
+    try {
+      server.bind();
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
+    }
     server.publisher.warmUp();
     return server;
   }
 
-  /** Starts with the given producer and registry (tests pass a {@code MockProducer}). */
-  static IlkIngestServer start(IlkIngestConfig config, Producer<String, PaymentResult> producer,
-      PrometheusMeterRegistry registry) {
-    IlkIngestServer server = new IlkIngestServer(config, producer, registry);
-    try {
-      server.bind();
-    } catch (RuntimeException e) {
-      server.close();
-      throw e;
+  private static @Nullable SslContext tls(ServiceConfig config) {
+    Optional<Path> cert = config.get(TLS_CERT_FILE);
+    Optional<Path> key = config.get(TLS_KEY_FILE);
+    if (cert.isEmpty() || key.isEmpty()) {
+      return null;
     }
-    return server;
+    try {
+      return PemTls.server(cert.get(), TLS_CERT_FILE.name(), key.get(), TLS_KEY_FILE.name());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
   }
 
-  /**
-   * The producer properties: {@code acks=all}, idempotence on, {@code linger.ms=1}, and timeouts
-   * derived from the publish timeout so that a send fails within it ({@code max.block.ms}, {@code
-   * delivery.timeout.ms} = publish timeout; {@code request.timeout.ms} = publish timeout − linger).
-   */
-  static Map<String, Object> producerProperties(IlkIngestConfig config) {
-    long publishMs = config.publishTimeout().toMillis();
-    Map<String, Object> props = new HashMap<>(config.producerOverrides());
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ilk-ingest");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, publishMs);
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishMs);
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) publishMs - LINGER_MS);
-    return props;
+  /** The webhook pipeline's limits and signature check, from the service's keys. */
+  private IlkIngestChannelInitializer.Settings pipelineSettings() {
+    return new IlkIngestChannelInitializer.Settings(config.get(MAX_CONNECTIONS),
+        config.get(MAX_BODY_BYTES), config.get(IDLE_TIMEOUT), config.get(REQUEST_DEADLINE),
+        config.get(PUBLISH_TIMEOUT), ilkSecrets, config.get(SIGNATURE_MAX_SKEW));
   }
 
   private void bind() {
+    management = ManagementServer.start(SERVICE, config.get(HOST), config.get(MANAGEMENT_PORT),
+        MANAGEMENT_PORT.name(), registry);
     Class<? extends ServerChannel> channelType =
         Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -165,34 +233,79 @@ public final class IlkIngestServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-        .childHandler(new IlkIngestChannelInitializer(config, config.sslContext(),
-            Clock.systemUTC(), publisher, meters, registry, connections));
+        .childHandler(new IlkIngestChannelInitializer(pipelineSettings(), tls,
+            Clock.systemUTC(), publisher, meters, connections));
+    String host = config.get(HOST);
+    int port = config.get(PORT);
     try {
-      serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+      serverChannel = bootstrap.bind(host, port).sync().channel();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding", e);
-    } catch (Exception e) {
+      throw new IllegalStateException("interrupted while binding " + PORT.name(), e);
+    } catch (Exception e) { // Netty rethrows the bind failure, e.g. a BindException
       throw new IllegalStateException(
-          "cannot bind " + config.host() + ":" + config.port() + ": " + e, e);
+          PORT.name() + ": cannot bind " + host + ":" + port + " (" + e + ")", e);
     }
     log.info("ilk-ingest listening on {}:{} ({}, {}, signatures {}), producing to {} at {}",
-        config.host(), port(), Epoll.isAvailable() ? "epoll" : "nio",
-        config.sslContext() == null ? "http" : "https",
-        config.signingSecrets().map(s -> "checked, " + s.size() + " secret(s)").orElse("OFF"),
-        config.resultsTopic(), config.kafkaBootstrap());
-    if (config.signingSecrets().isEmpty()) {
+        host, port(), Epoll.isAvailable() ? "epoll" : "nio", tls == null ? "http" : "https",
+        signatures(), config.get(RESULTS_TOPIC), config.get(BOOTSTRAP_SERVERS));
+    if (ilkSecrets.isEmpty()) {
       log.warn("ILK callback signatures are NOT checked (no {} or {}): anyone who can reach "
-          + "port {} can submit payment results", IlkSecrets.FILE_FLAG, IlkSecrets.ENV, port());
+          + "port {} can submit payment results", ILK_SECRET_FILE.flag(), ILK_SECRETS.env(),
+          port());
     }
   }
 
-  /** The bound HTTP port (the actual one when configured with 0). */
-  public int port() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  private String signatures() {
+    return ilkSecrets.map(s -> "checked, " + s.size() + " secret(s)").orElse("OFF");
   }
 
-  /** This server's own registry; {@code GET /metrics} serves its scrape. */
+  /** The configuration this server runs with. */
+  public ServiceConfig config() {
+    return config;
+  }
+
+  /**
+   * Where the server listens, for the log once it is ready: {@code "ilk-ingest ready: POST
+   * https://0.0.0.0:8080/ilk/v1/results, metrics http://0.0.0.0:9180/metrics, kafka …"}.
+   */
+  @Override
+  public String readyLine() {
+    String host = config.get(HOST);
+    return SERVICE + " ready: POST " + (tls == null ? "http" : "https") + "://" + host + ":"
+        + port() + "/ilk/v1/results, metrics http://" + host + ":" + managementPort()
+        + "/metrics, kafka " + config.get(BOOTSTRAP_SERVERS) + " topic "
+        + config.get(RESULTS_TOPIC) + ", signatures " + signatures();
+  }
+
+  /**
+   * The webhook's bound port (the actual one when configured with 0).
+   *
+   * @throws IllegalStateException if the server did not start
+   */
+  public int port() {
+    Channel channel = serverChannel;
+    if (channel == null) {
+      throw new IllegalStateException("not started");
+    }
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /**
+   * The management listener's bound port, which serves {@code GET /metrics} (the actual one when
+   * configured with 0).
+   *
+   * @throws IllegalStateException if the server did not start
+   */
+  public int managementPort() {
+    ManagementServer server = management;
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return server.port();
+  }
+
+  /** This server's own registry, served at {@code GET /metrics} on {@link #managementPort}. */
   public PrometheusMeterRegistry meterRegistry() {
     return registry;
   }
@@ -200,15 +313,15 @@ public final class IlkIngestServer implements AutoCloseable {
   /**
    * Shuts down gracefully: stops accepting connections, answers new callbacks 503, waits for the
    * results in flight to be acked (their callers get their answers), flushes and closes the
-   * producer, then closes connections and event loops. Bounded by {@code shutdown-timeout.ms}
-   * (plus up to 1 s for the event loops). Idempotent; never throws.
+   * producer, then closes connections, event loops and the management listener. Bounded by
+   * {@code shutdown-timeout.ms} (plus up to 2 s for the event loops). Idempotent; never throws.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    long deadline = System.nanoTime() + config.get(SHUTDOWN_TIMEOUT).toNanos();
     Channel server = serverChannel;
     if (server != null) {
       server.close().awaitUninterruptibly(remaining(deadline).toMillis());
@@ -233,14 +346,12 @@ public final class IlkIngestServer implements AutoCloseable {
     ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     acceptGroup.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     ioGroup.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
-    for (AutoCloseable binder : binders) {
-      try {
-        binder.close();
-      } catch (Exception e) {
-        log.debug("error closing a meter binder: {}", e.toString());
-      }
+    ManagementServer listener = management;
+    if (listener != null) {
+      listener.close();
     }
-    registry.close();
+    producerMetrics.close();
+    metrics.close();
     log.info("ilk-ingest closed");
   }
 

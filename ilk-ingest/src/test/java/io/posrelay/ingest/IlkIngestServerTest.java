@@ -5,19 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ingest.kafka.PaymentResultPublisher;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.kafka.KafkaKeys;
 import io.posrelay.v1.PaymentResult;
-import io.posrelay.v1.kafka.ProtobufSerializer;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,13 +37,10 @@ class IlkIngestServerTest {
     }
   }
 
-  private static IlkIngestConfig.Builder localConfig() {
-    return IlkIngestConfig.builder().host("127.0.0.1").port(0);
-  }
-
-  private static MockProducer<String, PaymentResult> mockProducer(boolean autoComplete) {
-    return new MockProducer<>(autoComplete, null, new StringSerializer(),
-        new ProtobufSerializer<PaymentResult>());
+  /** Loopback, free ports for the webhook and the management listener. */
+  static ServiceConfig.Builder localConfig() {
+    return ServiceConfig.builder(IngestKeys.SPEC).set(ListenerKeys.HOST, "127.0.0.1")
+        .set(IngestKeys.PORT, 0).set(IngestKeys.MANAGEMENT_PORT, 0);
   }
 
   private HttpRequest post(String body) {
@@ -54,25 +52,28 @@ class IlkIngestServerTest {
         .build();
   }
 
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
-  void callbackOverTcp_isStoredAndAnswered202_andCountedInMetrics() throws Exception {
-    MockProducer<String, PaymentResult> producer = mockProducer(true);
-    server = IlkIngestServer.start(localConfig().build(), producer,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  void callbackOverTcp_isStoredAndAnswered202_andCountedInMetricsOnTheManagementPort()
+      throws Exception {
+    FakeKafka kafka = FakeKafka.acking();
+    server = IlkIngestServer.start(localConfig().build(), kafka);
 
     HttpResponse<String> response = http.send(post(VALID), HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(202);
     assertThat(response.body()).contains(IlkResultIds.resultIdOf("TX-1"));
-    assertThat(producer.history()).extracting(r -> r.key()).containsExactly("CAT-1");
-    HttpResponse<String> metrics = get("/metrics");
+    assertThat(kafka.producer.history()).extracting(r -> r.key()).containsExactly("CAT-1");
+    assertThat(server.managementPort()).isNotEqualTo(server.port());
+    HttpResponse<String> metrics = get(server.managementPort(), "/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
     assertThat(metrics.body())
         .contains("posrelay_ingest_requests_total{outcome=\"accepted\"} 1.0")
         .contains("posrelay_ingest_publish_latency_seconds_count{outcome=\"acked\"} 1")
@@ -82,66 +83,130 @@ class IlkIngestServerTest {
   }
 
   @Test
-  void close_waitsForTheInFlightPublish_whoseCallerStillGets202() throws Exception {
-    MockProducer<String, PaymentResult> producer = mockProducer(false);
-    server = IlkIngestServer.start(localConfig().build(), producer,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    CompletableFuture<HttpResponse<String>> pending =
-        http.sendAsync(post(VALID), HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+  void webhookPort_answersMetrics404_likeAnyUnknownPath() throws Exception {
+    server = IlkIngestServer.start(localConfig().build(), FakeKafka.acking());
 
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-    assertThat(closing).isNotDone();
-    producer.completeNext();
+    HttpResponse<String> metrics = get(server.port(), "/metrics");
 
-    assertThat(pending.get().statusCode()).isEqualTo(202);
-    closing.get();
-    assertThat(producer.closed()).isTrue();
+    assertThat(metrics.statusCode()).isEqualTo(404);
+    assertThat(metrics.body()).contains("\"error\":\"not_found\"")
+        .doesNotContain("posrelay_ingest_requests_total");
   }
 
   @Test
-  void unreachableBroker_isAnswered503_withinThePublishTimeout() throws Exception {
-    server = IlkIngestServer.start(localConfig()
-        .kafkaBootstrap("127.0.0.1:1")
-        .publishTimeout(Duration.ofMillis(300))
-        .idleTimeout(Duration.ofSeconds(5))
-        .shutdownTimeout(Duration.ofSeconds(2))
-        .build());
+  void start_checksTheResultsTopicFirst_aMissingOneFailsBeforeTheProducerOrAPort()
+      throws Exception {
+    FakeKafka kafka = FakeKafka.topicCheckFails(new IllegalStateException(
+        "topic(s) [posrelay.results] do not exist (expected: created with 'bin/relayctl topics"
+            + " create', or the topic.* keys naming existing topics)"));
 
-    long start = System.nanoTime();
+    assertThatThrownBy(() -> IlkIngestServer.start(localConfig().build(), kafka))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("posrelay.results");
+    assertThat(kafka.calls).containsExactly("checkTopics");
+
+    FakeKafka ok = FakeKafka.acking();
+    try (IlkIngestServer started = IlkIngestServer.start(localConfig().build(), ok)) {
+      assertThat(ok.calls).containsExactly("checkTopics", "resultsProducer");
+      assertThat(started.port()).isPositive();
+    }
+  }
+
+  @Test
+  void readyLine_saysWhereItListens() throws Exception {
+    server = IlkIngestServer.start(localConfig()
+        .set(KafkaKeys.RESULTS_TOPIC, "ilk.results").build(), FakeKafka.acking());
+
+    assertThat(server.readyLine()).isEqualTo("ilk-ingest ready: POST http://127.0.0.1:"
+        + server.port() + "/ilk/v1/results, metrics http://127.0.0.1:" + server.managementPort()
+        + "/metrics, kafka 127.0.0.1:9092 topic ilk.results, signatures OFF");
+  }
+
+  @Test
+  void close_waitsForTheInFlightPublish_whoseCallerStillGets202() throws Exception {
+    FakeKafka kafka = FakeKafka.manual();
+    server = IlkIngestServer.start(localConfig().build(), kafka);
+    CompletableFuture<HttpResponse<String>> pending =
+        http.sendAsync(post(VALID), HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(5)).until(() -> kafka.producer.history().size() == 1);
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    assertThat(closing).isNotDone();
+    kafka.producer.completeNext();
+
+    assertThat(pending.get().statusCode()).isEqualTo(202);
+    closing.get();
+    assertThat(kafka.producer.closed()).isTrue();
+  }
+
+  /**
+   * A real producer, configured as ilk-ingest configures it, to a port where no broker listens:
+   * its timeouts come from publish-timeout.ms, so the callback gets a 503 telling ILK to retry
+   * (the HTTP request's own 10 s timeout bounds the wait).
+   */
+  @Test
+  void unreachableBroker_isAnswered503WithRetryAfter() throws Exception {
+    IlkIngestServer.KafkaClients brokerAtPort1 = new IlkIngestServer.KafkaClients() {
+      @Override
+      public void checkTopics(ServiceConfig config) {
+        // no broker to ask: the publish itself must fail
+      }
+
+      @Override
+      public Producer<String, PaymentResult> resultsProducer(ServiceConfig config) {
+        return PaymentResultPublisher.createProducer(
+            IngestKeys.resultsProducerProperties(config));
+      }
+    };
+    server = IlkIngestServer.start(localConfig()
+        .set(KafkaKeys.BOOTSTRAP_SERVERS, "127.0.0.1:1")
+        .set(IngestKeys.PUBLISH_TIMEOUT, Duration.ofMillis(300))
+        .set(IngestKeys.IDLE_TIMEOUT, Duration.ofSeconds(5))
+        .set(IngestKeys.SHUTDOWN_TIMEOUT, Duration.ofSeconds(2))
+        .build(), brokerAtPort1);
+
     HttpResponse<String> response = http.send(post(VALID), HttpResponse.BodyHandlers.ofString());
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
     assertThat(response.body()).contains("\"error\":\"unavailable\"");
-    assertThat(took).isLessThan(Duration.ofSeconds(3));
   }
 
   @Test
-  void close_isIdempotent_andReleasesThePort() throws Exception {
-    server = IlkIngestServer.start(localConfig().build(), mockProducer(true),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  void close_isIdempotent_andReleasesThePorts() throws Exception {
+    server = IlkIngestServer.start(localConfig().build(), FakeKafka.acking());
     int port = server.port();
+    int managementPort = server.managementPort();
 
     server.close();
     server.close();
 
-    IlkIngestServer again = IlkIngestServer.start(localConfig().port(port).build(),
-        mockProducer(true), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    IlkIngestServer again = IlkIngestServer.start(localConfig().set(IngestKeys.PORT, port)
+        .set(IngestKeys.MANAGEMENT_PORT, managementPort).build(), FakeKafka.acking());
     again.close();
   }
 
   @Test
-  void portInUse_failsStartNamingTheAddress() {
-    server = IlkIngestServer.start(localConfig().build(), mockProducer(true),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    MockProducer<String, PaymentResult> second = mockProducer(true);
+  void portInUse_failsStartNamingTheKeyAndTheAddress_andClosesTheProducer() throws Exception {
+    server = IlkIngestServer.start(localConfig().build(), FakeKafka.acking());
+    FakeKafka second = FakeKafka.acking();
 
-    assertThatThrownBy(() -> IlkIngestServer.start(localConfig().port(server.port()).build(),
-        second, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
+    assertThatThrownBy(() -> IlkIngestServer.start(
+        localConfig().set(IngestKeys.PORT, server.port()).build(), second))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("127.0.0.1:" + server.port());
-    assertThat(second.closed()).isTrue();
+        .hasMessageStartingWith("port: cannot bind 127.0.0.1:" + server.port());
+    assertThat(second.producer.closed()).isTrue();
+  }
+
+  @Test
+  void managementPortInUse_failsStartNamingIt_andClosesTheProducer() throws Exception {
+    FakeKafka kafka = FakeKafka.acking();
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> IlkIngestServer.start(localConfig()
+          .set(IngestKeys.MANAGEMENT_PORT, taken.getLocalPort()).build(), kafka))
+          .hasMessageStartingWith("management.port: cannot bind 127.0.0.1:"
+              + taken.getLocalPort());
+    }
+    assertThat(kafka.producer.closed()).isTrue();
   }
 }

@@ -1,18 +1,16 @@
 package io.posrelay.ingest;
 
 import io.posrelay.ilk.v1.IlkSignatures;
-import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
+import static io.posrelay.ingest.signature.CallbackSignatureVerifierTest.CURRENT;
 import static io.posrelay.ingest.http.ResultsHandlerTest.VALID;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.posrelay.ingest.http.EmbeddedIngest;
-import io.posrelay.ingest.signature.IlkSecrets;
-import io.posrelay.v1.PaymentResult;
-import io.posrelay.v1.kafka.ProtobufSerializer;
+import io.posrelay.runtime.config.InvalidConfigException;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,11 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +38,7 @@ class IlkIngestServerTlsTest {
   @TempDir static Path dir;
   static TestCertificates certs;
 
-  private final MockProducer<String, PaymentResult> producer = new MockProducer<>(true, null,
-      new StringSerializer(), new ProtobufSerializer<PaymentResult>());
+  private final FakeKafka kafka = FakeKafka.acking();
   private IlkIngestServer server;
 
   @BeforeAll
@@ -57,9 +53,14 @@ class IlkIngestServerTlsTest {
     }
   }
 
-  private IlkIngestServer start(IlkIngestConfig.Builder config) {
-    server = IlkIngestServer.start(config.host("127.0.0.1").port(0).build(), producer,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  /** The configuration with {@code cert} and {@code key} as the listener's TLS files. */
+  private static ServiceConfig.Builder tls(Path cert, Path key) {
+    return IlkIngestServerTest.localConfig().set(ListenerKeys.TLS_CERT_FILE, Optional.of(cert))
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(key));
+  }
+
+  private IlkIngestServer start(ServiceConfig.Builder config) throws Exception {
+    server = IlkIngestServer.start(config.build(), kafka);
     return server;
   }
 
@@ -78,7 +79,7 @@ class IlkIngestServerTlsTest {
 
   @Test
   void httpsClientTrustingTheCa_isAnswered202_byIpAndByName() throws Exception {
-    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+    start(tls(certs.certFile(), certs.keyFile()));
     HttpClient client = httpsClient();
 
     for (String host : new String[] {"127.0.0.1", "localhost"}) {
@@ -88,13 +89,14 @@ class IlkIngestServerTlsTest {
       assertThat(response.sslSession()).get()
           .satisfies(s -> assertThat(s.getProtocol()).isIn("TLSv1.3", "TLSv1.2"));
     }
-    assertThat(producer.history()).hasSize(2);
+    assertThat(kafka.producer.history()).hasSize(2);
+    assertThat(server.readyLine()).contains("POST https://127.0.0.1:" + server.port());
   }
 
   @Test
   void signedCallbackOverHttps_isAccepted_unsignedIs401() throws Exception {
-    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile())
-        .signingSecrets(IlkSecrets.of(CURRENT)));
+    start(tls(certs.certFile(), certs.keyFile())
+        .set(IngestKeys.ILK_SECRETS, Optional.of(CURRENT)));
     HttpClient client = httpsClient();
     String timestamp = Long.toString(Instant.now().getEpochSecond());
     String signature = IlkSignatures.sign(CURRENT.getBytes(UTF_8), timestamp, VALID.getBytes(UTF_8));
@@ -109,22 +111,22 @@ class IlkIngestServerTlsTest {
     assertThat(signed.statusCode()).isEqualTo(202);
     assertThat(unsigned.statusCode()).isEqualTo(401);
     assertThat(unsigned.headers().firstValue("WWW-Authenticate")).hasValue("ILK-HMAC-SHA256");
-    assertThat(producer.history()).hasSize(1);
+    assertThat(kafka.producer.history()).hasSize(1);
   }
 
   @Test
-  void clientNotTrustingTheCa_failsTheHandshake() {
-    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+  void clientNotTrustingTheCa_failsTheHandshake() throws Exception {
+    start(tls(certs.certFile(), certs.keyFile()));
     HttpClient defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     assertThatThrownBy(() -> defaultTrust.send(post("https", "127.0.0.1", VALID).build(),
         HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
-    assertThat(producer.history()).isEmpty();
+    assertThat(kafka.producer.history()).isEmpty();
   }
 
   @Test
   void plainHttpToTheTlsPort_isNotServed() throws Exception {
-    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+    start(tls(certs.certFile(), certs.keyFile()));
 
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(5000);
@@ -138,12 +140,12 @@ class IlkIngestServerTlsTest {
     } catch (IOException e) {
       // connection reset: also fine
     }
-    assertThat(producer.history()).isEmpty();
+    assertThat(kafka.producer.history()).isEmpty();
   }
 
   @Test
   void tls11Client_isRefused() throws Exception {
-    start(IlkIngestConfig.builder().tls(certs.certFile(), certs.keyFile()));
+    start(tls(certs.certFile(), certs.keyFile()));
 
     try (SSLSocket socket = (SSLSocket) certs.clientContext().getSocketFactory()
         .createSocket("127.0.0.1", server.port())) {
@@ -157,10 +159,15 @@ class IlkIngestServerTlsTest {
 
   @Test
   void certWithoutKey_isAConfigError() {
-    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(certs.certFile(), null).build())
-        .hasMessage("tls-key-file: not set (expected: set together with tls-cert-file)");
-    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(null, certs.keyFile()).build())
-        .hasMessage("tls-cert-file: not set (expected: set together with tls-key-file)");
+    assertThatThrownBy(() -> IlkIngestServerTest.localConfig()
+        .set(ListenerKeys.TLS_CERT_FILE, Optional.of(certs.certFile())).build())
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("tls-key-file: (empty) (expected: set together with tls-cert-file),"
+            + " from default");
+    assertThatThrownBy(() -> IlkIngestServerTest.localConfig()
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(certs.keyFile())).build())
+        .hasMessage("tls-cert-file: (empty) (expected: set together with tls-key-file),"
+            + " from default");
   }
 
   @Test
@@ -168,8 +175,8 @@ class IlkIngestServerTlsTest {
     Path otherDir = Files.createDirectories(dir.resolve("other"));
     TestCertificates other = TestCertificates.create(otherDir);
 
-    assertThatThrownBy(() -> IlkIngestConfig.builder()
-        .tls(certs.certFile(), other.keyFile()).build())
+    assertThatThrownBy(() -> tls(certs.certFile(), other.keyFile()).build())
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("tls-key-file: " + other.keyFile())
         .hasMessageContaining("the private key of the first certificate");
   }
@@ -181,11 +188,11 @@ class IlkIngestServerTlsTest {
     Path pkcs1 = Files.writeString(dir.resolve("rsa.key"),
         "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
 
-    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(missing, certs.keyFile()).build())
+    assertThatThrownBy(() -> tls(missing, certs.keyFile()).build())
         .hasMessage("tls-cert-file: " + missing + ": cannot read it (NoSuchFileException)");
-    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(garbage, certs.keyFile()).build())
+    assertThatThrownBy(() -> tls(garbage, certs.keyFile()).build())
         .hasMessageStartingWith("tls-cert-file: " + garbage + " (expected: PEM certificates");
-    assertThatThrownBy(() -> IlkIngestConfig.builder().tls(certs.certFile(), pkcs1).build())
+    assertThatThrownBy(() -> tls(certs.certFile(), pkcs1).build())
         .hasMessage("tls-key-file: " + pkcs1 + " (expected: an unencrypted PEM PKCS#8 key, "
             + "-----BEGIN PRIVATE KEY-----)");
   }

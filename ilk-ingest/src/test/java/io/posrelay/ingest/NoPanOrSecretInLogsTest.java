@@ -1,7 +1,7 @@
 package io.posrelay.ingest;
 
 import io.posrelay.ilk.v1.IlkSignatures;
-import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
+import static io.posrelay.ingest.signature.CallbackSignatureVerifierTest.CURRENT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,11 +10,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.posrelay.ingest.signature.IlkSecrets;
-import io.posrelay.v1.PaymentResult;
-import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,11 +84,9 @@ class NoPanOrSecretInLogsTest {
 
   @Test
   void neitherAPanNorTheSecret_everReachesALogLine() throws Exception {
-    MockProducer<String, PaymentResult> producer = new MockProducer<>(true, null,
-        new StringSerializer(), new ProtobufSerializer<PaymentResult>());
-    server = IlkIngestServer.start(IlkIngestConfig.builder().host("127.0.0.1").port(0)
-            .signingSecrets(IlkSecrets.of(CURRENT)).build(),
-        producer, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    server = IlkIngestServer.start(IlkIngestServerTest.localConfig()
+        .set(IngestKeys.ILK_SECRETS, Optional.of(CURRENT)).build(), FakeKafka.acking());
+    assertThat(server.readyLine()).contains("signatures checked, 1 secret(s)");
 
     // PANs where the card number goes: 400, never stored.
     for (String pan : List.of(PAN, "4111 1111 1111 1111", "4111-1111-1111-1111",

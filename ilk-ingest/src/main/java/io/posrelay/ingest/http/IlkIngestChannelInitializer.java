@@ -1,6 +1,5 @@
 package io.posrelay.ingest.http;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -12,12 +11,14 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.callback.IlkCallbackMapper;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.ingest.signature.CallbackSignatureVerifier;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * HttpServerKeepAliveHandler (Connection: keep-alive / close, HTTP/1.0 and 1.1)
  * BodyLimitingAggregator (FullHttpRequest; body > max-body-bytes → 413)
  * FlowControlHandler (holds pipelined requests while one awaits Kafka)
- * IngestRouteHandler (400 / 404 / 405 / 414 / 415 / 431, GET /metrics)
+ * IngestRouteHandler (400 / 404 / 405 / 414 / 415 / 431; /metrics is 404 here)
  * CallbackSignatureHandler (only with secrets; bad signature → 401, before any parsing)
  * ResultsHandler (POST /ilk/v1/results → Kafka → 202 / 400 / 503)
  * </pre>
@@ -46,45 +47,59 @@ import org.jspecify.annotations.Nullable;
  */
 public final class IlkIngestChannelInitializer extends ChannelInitializer<Channel> {
 
-  private final IlkIngestConfig config;
+  /**
+   * The limits and timeouts of each connection, and the signature check, from the service's keys
+   * of the same names.
+   *
+   * @param maxConnections most open connections ({@code max-connections}), >= 1
+   * @param maxBodyBytes largest request body in bytes ({@code max-body-bytes}); larger gets 413
+   * @param idleTimeout a connection silent this long is closed ({@code idle-timeout.ms})
+   * @param requestDeadline first to last byte of a request, and the TLS handshake ({@code
+   *     request-deadline.ms}); slower gets 408
+   * @param publishTimeout how long a callback waits for Kafka's ack before 503 ({@code
+   *     publish-timeout.ms})
+   * @param ilkSecrets the secrets callbacks must be signed with; empty = signatures not checked
+   * @param signatureMaxSkew how far {@code X-ILK-Timestamp} may be from the clock, either way
+   *     ({@code signature-max-skew.ms})
+   */
+  public record Settings(int maxConnections, int maxBodyBytes, Duration idleTimeout,
+      Duration requestDeadline, Duration publishTimeout, Optional<RotatingSecrets> ilkSecrets,
+      Duration signatureMaxSkew) {}
+
+  private final Settings settings;
   private final @Nullable SslContext tls;
   private final IlkCallbackMapper mapper;
   private final @Nullable CallbackSignatureVerifier verifier;
   private final PaymentResultPublisher publisher;
   private final IngestMeters meters;
-  private final PrometheusMeterRegistry registry;
   private final ChannelGroup connections;
 
   /**
-   * @param config the limits and timeouts of each connection, and the signing secrets (none =
-   *     signatures are not checked)
-   * @param tls the TLS context built from {@code config}'s {@code tls-cert-file} and {@code
-   *     tls-key-file}, or null for plain HTTP
+   * @param settings the limits and timeouts of each connection, and the signing secrets
+   * @param tls the TLS context of the listener ({@code tls-cert-file}, {@code tls-key-file}), or
+   *     null for plain HTTP
    * @param clock the time a result is received at and signatures are checked against
    * @param publisher where accepted results go; shared by all connections
    * @param meters where requests and rejected connections are counted
-   * @param registry served as Prometheus text on {@code GET /metrics}
    * @param connections the open connections: each accepted one is added (it leaves on close),
-   *     and at {@code max-connections} a new one is closed at once
+   *     and at {@code maxConnections} a new one is closed at once
    */
-  public IlkIngestChannelInitializer(IlkIngestConfig config, @Nullable SslContext tls,
-      Clock clock, PaymentResultPublisher publisher, IngestMeters meters,
-      PrometheusMeterRegistry registry, ChannelGroup connections) {
-    this.config = config;
+  public IlkIngestChannelInitializer(Settings settings, @Nullable SslContext tls, Clock clock,
+      PaymentResultPublisher publisher, IngestMeters meters, ChannelGroup connections) {
+    this.settings = settings;
     this.tls = tls;
     this.mapper = new IlkCallbackMapper(clock);
-    this.verifier = config.signingSecrets()
-        .map(secrets -> new CallbackSignatureVerifier(secrets, config.signatureMaxSkew(), clock))
+    this.verifier = settings.ilkSecrets()
+        .map(secrets -> new CallbackSignatureVerifier(secrets, settings.signatureMaxSkew(), clock))
         .orElse(null);
     this.publisher = publisher;
     this.meters = meters;
-    this.registry = registry;
     this.connections = connections;
   }
 
   @Override
   protected void initChannel(Channel channel) {
-    if (connections.size() >= config.maxConnections()) {
+    if (connections.size() >= settings.maxConnections()) {
       meters.connectionRejected();
       channel.close();
       return;
@@ -93,24 +108,24 @@ public final class IlkIngestChannelInitializer extends ChannelInitializer<Channe
     ChannelPipeline p = channel.pipeline();
     if (tls != null) {
       SslHandler ssl = tls.newHandler(channel.alloc());
-      ssl.setHandshakeTimeoutMillis(config.requestDeadline().toMillis());
+      ssl.setHandshakeTimeoutMillis(settings.requestDeadline().toMillis());
       p.addLast(ssl);
     }
-    p.addLast(new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    p.addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast(new IdleConnectionHandler());
-    RequestDeadlineHandler deadline = new RequestDeadlineHandler(config.requestDeadline(), meters);
+    RequestDeadlineHandler deadline = new RequestDeadlineHandler(settings.requestDeadline(), meters);
     p.addLast(deadline.firstByteWatcher());
     p.addLast(new HttpServerCodec(new HttpDecoderConfig()
         .setMaxInitialLineLength(IngestRouteHandler.MAX_INITIAL_LINE_BYTES)
         .setMaxHeaderSize(IngestRouteHandler.MAX_HEADER_BYTES)));
     p.addLast(deadline);
     p.addLast(new HttpServerKeepAliveHandler());
-    p.addLast(new BodyLimitingAggregator(config.maxBodyBytes(), meters));
+    p.addLast(new BodyLimitingAggregator(settings.maxBodyBytes(), meters));
     p.addLast(new FlowControlHandler());
-    p.addLast(new IngestRouteHandler(registry, meters));
+    p.addLast(new IngestRouteHandler(meters));
     if (verifier != null) {
       p.addLast(new CallbackSignatureHandler(verifier, meters));
     }
-    p.addLast(new ResultsHandler(mapper, publisher, meters, config.publishTimeout()));
+    p.addLast(new ResultsHandler(mapper, publisher, meters, settings.publishTimeout()));
   }
 }

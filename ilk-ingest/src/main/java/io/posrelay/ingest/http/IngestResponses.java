@@ -1,7 +1,5 @@
 package io.posrelay.ingest.http;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -78,15 +76,6 @@ final class IngestResponses {
     FullHttpResponse response = error(version, HttpResponseStatus.METHOD_NOT_ALLOWED,
         "method_not_allowed", null, "use " + allow);
     response.headers().set(HttpHeaderNames.ALLOW, allow);
-    return response;
-  }
-
-  static FullHttpResponse text(HttpVersion version, String contentType, String text) {
-    FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
-        Unpooled.wrappedBuffer(text.getBytes(UTF_8)));
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     return response;
   }
 

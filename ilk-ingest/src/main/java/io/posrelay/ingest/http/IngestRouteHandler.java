@@ -1,6 +1,5 @@
 package io.posrelay.ingest.http;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,28 +20,24 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Routes aggregated HTTP requests: {@code GET /metrics} is answered here with the Prometheus text
- * of the server's own registry; a {@code POST /ilk/v1/results} with a JSON content type is passed
- * on (to {@link CallbackSignatureHandler} when signatures are checked, then {@link
+ * Routes aggregated HTTP requests: a {@code POST /ilk/v1/results} with a JSON content type is
+ * passed on (to {@link CallbackSignatureHandler} when signatures are checked, then {@link
  * ResultsHandler}); everything else is answered here with 400 (unparseable HTTP), 414 (request
- * line too long), 431 (headers too large), 404, 405 (with {@code Allow}) or 415. After 400, 414
- * and 431 the connection is closed. The query string is ignored.
+ * line too long), 431 (headers too large), 404 (any other path, {@code /metrics} included: the
+ * metrics are on the management port, never on the port ILK reaches), 405 (with {@code Allow})
+ * or 415. After 400, 414 and 431 the connection is closed. The query string is ignored.
  */
 final class IngestRouteHandler extends ChannelInboundHandlerAdapter {
 
   static final String RESULTS_PATH = "/ilk/v1/results";
-  static final String METRICS_PATH = "/metrics";
-  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   /** Longest request line the decoder accepts (Netty's default); longer gets 414. */
   static final int MAX_INITIAL_LINE_BYTES = 4096;
   /** Largest header block the decoder accepts (Netty's default); larger gets 431. */
   static final int MAX_HEADER_BYTES = 8192;
 
-  private final PrometheusMeterRegistry registry;
   private final IngestMeters meters;
 
-  IngestRouteHandler(PrometheusMeterRegistry registry, IngestMeters meters) {
-    this.registry = registry;
+  IngestRouteHandler(IngestMeters meters) {
     this.meters = meters;
   }
 
@@ -70,12 +65,6 @@ final class IngestRouteHandler extends ChannelInboundHandlerAdapter {
         } else {
           passedOn = true;
           ctx.fireChannelRead(request);
-        }
-      } else if (path.equals(METRICS_PATH)) {
-        if (HttpMethod.GET.equals(request.method())) {
-          ctx.writeAndFlush(IngestResponses.text(version, PROMETHEUS_TEXT, registry.scrape()));
-        } else {
-          respond(ctx, Outcome.METHOD_NOT_ALLOWED, IngestResponses.methodNotAllowed(version, "GET"));
         }
       } else {
         respond(ctx, Outcome.NOT_FOUND, IngestResponses.error(version,

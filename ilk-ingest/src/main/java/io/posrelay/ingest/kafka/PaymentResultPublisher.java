@@ -4,15 +4,19 @@ import io.posrelay.ingest.callback.MaskedCardNumbers;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +72,21 @@ public final class PaymentResultPublisher {
     this.maxInFlight = maxInFlight;
     this.meters = meters;
     meters.inFlightGauge(this::inFlight);
+  }
+
+  /**
+   * Creates the Kafka producer of results: keys are terminal ids (UTF-8 strings), values {@link
+   * PaymentResult} protobuf bytes. Does not connect: the first send (or {@link #warmUp}) does.
+   *
+   * @param properties the producer's properties, serializers excepted: those of ilk-ingest's
+   *     results producer ({@code acks=all}, idempotent, timeouts within the publish timeout)
+   * @throws org.apache.kafka.common.KafkaException if Kafka refuses the properties (a bad
+   *     pass-through value, an unresolvable bootstrap host)
+   */
+  public static KafkaProducer<String, PaymentResult> createProducer(
+      Map<String, Object> properties) {
+    return new KafkaProducer<>(properties, new StringSerializer(),
+        new ProtobufSerializer<PaymentResult>());
   }
 
   /**

@@ -16,8 +16,10 @@ import java.util.function.Supplier;
  * Prometheus registry renders {@code posrelay.ingest.requests} as {@code
  * posrelay_ingest_requests_total} and timers in seconds. Tags are bounded: never a terminal id.
  *
- * <p>Besides these, the server binds the JVM binders (memory, GC, threads, class loader,
- * processor, uptime) and Kafka producer metrics ({@code kafka.producer.*}). Thread-safe.
+ * <p>Besides these, the server's registry (service-runtime's {@code ServiceMetrics}) has the JVM
+ * meters (memory, GC, threads, class loader, processor, uptime), and the server binds the Kafka
+ * producer's metrics ({@code kafka.producer.*}); all are served at {@code GET /metrics} on
+ * {@code management.port}, never on the webhook's port. Thread-safe.
  */
 public final class IngestMeters {
 

@@ -9,6 +9,7 @@ import static io.posrelay.ilk.v1.IlkSignatures.V1_PREFIX;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.posrelay.ingest.callback.InvalidCallbackException;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,18 +31,21 @@ public final class CallbackSignatureVerifier {
 
   private static final int MAX_TIMESTAMP_DIGITS = 12;
 
-  private final IlkSecrets secrets;
+  /** Every accepted secret's key bytes, current first; copied once, never handed out. */
+  private final List<byte[]> keys;
   private final long maxSkewMillis;
   private final Clock clock;
 
   /**
-   * @param secrets the accepted secrets: the current one, and the previous one during a rotation
+   * @param secrets the accepted secrets ({@code ilk-secret-file} or {@code ilk-secrets}, loaded
+   *     with {@link RotatingSecrets.Rule#HMAC_SECRET}): the current one, and the previous one
+   *     during a rotation; each one's UTF-8 bytes are an HMAC-SHA256 key
    * @param maxSkew how far {@value IlkSignatures#TIMESTAMP_HEADER} may be from {@code clock},
    *     either way ({@code signature-max-skew.ms}); checked to the millisecond
    * @param clock the server's clock; {@code Clock.systemUTC()} but in tests
    */
-  public CallbackSignatureVerifier(IlkSecrets secrets, Duration maxSkew, Clock clock) {
-    this.secrets = secrets;
+  public CallbackSignatureVerifier(RotatingSecrets secrets, Duration maxSkew, Clock clock) {
+    this.keys = secrets.all(); // copies, once: not one per callback
     this.maxSkewMillis = maxSkew.toMillis();
     this.clock = clock;
   }
@@ -63,7 +67,7 @@ public final class CallbackSignatureVerifier {
           + maxSkewMillis / 1000 + " s away from the server's clock (a replay, or a clock to fix)");
     }
     boolean matches = false;
-    for (byte[] key : secrets.keys()) { // no early exit: the time does not tell which key matched
+    for (byte[] key : keys) { // no early exit: the time does not tell which key matched
       matches |= MessageDigest.isEqual(
           IlkSignatures.hmac(key, timestamp, body.nioBuffers()), given);
     }

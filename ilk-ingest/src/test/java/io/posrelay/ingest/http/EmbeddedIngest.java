@@ -12,9 +12,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.ingest.IngestKeys;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.kafka.KafkaKeys;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.time.Clock;
@@ -27,9 +31,10 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The whole ilk-ingest pipeline on an {@link EmbeddedChannel}, with a {@link MockProducer} that
- * completes sends only when the test says so and a direct send executor. Raw HTTP bytes in,
- * decoded responses out.
+ * The whole ilk-ingest pipeline on an {@link EmbeddedChannel}, configured by ilk-ingest's keys
+ * ({@link IngestKeys#SPEC}) as the server wires them, with a {@link MockProducer} that completes
+ * sends only when the test says so and a direct send executor. Raw HTTP bytes in, decoded
+ * responses out.
  */
 public final class EmbeddedIngest implements AutoCloseable {
 
@@ -44,17 +49,32 @@ public final class EmbeddedIngest implements AutoCloseable {
   private final EmbeddedChannel client =
       new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
 
-  EmbeddedIngest(IlkIngestConfig config) {
-    publisher = new PaymentResultPublisher(producer, config.resultsTopic(), Runnable::run,
-        config.maxInFlightPublishes(), meters);
+  EmbeddedIngest(ServiceConfig config) {
+    publisher = new PaymentResultPublisher(producer, config.get(KafkaKeys.RESULTS_TOPIC),
+        Runnable::run, config.get(IngestKeys.MAX_IN_FLIGHT_PUBLISHES), meters);
     // Plain HTTP: the raw bytes in and out are the HTTP messages themselves.
-    channel = new EmbeddedChannel(new IlkIngestChannelInitializer(config, null,
-        Clock.fixed(NOW, ZoneOffset.UTC), publisher, meters, registry,
+    channel = new EmbeddedChannel(new IlkIngestChannelInitializer(settings(config), null,
+        Clock.fixed(NOW, ZoneOffset.UTC), publisher, meters,
         new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
   }
 
   EmbeddedIngest() {
-    this(IlkIngestConfig.builder().host("127.0.0.1").port(0).build());
+    this(config().build());
+  }
+
+  /** ilk-ingest's configuration, every key at its default until set. */
+  static ServiceConfig.Builder config() {
+    return ServiceConfig.builder(IngestKeys.SPEC);
+  }
+
+  /** The pipeline's settings from the keys, as IlkIngestServer maps them. */
+  static IlkIngestChannelInitializer.Settings settings(ServiceConfig c) {
+    return new IlkIngestChannelInitializer.Settings(c.get(IngestKeys.MAX_CONNECTIONS),
+        c.get(IngestKeys.MAX_BODY_BYTES), c.get(IngestKeys.IDLE_TIMEOUT),
+        c.get(IngestKeys.REQUEST_DEADLINE), c.get(IngestKeys.PUBLISH_TIMEOUT),
+        ListenerKeys.secrets(c, IngestKeys.ILK_SECRET_FILE, IngestKeys.ILK_SECRETS,
+            RotatingSecrets.Rule.HMAC_SECRET),
+        c.get(IngestKeys.SIGNATURE_MAX_SKEW));
   }
 
   /** A raw HTTP/1.1 request with a Content-Length. */

@@ -3,7 +3,7 @@ package io.posrelay.ingest.http;
 import static io.posrelay.ingest.http.ResultsHandlerTest.VALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.ingest.IngestKeys;
 import io.posrelay.ingest.http.EmbeddedIngest.Response;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import java.util.concurrent.TimeUnit;
@@ -100,8 +100,8 @@ class RequestDeadlineHandlerTest {
 
   @Test
   void configuredDeadline_isUsed() {
-    try (EmbeddedIngest fast = new EmbeddedIngest(IlkIngestConfig.builder().host("127.0.0.1")
-        .port(0).requestDeadline(java.time.Duration.ofMillis(500)).build())) {
+    try (EmbeddedIngest fast = new EmbeddedIngest(EmbeddedIngest.config()
+        .set(IngestKeys.REQUEST_DEADLINE, java.time.Duration.ofMillis(500)).build())) {
       fast.send("POST /ilk");
       fast.channel.advanceTimeBy(600, TimeUnit.MILLISECONDS);
       fast.channel.runScheduledPendingTasks();

@@ -2,7 +2,7 @@ package io.posrelay.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.ingest.IngestKeys;
 import io.posrelay.ingest.http.EmbeddedIngest.Response;
 import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
@@ -123,7 +123,8 @@ public class ResultsHandlerTest {
   @Test
   void tooManyInFlight_isAnswered503Overloaded_withoutPublishing() {
     ingest.close();
-    ingest = new EmbeddedIngest(IlkIngestConfig.builder().maxInFlightPublishes(1).build());
+    ingest = new EmbeddedIngest(
+        EmbeddedIngest.config().set(IngestKeys.MAX_IN_FLIGHT_PUBLISHES, 1).build());
     // Another connection's result holds the only in-flight slot.
     ingest.publisher.publish(PaymentResult.newBuilder().setTerminalId("CAT-0").build());
 
@@ -182,7 +183,7 @@ public class ResultsHandlerTest {
   void publishTimeout_isTheConfiguredOne() {
     ingest.close();
     ingest = new EmbeddedIngest(
-        IlkIngestConfig.builder().publishTimeout(Duration.ofMillis(300)).build());
+        EmbeddedIngest.config().set(IngestKeys.PUBLISH_TIMEOUT, Duration.ofMillis(300)).build());
     ingest.send(EmbeddedIngest.postJson(VALID));
 
     ingest.channel.advanceTimeBy(300, TimeUnit.MILLISECONDS);

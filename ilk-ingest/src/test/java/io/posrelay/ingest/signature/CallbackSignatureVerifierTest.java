@@ -1,8 +1,6 @@
 package io.posrelay.ingest.signature;
 
 import io.posrelay.ilk.v1.IlkSignatures;
-import static io.posrelay.ingest.signature.IlkSecretsTest.CURRENT;
-import static io.posrelay.ingest.signature.IlkSecretsTest.PREVIOUS;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -13,6 +11,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.posrelay.ingest.http.ResultsHandlerTest;
 import io.posrelay.ingest.callback.InvalidCallbackException;
+import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +22,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 public class CallbackSignatureVerifierTest {
 
+  /** ILK's current signing secret in every test of the module. */
+  public static final String CURRENT = "current-secret-0123456789abcdef-0123";
+  /** The previous one, still accepted during a rotation. */
+  public static final String PREVIOUS = "previous-secret-0123456789abcdef-012";
+
   static final Instant NOW = Instant.ofEpochSecond(1_795_924_800L);
   static final String BODY = ResultsHandlerTest.VALID;
 
   private final CallbackSignatureVerifier verifier = new CallbackSignatureVerifier(
-      IlkSecrets.of(CURRENT, PREVIOUS), Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
+      RotatingSecrets.of(RotatingSecrets.Rule.HMAC_SECRET, CURRENT, PREVIOUS),
+      Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
 
   public static HttpHeaders signed(String secret, long epochSeconds, String body) {
     String timestamp = Long.toString(epochSeconds);

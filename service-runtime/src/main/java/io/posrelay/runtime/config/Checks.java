@@ -64,12 +64,13 @@ public final class Checks {
   /**
    * Parses {@code host:port} with Guava's {@link HostAndPort}.
    *
-   * @return the address, which has a port
-   * @throws IllegalArgumentException if the text has no port or is not an address
+   * @return the address, which has a port in 1..65535 (0 = "any free port" binds, but connects
+   *     nowhere)
+   * @throws IllegalArgumentException if the text has no port, port 0, or is not an address
    */
   public static HostAndPort hostAndPort(String text) {
     HostAndPort address = HostAndPort.fromString(text.strip());
-    if (!address.hasPort() || address.getHost().isEmpty()) {
+    if (!address.hasPort() || address.getPort() == 0 || address.getHost().isEmpty()) {
       throw new IllegalArgumentException(text + " (expected: HOST:PORT)");
     }
     return address;

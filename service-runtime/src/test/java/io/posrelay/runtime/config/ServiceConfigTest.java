@@ -180,6 +180,20 @@ class ServiceConfigTest {
   }
 
   @Test
+  void addresses_needAHostAndAPortToConnectTo() {
+    for (String bad : new String[] {"", "localhost", "localhost:x", "a:9092,", "a:0", ":9092",
+        "a:65536"}) {
+      assertThatThrownBy(() -> Checks.hostAndPorts().ensureValid("kafka.bootstrap.servers", bad))
+          .as(bad).hasMessageContaining("expected: HOST:PORT[,HOST:PORT...]");
+    }
+    for (String good : new String[] {"k1:9092", "k1:9092,k2:9092,[::1]:9093", "a:1, b:65535"}) {
+      Checks.hostAndPorts().ensureValid("kafka.bootstrap.servers", good);
+    }
+    assertThatThrownBy(() -> Checks.hostAndPortOrEmpty().ensureValid("admin.address", "a:0"))
+        .hasMessageContaining("expected: HOST:PORT, or empty");
+  }
+
+  @Test
   void keyNames_deriveTheFlagAndTheVariable() {
     assertThat(TIMEOUT.flag()).isEqualTo("--ack-timeout-ms");
     assertThat(TIMEOUT.env()).isEqualTo("POSRELAY_ACK_TIMEOUT_MS");

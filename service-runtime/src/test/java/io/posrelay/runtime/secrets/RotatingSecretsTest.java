@@ -124,6 +124,31 @@ class RotatingSecretsTest {
         .hasMessage("secret-file: " + binary + " (expected: UTF-8 text)");
   }
 
+  /**
+   * Found by fuzzing ilk-ingest's signature check (CallbackSignatureFuzzTest, when the loader was
+   * ilk-ingest's IlkSecrets): a generated secret ending in U+3000 (ideographic space) lost it, as
+   * surrounding whitespace is ignored, and so fell below 32 characters. Kept: whitespace of any
+   * script is stripped, then the rest counted.
+   */
+  @Test
+  void secretWithSurroundingUnicodeWhitespace_isStrippedBeforeItIsCounted() {
+    String secret = "s".repeat(31) + "\u3000";
+
+    assertThatThrownBy(() -> RotatingSecrets.of(Rule.HMAC_SECRET, secret))
+        .hasMessage("secrets: secret 1 has 31 characters (expected: 32..4096 characters)");
+    assertThat(RotatingSecrets.of(Rule.HMAC_SECRET, "\u2003" + "s".repeat(32) + "\u3000")
+        .current()).isEqualTo("s".repeat(32).getBytes(UTF_8));
+  }
+
+  @Test
+  void length_isCountedInCharacters_notUtf16UnitsOrBytes() {
+    String emoji = "\uD83D\uDD11"; // U+1F511, two UTF-16 units, four UTF-8 bytes
+    assertThatThrownBy(() -> RotatingSecrets.of(Rule.HMAC_SECRET, emoji.repeat(31)))
+        .hasMessage("secrets: secret 1 has 31 characters (expected: 32..4096 characters)");
+    assertThat(RotatingSecrets.of(Rule.HMAC_SECRET, emoji.repeat(32)).current())
+        .isEqualTo(emoji.repeat(32).getBytes(UTF_8));
+  }
+
   @Test
   void toString_neverShowsASecret_andCurrentIsACopy() {
     RotatingSecrets secrets = RotatingSecrets.of(Rule.HMAC_SECRET, CURRENT, PREVIOUS);

@@ -1,0 +1,56 @@
+package io.posrelay.ingest;
+
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.kafka.ProtobufSerializer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Kafka for {@link IlkIngestServer} without a broker: the topic check passes (or fails as told)
+ * and the results producer is a {@link MockProducer}. Records the calls in order.
+ */
+final class FakeKafka implements IlkIngestServer.KafkaClients {
+  final MockProducer<String, PaymentResult> producer;
+  final List<String> calls = new CopyOnWriteArrayList<>();
+  private final @Nullable RuntimeException topicCheckFailure;
+
+  private FakeKafka(boolean autoComplete, @Nullable RuntimeException topicCheckFailure) {
+    this.producer = new MockProducer<>(autoComplete, null, new StringSerializer(),
+        new ProtobufSerializer<PaymentResult>());
+    this.topicCheckFailure = topicCheckFailure;
+  }
+
+  /** The broker acknowledges every send at once. */
+  static FakeKafka acking() {
+    return new FakeKafka(true, null);
+  }
+
+  /** Sends wait until the test completes them ({@code producer.completeNext()}). */
+  static FakeKafka manual() {
+    return new FakeKafka(false, null);
+  }
+
+  /** The topic check fails with {@code failure}, as TopicCheck does for a missing topic. */
+  static FakeKafka topicCheckFails(RuntimeException failure) {
+    return new FakeKafka(true, failure);
+  }
+
+  @Override
+  public void checkTopics(ServiceConfig config) {
+    calls.add("checkTopics");
+    if (topicCheckFailure != null) {
+      throw topicCheckFailure;
+    }
+  }
+
+  @Override
+  public Producer<String, PaymentResult> resultsProducer(ServiceConfig config) {
+    calls.add("resultsProducer");
+    return producer;
+  }
+}
