@@ -2,7 +2,8 @@ package io.posrelay.relayctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
