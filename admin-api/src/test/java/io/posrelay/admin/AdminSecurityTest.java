@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.posrelay.admin.auth.OperatorTokens;
-import io.posrelay.admin.tls.TestCertificates;
+import io.posrelay.testkit.secure.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

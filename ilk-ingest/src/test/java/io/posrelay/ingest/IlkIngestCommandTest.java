@@ -2,6 +2,7 @@ package io.posrelay.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.posrelay.testkit.secure.TestCertificates;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
