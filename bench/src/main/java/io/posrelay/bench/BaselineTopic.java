@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The baseline's own topic: created with the partition count, replication factor and every
  * topic-level setting of a model topic ({@code posrelay.results}), so that the baseline's hop is
- * the results' hop; deleted again by {@link #close()}.
+ * the results' hop; deleted again by {@link #close()}. Immutable; used by the thread that runs
+ * the baseline.
  */
 final class BaselineTopic implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BaselineTopic.class);

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * A JFR recording of the bench's own JVM (the simulators), with the {@code profile} settings,
  * written to {@code <dir>/bench.jfr} when closed. The children record their own (see {@code
  * --profile-dir}).
+ *
+ * <p>Started and closed by the thread that runs the benchmark.
  */
 final class JfrSelfProfile implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JfrSelfProfile.class);

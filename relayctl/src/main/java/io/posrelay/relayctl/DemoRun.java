@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * One end-to-end demo run against a running cluster: simulated terminals connect to every relay
  * node, simulated ILK posts results for a while (some for terminals nobody holds), then the
  * ledger is asked what became of every published result. Usable from tests with any endpoints.
+ *
+ * <p>Configured ({@link #withSecure}, {@link #withChaos}) and then {@link #run} once, by one
+ * thread; the maps of send and arrival times inside a run are concurrent (the simulators' I/O
+ * threads fill them).
  */
 public final class DemoRun {
   private static final Logger log = LoggerFactory.getLogger(DemoRun.class);

@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * closed connection or an error to the one {@link IlkSimExchange} using the connection. A
  * response, close or error while the connection is idle in the pool closes it (the pool's health
  * check then drops it).
+ *
+ * <p>One per connection; its state (the exchange using the connection) belongs to the
+ * connection's event loop.
  */
 final class IlkSimChannelHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
   private @Nullable IlkSimExchange current;

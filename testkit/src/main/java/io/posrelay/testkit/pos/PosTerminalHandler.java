@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * token) when connected — over TLS the SslHandler holds it until the handshake is done — pings
  * every {@code heartbeat_interval_ms} after Welcome, answers Ping with Pong, and acks every
  * payment_result after handing it to the {@link PosTerminal}.
+ *
+ * <p>One per connection; its state (the ping schedule, the ping nonce) belongs to the
+ * connection's event loop.
  */
 final class PosTerminalHandler extends SimpleChannelInboundHandler<PosFrame> {
   private static final Logger log = LoggerFactory.getLogger(PosTerminalHandler.class);
