@@ -15,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How the benchmark turns raw timings into figures; no cluster, no timing of this machine. */
 class BenchFiguresTest {
+  /** The target scenario: relayctl bench's defaults. */
+  private static final LatencyBenchConfig TARGET = new LatencyBenchConfig(3, 10_000, 2_000,
+      Duration.ofSeconds(60), Duration.ofSeconds(60), 2_000, true, true, Duration.ofSeconds(30),
+      Duration.ofSeconds(5), 512, 0);
+
 
   @Test
   void fixedRate_dueTimes_areStartPlusWholePeriods() {
@@ -81,7 +86,7 @@ class BenchFiguresTest {
         new PhaseResult(4, 5, 8, 10, 12, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
     PhaseResult baseline =
         new PhaseResult(2, 3, 4, 5, 6, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
-    LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
+    LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
         Machine.current(), Instant.EPOCH, relay, baseline);
 
     ObjectNode json = report.toJson(new ObjectMapper());
@@ -105,7 +110,7 @@ class BenchFiguresTest {
     CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
     PhaseResult relay = new PhaseResult(3309, 9000, 15073, 16000, 17000, 120_000, 2685.9,
         240_000, 240_000, 240_000, 0, 0, 0, cpu);
-    LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
+    LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
         Machine.current(), Instant.EPOCH, relay, null);
 
     assertThat(report.table()).contains("relay: BACKLOG IN THE MEASURED WINDOW: 2685.9/s arrived"
@@ -121,7 +126,7 @@ class BenchFiguresTest {
         0, 0, cpu);
     PhaseResult baseline =
         new PhaseResult(2, 3, 4, 5, 6, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
-    LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
+    LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
         Machine.current(), Instant.EPOCH, relay, baseline);
 
     assertThat(report.table()).contains(
@@ -138,7 +143,7 @@ class BenchFiguresTest {
   void report_withUndeliveredResults_saysLostIncludesABacklog() {
     CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
     PhaseResult relay = new PhaseResult(4, 5, 8, 10, 12, 100, 200, 300, 300, 200, 100, 0, 0, cpu);
-    LatencyReport report = new LatencyReport(LatencyBenchConfig.builder().build(), 6, "embedded",
+    LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
         Machine.current(), Instant.EPOCH, relay, null);
 
     assertThat(report.table()).contains("lost: accepted but not at the terminal",
@@ -158,7 +163,8 @@ class BenchFiguresTest {
   @Test
   void config_outOfRange_namesTheOption() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> LatencyBenchConfig.builder().duration(Duration.ZERO).build())
+            () -> new LatencyBenchConfig(3, 10_000, 2_000, Duration.ofSeconds(60), Duration.ZERO,
+                2_000, true, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 512, 0))
         .hasMessage("duration-s: 0 (expected: >= 1)");
   }
 }

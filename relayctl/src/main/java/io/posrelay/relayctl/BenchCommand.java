@@ -107,20 +107,10 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LatencyBenchConfig config;
     try {
-      config = LatencyBenchConfig.builder()
-          .nodes(nodes)
-          .terminals(terminals)
-          .ratePerSecond(rate)
-          .duration(Duration.ofSeconds(durationSeconds))
-          .warmup(Duration.ofSeconds(warmupSeconds))
-          .connectRate(connectRate)
-          .adminApi(adminApi)
-          .baseline(baseline)
-          .drainTimeout(Duration.ofSeconds(drainTimeoutSeconds))
-          .progressInterval(Duration.ofSeconds(progressSeconds))
-          .maxInFlight(maxInFlight)
-          .sourceAddresses(sourceAddresses)
-          .build();
+      config = new LatencyBenchConfig(nodes, terminals, rate,
+          Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), connectRate,
+          adminApi, baseline, Duration.ofSeconds(drainTimeoutSeconds),
+          Duration.ofSeconds(progressSeconds), maxInFlight, sourceAddresses);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }

@@ -69,7 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Properties props = serverProperties(logDir, port, controllerPort, partitions);
     Path propsFile = dataDir.resolve("server.properties");
     try (Writer writer = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
-      props.store(writer, "POS Relay local single-node KRaft broker; written by relayctl kafka");
+      props.store(writer, "POS Relay single-node KRaft broker; written by testkit's EmbeddedKafka");
     }
     if (Files.exists(logDir.resolve("meta.properties"))) {
       log.info("reusing formatted storage in {}", logDir);
