@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Immutable configuration of a {@link LocalCluster}. Build with {@link #builder()}; {@link
  * Builder#build()} validates. A port of 0 means "pick a free port at start" (tests); the defaults
- * are the documented ports of {@code bin/relayctl local}.
+ * are the documented ports of {@code bin/relayctl local}. A builder, not a record: {@code local},
+ * the benchmarks and the tests each set a different few of its eighteen keys.
  */
 public final class LocalClusterConfig {
   private final Path workDir;

@@ -15,6 +15,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Immutable configuration of an {@link IlkSimulator}; build with {@link #builder()}, which
  * validates. Keys in error messages are the {@code ilk-sim} option names without dashes.
+ *
+ * <p>A builder, not a record: {@code ilk-sim} sets every key, but the demo, the benchmark and
+ * some twenty tests each set a different few of the fourteen and take the rest as defaults, and
+ * some checks span keys ({@code tls-ca-file} only with an https url, the two prefixes differ), so
+ * a record's per-copy validation would reject valid configurations half-way through.
  */
 public final class IlkSimulatorConfig {
   private final URI url;
