@@ -3,6 +3,7 @@ package io.posrelay.relayctl;
 import io.posrelay.testkit.cluster.LocalPorts;
 import io.posrelay.testkit.kafka.EmbeddedKafka;
 import io.posrelay.testkit.kafka.KafkaTopics;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ final class TestKafka implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     kafka.close();
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -82,25 +83,17 @@ final class TestKafka implements AutoCloseable {
     }
 
     private static TestKafka kafka(ExtensionContext context) {
+      // An AutoCloseable in the root store is closed when the whole run ends.
       return context.getRoot().getStore(NAMESPACE)
-          .getOrComputeIfAbsent("kafka", key -> new Resource(), Resource.class).kafka;
+          .getOrComputeIfAbsent("kafka", key -> startOrFail(), TestKafka.class);
     }
-  }
 
-  private static final class Resource implements ExtensionContext.Store.CloseableResource {
-    final TestKafka kafka;
-
-    Resource() {
+    private static TestKafka startOrFail() {
       try {
-        kafka = TestKafka.start();
+        return TestKafka.start();
       } catch (Exception e) {
         throw new IllegalStateException("could not start the embedded Kafka broker", e);
       }
-    }
-
-    @Override
-    public void close() throws Exception {
-      kafka.close();
     }
   }
 }
