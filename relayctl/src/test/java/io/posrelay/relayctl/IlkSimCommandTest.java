@@ -87,20 +87,6 @@ class IlkSimCommandTest {
   }
 
   @Test
-  void secureDirFiles_areWhatIlkIngestAccepts_asLocalSecurePassesThem() throws Exception {
-    SecureMaterial material = SecureMaterial.createOrReuse(dir.resolve("secure"));
-
-    io.posrelay.ingest.IlkIngestConfig config = io.posrelay.ingest.IlkIngestConfig.builder()
-        .signingSecrets(io.posrelay.ingest.IlkSecrets.load(material.ilkSecretFile(), null)
-            .orElseThrow())
-        .tls(material.serverCertFile(), material.serverKeyFile())
-        .build();
-
-    assertThat(config.signingSecrets()).isPresent();
-    assertThat(config.tlsCertFile()).contains(material.serverCertFile());
-  }
-
-  @Test
   void secure_withoutALocalSecureCluster_isAUsageError() {
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(command(null)).setErr(new PrintWriter(err));
