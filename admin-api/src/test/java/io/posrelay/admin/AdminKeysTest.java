@@ -9,6 +9,7 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.posrelay.admin.grpc.GrpcListener;
 import io.posrelay.admin.grpc.Peers;
+import io.posrelay.testkit.secure.TestCertificates;
 import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;

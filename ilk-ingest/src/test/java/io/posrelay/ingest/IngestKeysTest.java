@@ -5,6 +5,7 @@ import static io.posrelay.ingest.signature.CallbackSignatureVerifierTest.PREVIOU
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.posrelay.testkit.secure.TestCertificates;
 import io.posrelay.runtime.config.ConfigDocs;
 import io.posrelay.runtime.config.ConfigSources;
 import io.posrelay.runtime.config.InvalidConfigException;

@@ -3,8 +3,8 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimulator;
+import com.google.common.net.HostAndPort;
+import io.posrelay.testkit.pos.PosSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +34,8 @@ class AdminRestartDrillTest {
     }
     try (DrillStack stack = DrillStack.start(kafka.bootstrapServers());
         PosSimulator terminals = PosSimulator.start(
-            List.of(new HostPort("127.0.0.1", stack.relayPort(0)),
-                new HostPort("127.0.0.1", stack.relayPort(1))),
+            List.of(HostAndPort.fromParts("127.0.0.1", stack.relayPort(0)),
+                HostAndPort.fromParts("127.0.0.1", stack.relayPort(1))),
             tids, r -> { });
         IlkLoad ilk = new IlkLoad(stack.webhook, tids, 5)) {
       assertThat(terminals.awaitAllConnected(Duration.ofSeconds(20))).isTrue();

@@ -3,6 +3,7 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.net.HostAndPort;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
@@ -11,8 +12,7 @@ import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.RelayServer;
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimulator;
+import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.v1.FailureReason;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -79,7 +79,7 @@ class HalfOpenTerminalDrillTest {
 
       List<String> received = new CopyOnWriteArrayList<>();
       try (PosSimulator back = PosSimulator.start(
-          List.of(new HostPort("127.0.0.1", stack.relayPort(0))), List.of(tid),
+          List.of(HostAndPort.fromParts("127.0.0.1", stack.relayPort(0))), List.of(tid),
           r -> received.add(r.result().getResultId()))) {
         assertThat(back.awaitAllConnected(Duration.ofSeconds(10))).isTrue();
         LedgerVerdict verdict = LedgerVerdict.awaitDelivered(

@@ -3,9 +3,11 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.net.HostAndPort;
 import io.posrelay.ingest.IlkIngestConfig;
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimulator;
+import io.posrelay.testkit.cluster.ChildProcess;
+import io.posrelay.testkit.cluster.LocalPorts;
+import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.v1.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fault drill: Kafka (a single KRaft broker in a child JVM, {@code relayctl kafka}) is killed with
+ * Fault drill: Kafka (a single KRaft broker in a child JVM, {@link DrillChild}) is killed with
  * SIGKILL, stays down for {@link #OUTAGE}, and comes back with the same data directory and ports,
  * while ILK keeps posting callbacks. During the outage ilk-ingest must answer 503 (within its
  * publish timeout; the slowest 503 is printed) and never 202; every result accepted before the
@@ -41,8 +43,8 @@ class KafkaOutageDrillTest {
   @Test
   void kafkaDownForThirtySeconds_ingestAnswers503_andEverythingAcceptedIsDelivered(
       @TempDir Path workDir) throws Exception {
-    int port = RelayCtlChild.freePort();
-    int controllerPort = RelayCtlChild.freePort();
+    int port = LocalPorts.pickFree();
+    int controllerPort = LocalPorts.pickFree();
     List<String> kafkaArgs = List.of("kafka", "--data-dir", workDir.resolve("kafka").toString(),
         "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort),
         "--partitions", Integer.toString(KafkaCluster.PARTITIONS));
@@ -52,7 +54,7 @@ class KafkaOutageDrillTest {
     for (int i = 0; i < TERMINALS; i++) {
       tids.add(prefix + "-" + i);
     }
-    RelayCtlChild kafka = RelayCtlChild.start("kafka", kafkaArgs, workDir.resolve("kafka-1.log"));
+    ChildProcess kafka = DrillChild.start("kafka", kafkaArgs, workDir.resolve("kafka-1.log"));
     try {
       kafka.awaitPort(port, Duration.ofSeconds(60));
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -61,8 +63,8 @@ class KafkaOutageDrillTest {
       }
       try (DrillStack stack = DrillStack.start(bootstrap);
           PosSimulator terminals = PosSimulator.start(
-              List.of(new HostPort("127.0.0.1", stack.relayPort(0)),
-                  new HostPort("127.0.0.1", stack.relayPort(1))),
+              List.of(HostAndPort.fromParts("127.0.0.1", stack.relayPort(0)),
+                  HostAndPort.fromParts("127.0.0.1", stack.relayPort(1))),
               tids, r -> { });
           IlkLoad ilk = new IlkLoad(stack.webhook, tids, 0)) {
         assertThat(terminals.awaitAllConnected(Duration.ofSeconds(20))).isTrue();
@@ -88,7 +90,7 @@ class KafkaOutageDrillTest {
         Set<String> acceptedDuring = ilk.acceptedIds();
 
         long restartAt = System.nanoTime();
-        kafka = RelayCtlChild.start("kafka", kafkaArgs, workDir.resolve("kafka-2.log"));
+        kafka = DrillChild.start("kafka", kafkaArgs, workDir.resolve("kafka-2.log"));
         kafka.awaitPort(port, Duration.ofSeconds(60));
         long backMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt);
         int acceptedAtRestart = ilk.accepted.size();

@@ -2,8 +2,8 @@ package io.posrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimulator;
+import com.google.common.net.HostAndPort;
+import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.v1.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +42,8 @@ class LeaderBrokerLossDrillTest {
     try (KafkaCluster kafka = KafkaCluster.start(3);
         DrillStack stack = DrillStack.start(kafka.bootstrapServers(), 2, 3, b -> b, b -> b);
         PosSimulator terminals = PosSimulator.start(
-            List.of(new HostPort("127.0.0.1", stack.relayPort(0)),
-                new HostPort("127.0.0.1", stack.relayPort(1))),
+            List.of(HostAndPort.fromParts("127.0.0.1", stack.relayPort(0)),
+                HostAndPort.fromParts("127.0.0.1", stack.relayPort(1))),
             tids, r -> { });
         IlkLoad ilk = new IlkLoad(stack.webhook, tids, 10)) {
       assertThat(terminals.awaitAllConnected(Duration.ofSeconds(20))).isTrue();

@@ -2,8 +2,8 @@ package io.posrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimulator;
+import com.google.common.net.HostAndPort;
+import io.posrelay.testkit.pos.PosSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +36,8 @@ class ReconnectStormDrillTest {
     }
     try (DrillStack stack = DrillStack.start(kafka.bootstrapServers());
         IlkLoad ilk = new IlkLoad(stack.webhook, tids, 5)) {
-      List<HostPort> nodes = List.of(new HostPort("127.0.0.1", stack.relayPort(0)),
-          new HostPort("127.0.0.1", stack.relayPort(1)));
+      List<HostAndPort> nodes = List.of(HostAndPort.fromParts("127.0.0.1", stack.relayPort(0)),
+          HostAndPort.fromParts("127.0.0.1", stack.relayPort(1)));
       long firstStart = System.nanoTime();
       PosSimulator before = PosSimulator.start(nodes, tids, r -> { });
       long firstMillis;

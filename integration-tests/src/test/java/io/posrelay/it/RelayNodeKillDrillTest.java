@@ -3,8 +3,10 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimulator;
+import com.google.common.net.HostAndPort;
+import io.posrelay.testkit.cluster.ChildProcess;
+import io.posrelay.testkit.cluster.LocalPorts;
+import io.posrelay.testkit.pos.PosSimulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,9 +42,9 @@ class RelayNodeKillDrillTest {
       tids.add(prefix + "-" + i);
     }
     try (DrillStack stack = DrillStack.start(kafka.bootstrapServers(), 1, 1, b -> b, b -> b)) {
-      int victimPort = RelayCtlChild.freePort();
+      int victimPort = LocalPorts.pickFree();
       String victimNode = "drill-victim";
-      try (RelayCtlChild victim = RelayCtlChild.start(victimNode, List.of(
+      try (ChildProcess victim = DrillChild.start(victimNode, List.of(
               "relay-server", "--kafka", kafka.bootstrapServers(), "--host", "127.0.0.1",
               "--port", Integer.toString(victimPort), "--metrics-port", "0",
               "--node-id", victimNode, "--admin", "127.0.0.1:" + stack.adminPort(),
@@ -52,8 +54,8 @@ class RelayNodeKillDrillTest {
         victim.awaitPort(victimPort, Duration.ofSeconds(60));
         String survivorNode = stack.relays.get(0).config().nodeId();
         try (PosSimulator terminals = PosSimulator.start(
-                List.of(new HostPort("127.0.0.1", victimPort),
-                    new HostPort("127.0.0.1", stack.relayPort(0))),
+                List.of(HostAndPort.fromParts("127.0.0.1", victimPort),
+                    HostAndPort.fromParts("127.0.0.1", stack.relayPort(0))),
                 tids, r -> { });
             IlkLoad ilk = new IlkLoad(stack.webhook, tids, 5)) {
           assertThat(terminals.awaitAllConnected(Duration.ofSeconds(20))).isTrue();

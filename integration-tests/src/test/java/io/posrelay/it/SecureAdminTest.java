@@ -14,21 +14,19 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.posrelay.admin.AdminConfig;
 import io.posrelay.admin.AdminSecurity;
 import io.posrelay.admin.AdminServer;
-import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
 import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.admin.tls.GrpcTls;
+import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.admin.v1.GetStatsRequest;
+import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.relay.RelayConfig;
 import io.posrelay.relay.RelayServer;
-import io.posrelay.relayctl.RelayCtl;
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.testkit.secure.TestCertificates;
 import io.posrelay.v1.PaymentResult;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,12 +39,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /**
- * admin-api with operator tokens and TLS against the real Kafka cluster: operators (grpc-java and
- * {@code relayctl admin}) need the token over TLS, health does not, and a relay node's recovery on
- * reconnect reaches the ledger over TLS with its token.
+ * admin-api with operator tokens and TLS against the real Kafka cluster: operators need the token
+ * over TLS, health does not, and a relay node's recovery on reconnect reaches the ledger over TLS
+ * with its token. ({@code relayctl admin} with a token over TLS is relayctl's own test.)
  */
 @ExtendWith(SharedKafka.class)
 class SecureAdminTest {
@@ -54,7 +51,7 @@ class SecureAdminTest {
   private static final String PREVIOUS = "integration-previous-token-0123456789abcdef";
 
   private static Path dir;
-  private static SecureMaterial secure;
+  private static TestCertificates secure;
   private static Path tokenFile;
   private static AdminServer admin;
   private static RelayServer relay;
@@ -64,7 +61,7 @@ class SecureAdminTest {
   @BeforeAll
   static void start(KafkaCluster kafka) throws Exception {
     dir = Files.createTempDirectory("posrelay-secure-admin");
-    secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
+    secure = TestCertificates.create(dir.resolve("tls"));
     tokenFile = Files.writeString(dir.resolve("operator-token"), TOKEN + "\n" + PREVIOUS + "\n");
     String applicationId = "it-secure-admin-" + UUID.randomUUID();
     LedgerHistory.skip(kafka, applicationId);
@@ -80,8 +77,8 @@ class SecureAdminTest {
         .commitInterval(Duration.ofMillis(50))
         .security(AdminSecurity.builder()
             .operatorTokens(OperatorTokens.load(tokenFile, "operator-token-file", null, "ENV"))
-            .tls(secure.serverCertFile(), secure.serverKeyFile())
-            .peerTlsCaFile(secure.caCertFile())
+            .tls(secure.certFile(), secure.keyFile())
+            .peerTlsCaFile(secure.caFile())
             .build())
         .build());
     assertThat(admin.awaitRunning(Duration.ofSeconds(60))).as("ledger RUNNING").isTrue();
@@ -95,7 +92,7 @@ class SecureAdminTest {
         .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
         .adminAddress("127.0.0.1:" + admin.port())
         .adminToken(TOKEN)
-        .adminTlsCaFile(secure.caCertFile())
+        .adminTlsCaFile(secure.caFile())
         .build());
     events = new LedgerEvents(kafka.bootstrapServers());
   }
@@ -110,7 +107,7 @@ class SecureAdminTest {
 
   private static ManagedChannel tlsChannel() {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", admin.port())
-        .sslContext(GrpcTls.client(secure.caCertFile(), "tls-ca-file")).build();
+        .sslContext(GrpcTls.client(secure.caFile(), "tls-ca-file")).build();
     channels.add(channel);
     return channel;
   }
@@ -145,7 +142,7 @@ class SecureAdminTest {
   }
 
   @Test
-  void resultForAnAbsentTerminal_isRecoveredThroughTheTlsLedgerWithTheToken_andRelayctlSeesIt()
+  void resultForAnAbsentTerminal_isRecoveredThroughTheTlsLedgerWithTheToken_andOperatorsSeeIt()
       throws Exception {
     String tid = "SEC-" + Long.toString(System.nanoTime(), 36);
     String resultId = events.result(tid, "M001", Instant.now());
@@ -162,16 +159,11 @@ class SecureAdminTest {
           .until(() -> status(resultId) == DeliveryStatus.DELIVERY_STATUS_DELIVERED);
     }
 
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine relayctl = RelayCtl.newCommandLine();
-    relayctl.setOut(new PrintWriter(out, true));
-    relayctl.setErr(new PrintWriter(err, true));
-    int exit = relayctl.execute("admin", "get", resultId, "--admin", "127.0.0.1:" + admin.port(),
-        "--admin-token-file", tokenFile.toString(),
-        "--tls-ca-file", secure.caCertFile().toString());
-    assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains(resultId, tid, "DELIVERED");
+    Delivery delivery = operator().getDelivery(
+        GetDeliveryRequest.newBuilder().setResultId(resultId).build());
+    assertThat(delivery.getResultId()).isEqualTo(resultId);
+    assertThat(delivery.getTerminalId()).isEqualTo(tid);
+    assertThat(delivery.getStatus()).isEqualTo(DeliveryStatus.DELIVERY_STATUS_DELIVERED);
   }
 
   private static DeliveryStatus status(String resultId) {

@@ -8,12 +8,13 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
-import io.posrelay.ingest.signature.IlkSecrets;
-import io.posrelay.relayctl.AcceptedResult;
-import io.posrelay.relayctl.IlkSimStats;
-import io.posrelay.relayctl.IlkSimulator;
-import io.posrelay.relayctl.IlkSimulatorConfig;
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.runtime.secrets.RotatingSecrets;
+import io.posrelay.testkit.ilk.AcceptedResult;
+import io.posrelay.testkit.ilk.IlkSimStats;
+import io.posrelay.testkit.ilk.IlkSimulator;
+import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.secure.SecureMaterial;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.EventSerdes;
 import io.posrelay.v1.kafka.Topics;
@@ -84,7 +85,8 @@ class SignedHttpsWebhookTest {
   void ilkSim_signingWithThePreviousSecretOverHttps_getsEveryCallbackStored() throws Exception {
     List<AcceptedResult> accepted = new CopyOnWriteArrayList<>();
     IlkSimulatorConfig config = IlkSimulatorConfig.builder()
-        .url(webhook("https")).tlsCaFile(caFile).signingSecrets(IlkSecrets.of(PREVIOUS))
+        .url(webhook("https")).tlsCaFile(caFile).signingSecrets(
+            RotatingSecrets.of(RotatingSecrets.Rule.HMAC_SECRET, PREVIOUS))
         .terminalPrefix("TLS").ratePerSecond(50).count(5).runId("signed-https").build();
 
     IlkSimStats stats = new IlkSimulator(config, accepted::add).run();

@@ -3,11 +3,11 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.net.HostAndPort;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.RelayServer;
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimulator;
+import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.v1.FailureReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -83,7 +83,7 @@ class SlowReaderDrillTest {
     }
     String flooded = prefix + "-FLOOD";
     RelayServer node = stack.relays.get(0);
-    HostPort address = new HostPort("127.0.0.1", stack.relayPort(0));
+    HostAndPort address = HostAndPort.fromParts("127.0.0.1", stack.relayPort(0));
     Map<String, Long> receivedNanos = new ConcurrentHashMap<>();
     double stallsBefore = writeStalls(node);
     // Both runs flood the 101st terminal; in the baseline it is one more simulated terminal that
@@ -94,7 +94,7 @@ class SlowReaderDrillTest {
     }
     try (PosSimulator terminals = PosSimulator.start(List.of(address), reading,
             r -> receivedNanos.putIfAbsent(r.result().getResultId(), r.receivedNanos()));
-        Socket silent = stopReading ? connectNonReading(address.port(), flooded) : null;
+        Socket silent = stopReading ? connectNonReading(address.getPort(), flooded) : null;
         IlkLoad othersLoad = new IlkLoad(stack.webhook, others, 5);
         IlkLoad floodLoad = new IlkLoad(stack.webhook, List.of(flooded), 5).largeResults()) {
       assertThat(terminals.awaitAllConnected(Duration.ofSeconds(20))).isTrue();

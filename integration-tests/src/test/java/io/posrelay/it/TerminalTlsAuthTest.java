@@ -3,6 +3,7 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.net.HostAndPort;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -12,15 +13,14 @@ import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.RelayConfig;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.relay.auth.TerminalSecrets;
-import io.posrelay.pos.v1.auth.TerminalTokens;
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.PosSimSecurity;
-import io.posrelay.relayctl.PosSimulator;
-import io.posrelay.relayctl.ReceivedResult;
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.testkit.pos.PosSimSecurity;
+import io.posrelay.testkit.pos.PosSimulator;
+import io.posrelay.testkit.pos.ReceivedResult;
+import io.posrelay.testkit.secure.SecureMaterial;
 import io.posrelay.v1.PaymentResult;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -153,7 +153,7 @@ class TerminalTlsAuthTest {
     PosSimSecurity security =
         PosSimSecurity.fromOptions(dir.resolve("terminal-secrets"), null, secure.caCertFile());
     try (PosSimulator sim = PosSimulator.start(
-        List.of(new HostPort("127.0.0.1", relay.port())), List.of(prefix + "0001"),
+        List.of(HostAndPort.fromParts("127.0.0.1", relay.port())), List.of(prefix + "0001"),
         received::add, security)) {
       assertThat(sim.awaitAllConnected(Duration.ofSeconds(20))).isTrue();
       String tx = Webhook.newTransactionId();

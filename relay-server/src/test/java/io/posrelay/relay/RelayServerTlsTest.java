@@ -13,6 +13,7 @@ import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.testkit.secure.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package io.posrelay.relayctl;
 
+import com.google.common.net.HostAndPort;
 import io.grpc.ManagedChannel;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
@@ -23,7 +24,7 @@ final class DeliveryLedgerClient implements AutoCloseable {
   private final DeliveryAdminGrpc.DeliveryAdminBlockingStub stub;
 
   /** @param address admin-api's gRPC address, reached in plaintext without a token */
-  DeliveryLedgerClient(HostPort address) {
+  DeliveryLedgerClient(HostAndPort address) {
     this(address, AdminCredentials.NONE);
   }
 
@@ -31,7 +32,7 @@ final class DeliveryLedgerClient implements AutoCloseable {
    * @param address admin-api's gRPC address
    * @param credentials the operator token and TLS trust
    */
-  DeliveryLedgerClient(HostPort address, AdminCredentials credentials) {
+  DeliveryLedgerClient(HostAndPort address, AdminCredentials credentials) {
     channel = credentials.open(address);
     stub = DeliveryAdminGrpc.newBlockingStub(channel);
   }

@@ -1,5 +1,6 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.testkit.cluster.LocalCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,9 @@
 package io.posrelay.relayctl;
 
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.testkit.cluster.LocalCluster;
+import io.posrelay.testkit.cluster.LocalClusterConfig;
+import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,9 +3,16 @@ package io.posrelay.relayctl;
 import io.grpc.StatusRuntimeException;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
-import io.posrelay.ingest.signature.IlkSecrets;
 import io.posrelay.relayctl.admin.AdminCredentials;
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.runtime.secrets.RotatingSecrets;
+import io.posrelay.testkit.cluster.LocalEndpoints;
+import io.posrelay.testkit.ilk.IlkSimStats;
+import io.posrelay.testkit.ilk.IlkSimulator;
+import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.pos.PosSimSecurity;
+import io.posrelay.testkit.pos.PosSimulator;
+import io.posrelay.testkit.pos.SimTerminals;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * One end-to-end demo run against a running cluster: simulated terminals connect to every relay
  * node, simulated ILK posts results for a while (some for terminals nobody holds), then the
  * ledger is asked what became of every published result. Usable from tests with any endpoints.
+ *
+ * <p>Configured ({@link #withSecure}, {@link #withChaos}) and then {@link #run} once, by one
+ * thread; the maps of send and arrival times inside a run are concurrent (the simulators' I/O
+ * threads fill them).
  */
 public final class DemoRun {
   private static final Logger log = LoggerFactory.getLogger(DemoRun.class);
@@ -226,8 +237,8 @@ public final class DemoRun {
       IlkSimulatorConfig c, URI url, @Nullable SecureMaterial secure) {
     IlkSimulatorConfig.Builder b = c.toBuilder().url(url);
     if (secure != null) {
-      b.signingSecrets(IlkSecrets.load(secure.ilkSecretFile(), null).orElseThrow(
-              () -> new IllegalStateException(secure.ilkSecretFile() + ": no secret")))
+      b.signingSecrets(RotatingSecrets.load(secure.ilkSecretFile(), "ilk-secrets", null, "",
+              RotatingSecrets.Rule.HMAC_SECRET).orElseThrow())
           .tlsCaFile(secure.caCertFile());
     }
     return b.build();

@@ -1,8 +1,11 @@
 package io.posrelay.relayctl;
 
-import io.posrelay.ingest.signature.IlkSecrets;
-import io.posrelay.relayctl.secure.SecureMaterial;
 import io.posrelay.relayctl.secure.SecureOptions;
+import io.posrelay.runtime.secrets.RotatingSecrets;
+import io.posrelay.testkit.ilk.IlkSimStats;
+import io.posrelay.testkit.ilk.IlkSimulator;
+import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,10 +30,15 @@ import picocli.CommandLine.Spec;
           + " terminals PREFIX0001…PREFIX<terminals> (as pos-sim holds them) and, with"
           + " --unconnected-ratio, for terminals that nobody holds. Prints the counts at the end.",
       "Signs callbacks (X-ILK-Timestamp, X-ILK-Signature) when given a secret by "
-          + IlkSecrets.FILE_FLAG + " or env " + IlkSecrets.ENV + ".",
+          + IlkSimCommand.SECRET_FILE_FLAG + " or env " + IlkSimCommand.SECRETS_ENV + ".",
       "Exit code 0 if every callback was accepted (202), else 1."
     })
 final class IlkSimCommand implements Callable<Integer> {
+  /** The flag of the ILK secrets file, as ilk-ingest names it. */
+  static final String SECRET_FILE_FLAG = "--ilk-secret-file";
+  /** The environment variable of the ILK secrets, as ilk-ingest reads it. */
+  static final String SECRETS_ENV = "POSRELAY_ILK_SECRETS";
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -82,10 +90,10 @@ final class IlkSimCommand implements Callable<Integer> {
   String unconnectedPrefix = "X";
 
   @Option(
-      names = IlkSecrets.FILE_FLAG,
+      names = SECRET_FILE_FLAG,
       paramLabel = "PATH",
       description = "Sign callbacks with the first secret in this file (as ilk-ingest's "
-          + IlkSecrets.FILE_FLAG + "); without it, env " + IlkSecrets.ENV + " (comma-separated) "
+          + SECRET_FILE_FLAG + "); without it, env " + SECRETS_ENV + " (comma-separated) "
           + "is read; with neither, callbacks are unsigned.")
   @Nullable Path ilkSecretFile;
 
@@ -143,7 +151,7 @@ final class IlkSimCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--url: " + url + " (expected: a URL)");
     }
-    IlkSecrets secrets;
+    RotatingSecrets secrets;
     Path caFile = tlsCaFile;
     try {
       SecureMaterial material = secure.existingIfEnabled();
@@ -157,7 +165,8 @@ final class IlkSimCommand implements Callable<Integer> {
           uri = URI.create("https" + url.substring("http".length()));
         }
       }
-      secrets = IlkSecrets.load(secretFile, env.apply(IlkSecrets.ENV)).orElse(null);
+      secrets = RotatingSecrets.load(secretFile, SECRET_FILE_FLAG, env.apply(SECRETS_ENV),
+          SECRETS_ENV, RotatingSecrets.Rule.HMAC_SECRET).orElse(null);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage()); // never has a secret
     }

@@ -1,5 +1,7 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.testkit.kafka.EmbeddedKafka;
+import io.posrelay.testkit.kafka.KafkaTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -63,7 +65,7 @@ final class KafkaCommand implements Callable<Integer> {
     log.info(
         "Kafka ready: bootstrap={} controller={}:{} data-dir={}",
         kafka.bootstrapServers(),
-        LocalPorts.LOOPBACK,
+        EmbeddedKafka.HOST,
         controllerPort,
         dataDir.toAbsolutePath().normalize());
     kafka.awaitShutdown();

@@ -1,6 +1,9 @@
 package io.posrelay.relayctl;
 
+import io.posrelay.relayctl.address.Addresses;
 import io.posrelay.relayctl.secure.SecureOptions;
+import io.posrelay.testkit.cluster.LocalCluster;
+import io.posrelay.testkit.cluster.LocalClusterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -123,7 +126,7 @@ final class LocalCommand implements Callable<Integer> {
     LocalClusterConfig toConfig(CommandSpec spec) {
       if (kafka != null) {
         try {
-          HostPort.parseList(kafka);
+          Addresses.parseList(kafka);
         } catch (IllegalArgumentException e) {
           throw new ParameterException(spec.commandLine(), "--kafka: " + e.getMessage());
         }
@@ -133,7 +136,7 @@ final class LocalCommand implements Callable<Integer> {
             spec.commandLine(), "--start-timeout-s: " + startTimeoutSeconds + " (expected: > 0)");
       }
       try {
-        return LocalClusterConfig.builder()
+        return LocalClusterConfig.builder(RelayCtl.LAUNCHER)
             .workDir(workDir)
             .externalKafka(kafka)
             .partitions(partitions)

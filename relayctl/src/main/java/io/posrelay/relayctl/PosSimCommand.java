@@ -1,8 +1,13 @@
 package io.posrelay.relayctl;
 
-import io.posrelay.relay.auth.TerminalSecrets;
-import io.posrelay.relayctl.secure.SecureMaterial;
+import com.google.common.net.HostAndPort;
+import io.posrelay.relayctl.address.Addresses;
 import io.posrelay.relayctl.secure.SecureOptions;
+import io.posrelay.testkit.pos.PosSimSecurity;
+import io.posrelay.testkit.pos.PosSimulator;
+import io.posrelay.testkit.pos.ReceivedResult;
+import io.posrelay.testkit.pos.SimTerminals;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,14 +80,14 @@ final class PosSimCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<HostPort> addresses = validate();
+    List<HostAndPort> addresses = validate();
     PosSimSecurity security;
     try {
       SecureMaterial material = secure.existingIfEnabled();
       security = PosSimSecurity.fromOptions(
           terminalSecretFile != null || material == null
               ? terminalSecretFile : material.terminalSecretFile(),
-          System.getenv(TerminalSecrets.ENV),
+          System.getenv(PosSimSecurity.SECRETS_ENV),
           tlsCaFile != null || material == null ? tlsCaFile : material.caCertFile());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -113,7 +118,7 @@ final class PosSimCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<HostPort> validate() {
+  private List<HostAndPort> validate() {
     if (terminals < 1) {
       throw new ParameterException(
           spec.commandLine(), "--terminals: " + terminals + " (expected: >= 1)");
@@ -128,7 +133,7 @@ final class PosSimCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     try {
-      return HostPort.parseList(pos);
+      return Addresses.parseList(pos);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--pos: " + e.getMessage());
     }

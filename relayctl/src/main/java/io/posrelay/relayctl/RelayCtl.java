@@ -1,7 +1,9 @@
 package io.posrelay.relayctl;
 
 import io.posrelay.relayctl.admin.AdminCommand;
-import io.posrelay.relayctl.bench.BenchCommand;
+import io.posrelay.relayctl.secure.TerminalTokenCommand;
+import io.posrelay.testkit.cluster.ChildGuard;
+import io.posrelay.testkit.cluster.ChildLauncher;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,13 @@ public final class RelayCtl implements Callable<Integer> {
 
   /** Exit code of a usage error. */
   public static final int EXIT_USAGE = 2;
+
+  /**
+   * How the local cluster of {@code local}, {@code demo} and {@code bench} starts its children:
+   * this class's {@code kafka}, {@code ilk-ingest}, {@code relay-server} and {@code admin-api}.
+   */
+  public static final ChildLauncher LAUNCHER =
+      new ChildLauncher(RelayCtl.class.getName(), "bin/relayctl");
 
   private static final Logger log = LoggerFactory.getLogger(RelayCtl.class);
 

@@ -3,6 +3,7 @@ package io.posrelay.relayctl;
 import io.posrelay.admin.AdminApiCommand;
 import io.posrelay.ingest.IlkIngestCommand;
 import io.posrelay.relay.RelayServerCommand;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -15,8 +16,9 @@ final class ServiceCommands {
 
   /** Adds the service subcommands to {@code relayCtl}. */
   static void register(CommandLine relayCtl) {
-    relayCtl.addSubcommand(new IlkIngestCommand());
-    relayCtl.addSubcommand(new RelayServerCommand());
-    relayCtl.addSubcommand(new AdminApiCommand());
+    Map<String, String> env = System.getenv();
+    relayCtl.addSubcommand("ilk-ingest", IlkIngestCommand.command(env));
+    relayCtl.addSubcommand("relay-server", RelayServerCommand.command(env));
+    relayCtl.addSubcommand("admin-api", AdminApiCommand.command(env));
   }
 }

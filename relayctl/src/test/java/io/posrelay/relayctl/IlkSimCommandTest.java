@@ -2,7 +2,8 @@ package io.posrelay.relayctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -83,20 +84,6 @@ class IlkSimCommandTest {
     assertThat(config.signingSecrets()).isPresent();
     assertThat(config.tlsCaFile()).contains(secureDir.resolve("ca.pem"));
     assertThat(config.url()).hasToString("https://127.0.0.1:8080/ilk/v1/results");
-  }
-
-  @Test
-  void secureDirFiles_areWhatIlkIngestAccepts_asLocalSecurePassesThem() throws Exception {
-    SecureMaterial material = SecureMaterial.createOrReuse(dir.resolve("secure"));
-
-    io.posrelay.ingest.IlkIngestConfig config = io.posrelay.ingest.IlkIngestConfig.builder()
-        .signingSecrets(io.posrelay.ingest.signature.IlkSecrets.load(material.ilkSecretFile(), null)
-            .orElseThrow())
-        .tls(material.serverCertFile(), material.serverKeyFile())
-        .build();
-
-    assertThat(config.signingSecrets()).isPresent();
-    assertThat(config.tlsCertFile()).contains(material.serverCertFile());
   }
 
   @Test

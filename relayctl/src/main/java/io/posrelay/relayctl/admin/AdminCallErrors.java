@@ -1,7 +1,7 @@
 package io.posrelay.relayctl.admin;
 
+import com.google.common.net.HostAndPort;
 import io.grpc.Status;
-import io.posrelay.relayctl.HostPort;
 import java.time.Duration;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +23,7 @@ final class AdminCallErrors {
    * @param timeout the call deadline in force
    * @return one line, without a line break
    */
-  static String describe(Status status, HostPort address, Duration timeout) {
+  static String describe(Status status, HostAndPort address, Duration timeout) {
     String code = status.getCode().name();
     String description = oneLine(status.getDescription());
     switch (status.getCode()) {

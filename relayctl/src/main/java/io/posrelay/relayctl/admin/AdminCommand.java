@@ -1,8 +1,8 @@
 package io.posrelay.relayctl.admin;
 
-import io.posrelay.relayctl.RelayCtl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -44,6 +44,6 @@ public final class AdminCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    return RelayCtl.EXIT_USAGE;
+    return ExitCode.USAGE;
   }
 }

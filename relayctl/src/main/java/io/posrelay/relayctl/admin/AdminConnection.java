@@ -1,9 +1,9 @@
 package io.posrelay.relayctl.admin;
 
+import com.google.common.net.HostAndPort;
 import io.grpc.ManagedChannel;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryAdminGrpc.DeliveryAdminBlockingStub;
-import io.posrelay.relayctl.HostPort;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
 final class AdminConnection implements AutoCloseable {
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-  private final HostPort address;
+  private final HostAndPort address;
   private final Duration callTimeout;
   private final ManagedChannel channel;
   private final DeliveryAdminBlockingStub stub;
 
-  private AdminConnection(HostPort address, Duration callTimeout, AdminCredentials credentials) {
+  private AdminConnection(HostAndPort address, Duration callTimeout, AdminCredentials credentials) {
     this.address = address;
     this.callTimeout = callTimeout;
     this.channel = credentials.open(address);
@@ -34,13 +34,13 @@ final class AdminConnection implements AutoCloseable {
    * @param callTimeout deadline of each unary call made through {@link #unary()}, > 0
    * @param credentials the token and TLS trust
    */
-  static AdminConnection open(HostPort address, Duration callTimeout,
+  static AdminConnection open(HostAndPort address, Duration callTimeout,
       AdminCredentials credentials) {
     return new AdminConnection(address, callTimeout, credentials);
   }
 
   /** admin-api's address, for messages. */
-  HostPort address() {
+  HostAndPort address() {
     return address;
   }
 

@@ -1,15 +1,16 @@
 package io.posrelay.relayctl.admin;
 
+import com.google.common.net.HostAndPort;
 import io.grpc.StatusRuntimeException;
-import io.posrelay.relayctl.HostPort;
-import io.posrelay.relayctl.RelayCtl;
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.relayctl.address.Addresses;
 import io.posrelay.relayctl.secure.SecureOptions;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,9 +29,9 @@ final class AdminOptions {
       names = "--admin",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:POSRELAY_ADMIN:-127.0.0.1:9090}",
-      converter = HostPort.Converter.class,
+      converter = Addresses.Converter.class,
       description = "admin-api's gRPC address (default: env POSRELAY_ADMIN or 127.0.0.1:9090).")
-  HostPort admin = new HostPort("127.0.0.1", 9090);
+  HostAndPort admin = HostAndPort.fromParts("127.0.0.1", 9090);
 
   @Option(
       names = "--json",
@@ -119,7 +120,7 @@ final class AdminOptions {
    * Validates the shared options, opens a channel to {@code --admin}, runs {@code call} and closes
    * the channel.
    *
-   * @return the call's exit code, or {@link RelayCtl#EXIT_FAILURE} if a gRPC call failed (the
+   * @return the call's exit code, or 1 ({@link ExitCode#SOFTWARE}) if a gRPC call failed (the
    *     status is printed as one line on stderr)
    * @throws ParameterException (exit code 2) if {@code --timeout-ms} is not positive, or the
    *     token or CA file is not valid
@@ -135,7 +136,7 @@ final class AdminOptions {
     } catch (StatusRuntimeException e) {
       out.flush();
       err().println(AdminCallErrors.describe(e.getStatus(), admin, timeout()));
-      return RelayCtl.EXIT_FAILURE;
+      return ExitCode.SOFTWARE;
     } finally {
       out.flush();
       err().flush();

@@ -1,5 +1,6 @@
 package io.posrelay.relayctl.secure;
 
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,8 @@
 /**
- * Secure mode of {@code relayctl}: the secrets and certificates that {@code local --secure}
- * creates (or reuses) in one directory, and that {@code pos-sim}, {@code ilk-sim}, {@code demo}
- * and {@code terminal-token} read back with {@code --secure}.
+ * Secure mode of {@code relayctl}: {@code --secure} and {@code --secure-dir}, which name the
+ * directory of secrets and certificates that {@code local --secure} creates (or reuses) and that
+ * {@code pos-sim}, {@code ilk-sim}, {@code demo} and {@code admin} read back; and {@code
+ * terminal-token}, which prints a terminal's token.
  */
 @NullMarked
 package io.posrelay.relayctl.secure;

@@ -2,13 +2,13 @@ package io.posrelay.relayctl.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.net.HostAndPort;
 import io.grpc.Status;
-import io.posrelay.relayctl.HostPort;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class AdminCallErrorsTest {
-  private static final HostPort ADMIN = new HostPort("127.0.0.1", 9090);
+  private static final HostAndPort ADMIN = HostAndPort.fromParts("127.0.0.1", 9090);
 
   @Test
   void plaintextClientClosedByATlsServer_isToldToUseTls() {

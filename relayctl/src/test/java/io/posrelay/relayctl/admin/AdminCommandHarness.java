@@ -2,11 +2,8 @@ package io.posrelay.relayctl.admin;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.posrelay.admin.auth.OperatorAuthInterceptor;
-import io.posrelay.admin.auth.OperatorTokens;
 import io.posrelay.relayctl.RelayCtl;
-import io.posrelay.relayctl.secure.SecureMaterial;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,14 +33,13 @@ final class AdminCommandHarness implements AutoCloseable {
 
   /**
    * The fake behind TLS (the server certificate of {@code secure}, as {@code local --secure}
-   * makes it) and admin-api's operator-token check, accepting {@code token}.
+   * makes it) and an operator-token check as admin-api's, accepting {@code token}.
    */
   AdminCommandHarness(SecureMaterial secure, String token) throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .useTransportSecurity(secure.serverCertFile().toFile(), secure.serverKeyFile().toFile())
         .addService(fake)
-        .intercept(new OperatorAuthInterceptor(OperatorTokens.load(null, "test", token, "TEST"),
-            false, new SimpleMeterRegistry()))
+        .intercept(new FakeTokenCheck(token))
         .build()
         .start();
   }

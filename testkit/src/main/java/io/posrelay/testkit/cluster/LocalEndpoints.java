@@ -1,0 +1,98 @@
+package io.posrelay.testkit.cluster;
+
+import com.google.common.net.HostAndPort;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a running local cluster listens. All hosts are {@code 127.0.0.1}. Immutable.
+ *
+ * @param kafkaBootstrap Kafka bootstrap servers, {@code HOST:PORT}
+ * @param ingestPort ilk-ingest HTTP port (webhook and /metrics)
+ * @param relayPosPorts POS ports of the relay nodes, in node order (relay-1, relay-2, …)
+ * @param relayMetricsPorts metrics ports of the relay nodes, same order
+ * @param grpcPort admin-api gRPC port; 0 when the cluster runs without admin-api
+ * @param adminMetricsPort admin-api metrics port; 0 when the cluster runs without admin-api
+ * @param logsDir the directory of the children's log files, as shown to the operator
+ * @param secureDir secure mode's directory of secrets and certificates, as shown to the
+ *     operator; null when secure mode is off (plain TCP and HTTP, no checks)
+ */
+public record LocalEndpoints(
+    String kafkaBootstrap,
+    int ingestPort,
+    List<Integer> relayPosPorts,
+    List<Integer> relayMetricsPorts,
+    int grpcPort,
+    int adminMetricsPort,
+    String logsDir,
+    @Nullable String secureDir) {
+
+  /** Path of the ILK webhook on ilk-ingest. */
+  public static final String WEBHOOK_PATH = "/ilk/v1/results";
+
+  /** Copies the lists. */
+  public LocalEndpoints {
+    relayPosPorts = List.copyOf(relayPosPorts);
+    relayMetricsPorts = List.copyOf(relayMetricsPorts);
+  }
+
+  /**
+   * The ILK webhook URL, e.g. {@code http://127.0.0.1:8080/ilk/v1/results}; {@code https://} in
+   * secure mode.
+   */
+  public String webhookUrl() {
+    return (secureDir == null ? "http://" : "https://") + LocalPorts.LOOPBACK + ":" + ingestPort
+        + WEBHOOK_PATH;
+  }
+
+  /** Whether the cluster runs in secure mode (TLS and every check on). */
+  public boolean secure() {
+    return secureDir != null;
+  }
+
+  /** The relay nodes' POS addresses, in node order. */
+  public List<HostAndPort> posAddresses() {
+    return relayPosPorts.stream()
+        .map(p -> HostAndPort.fromParts(LocalPorts.LOOPBACK, p))
+        .toList();
+  }
+
+  /** admin-api's gRPC address. */
+  public HostAndPort grpcAddress() {
+    return HostAndPort.fromParts(LocalPorts.LOOPBACK, grpcPort);
+  }
+
+  /** Every /metrics URL: ilk-ingest, the relay nodes, admin-api. */
+  public List<String> metricsUrls() {
+    List<String> urls = new ArrayList<>();
+    // ilk-ingest serves /metrics on its webhook port, so over HTTPS in secure mode; the relay
+    // nodes and admin-api have separate plain-HTTP metrics ports.
+    urls.add((secureDir == null ? "http://" : "https://") + LocalPorts.LOOPBACK + ":" + ingestPort
+        + "/metrics");
+    List<Integer> ports = new ArrayList<>(relayMetricsPorts);
+    ports.add(adminMetricsPort);
+    ports.forEach(p -> urls.add("http://" + LocalPorts.LOOPBACK + ":" + p + "/metrics"));
+    return urls;
+  }
+
+  /**
+   * The one line that says the cluster is ready, naming every endpoint, e.g. {@code POS Relay
+   * ready: kafka=127.0.0.1:9092 webhook=http://127.0.0.1:8080/ilk/v1/results
+   * pos=127.0.0.1:7001,127.0.0.1:7002 grpc=127.0.0.1:9090 metrics=… logs=.posrelay/local/logs},
+   * followed in secure mode by {@code secure=.posrelay/secure (…)}: the directory with the CA
+   * certificate and the secrets clients need.
+   */
+  public String readyLine() {
+    return "POS Relay ready:"
+        + " kafka=" + kafkaBootstrap
+        + " webhook=" + webhookUrl()
+        + " pos=" + posAddresses().stream().map(HostAndPort::toString).collect(Collectors.joining(","))
+        + " grpc=" + grpcAddress()
+        + " metrics=" + String.join(",", metricsUrls())
+        + " logs=" + logsDir
+        + (secureDir == null ? "" : " secure=" + secureDir
+            + " (TLS on every listener; signed callbacks, terminal and operator tokens required)");
+  }
+}

@@ -1,0 +1,66 @@
+package io.posrelay.testkit.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * Probes of TCP ports on 127.0.0.1, for starting local processes: is a port free, does a
+ * listener accept connections, pick a free port. Stateless.
+ */
+public final class LocalPorts {
+  /** The only host the local cluster binds to and connects to. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  private LocalPorts() {}
+
+  /**
+   * Whether nothing listens on {@code 127.0.0.1:port} (and nothing holds the wildcard address).
+   *
+   * @param port 1..65535
+   */
+  public static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true); // as servers do: TIME_WAIT connections do not block a bind
+      socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
+    } catch (IOException e) {
+      return false;
+    }
+    return !accepts(LOOPBACK, port, 200);
+  }
+
+  /**
+   * Whether a TCP connection to {@code host:port} succeeds within {@code timeoutMillis}.
+   *
+   * @param timeoutMillis connect timeout, > 0
+   */
+  public static boolean accepts(String host, int port, int timeoutMillis) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A port that was free a moment ago (another process may still take it before it is used).
+   *
+   * @throws UncheckedIOException if no ephemeral port can be bound
+   */
+  public static int pickFree() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pick a free port on " + LOOPBACK, e);
+    }
+  }
+
+  /** {@code port}, or a free port if it is 0. */
+  public static int orFree(int port) {
+    return port == 0 ? pickFree() : port;
+  }
+}
