@@ -2,9 +2,12 @@ package io.posrelay.relayctl;
 
 import io.posrelay.testkit.kafka.EmbeddedKafka;
 import io.posrelay.testkit.kafka.KafkaTopics;
+import io.posrelay.testkit.secure.SecureMaterial;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -47,6 +50,14 @@ final class KafkaCommand implements Callable<Integer> {
   int controllerPort;
 
   @Option(
+      names = "--secure-dir",
+      paramLabel = "DIR",
+      description = "Take SASL_SSL only (SCRAM-SHA-512 over TLS) with the users and certificate"
+          + " of this secure directory ('local --secure' creates it); plaintext clients are"
+          + " refused. Default: plaintext.")
+  @Nullable Path secureDir;
+
+  @Option(
       names = "--partitions",
       defaultValue = "6",
       description = "Default partition count of new topics (default: ${DEFAULT-VALUE}).")
@@ -56,15 +67,18 @@ final class KafkaCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EmbeddedKafka kafka;
     try {
-      kafka = EmbeddedKafka.start(dataDir, port, controllerPort, partitions);
+      kafka = EmbeddedKafka.start(dataDir, port, controllerPort, partitions,
+          secureDir == null ? null : SecureMaterial.existing(secureDir).kafkaSecurity());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-shutdown"));
-    KafkaTopics.awaitReady(kafka.bootstrapServers(), READY_TIMEOUT);
+    KafkaTopics.awaitReady(kafka.bootstrapServers(), secureDir == null ? Map.of()
+        : SecureMaterial.existing(secureDir).kafkaClientProperties(), READY_TIMEOUT);
     log.info(
-        "Kafka ready: bootstrap={} controller={}:{} data-dir={}",
+        "Kafka ready: bootstrap={} ({}) controller={}:{} data-dir={}",
         kafka.bootstrapServers(),
+        secureDir == null ? "PLAINTEXT" : "SASL_SSL, SCRAM-SHA-512",
         EmbeddedKafka.HOST,
         controllerPort,
         dataDir.toAbsolutePath().normalize());

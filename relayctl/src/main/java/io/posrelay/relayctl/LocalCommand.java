@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
           + " every endpoint, then runs until Ctrl-C/SIGTERM, which stops everything.",
       "A node that dies (or that you kill) is reported, not restarted; restart it by hand, e.g."
           + " bin/relayctl relay-server --host 127.0.0.1 --node-id relay-1 --port 7001"
-          + " --metrics-port 9101 --admin 127.0.0.1:9090 (local logs the exact command)",
+          + " --management-port 9101 --admin-address 127.0.0.1:9090 (local logs the exact"
+          + " command)",
       "With --secure every listener speaks TLS and every check is on (signed callbacks,"
-          + " terminal tokens, operator token); the CA, certificates and secrets are created in"
+          + " terminal tokens, operator token), and the embedded Kafka takes SASL_SSL only"
+          + " (SCRAM-SHA-512); the CA, certificates, secrets and Kafka credentials are created in"
           + " --secure-dir, or reused if there (docs/security.md)."
     })
 final class LocalCommand implements Callable<Integer> {
@@ -90,6 +92,12 @@ final class LocalCommand implements Callable<Integer> {
     int ingestPort;
 
     @Option(
+        names = "--ingest-metrics-port",
+        defaultValue = "9180",
+        description = "ilk-ingest management (metrics) port.")
+    int ingestMetricsPort;
+
+    @Option(
         names = "--relay-ports",
         defaultValue = "7001,7002",
         split = ",",
@@ -144,6 +152,7 @@ final class LocalCommand implements Callable<Integer> {
             .kafkaPort(kafkaPort)
             .controllerPort(controllerPort)
             .ingestPort(ingestPort)
+            .ingestMetricsPort(ingestMetricsPort)
             .relayPosPorts(relayPorts)
             .relayMetricsPorts(relayMetricsPorts)
             .grpcPort(grpcPort)

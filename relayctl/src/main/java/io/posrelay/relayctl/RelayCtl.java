@@ -2,6 +2,7 @@ package io.posrelay.relayctl;
 
 import io.posrelay.relayctl.admin.AdminCommand;
 import io.posrelay.relayctl.secure.TerminalTokenCommand;
+import io.posrelay.relayctl.topics.TopicsCommand;
 import io.posrelay.testkit.cluster.ChildGuard;
 import io.posrelay.testkit.cluster.ChildLauncher;
 import java.util.concurrent.Callable;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
       PosSimCommand.class,
       IlkSimCommand.class,
       KafkaCommand.class,
+      TopicsCommand.class,
       AdminCommand.class,
       TerminalTokenCommand.class,
       BenchCommand.class

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gathers a service's configuration from where an operator puts it and applies the precedence
@@ -47,10 +48,27 @@ public final class ConfigSources {
    */
   public static ServiceConfig load(ConfigSpec spec, Map<String, String> flags,
       Map<String, String> flagNames, Map<String, String> env, List<Path> files) {
+    return load(spec, flags, flagNames, env, files, false);
+  }
+
+  /**
+   * {@link #load(ConfigSpec, Map, Map, Map, List)} for a tool that reads a part of the services'
+   * config files ({@code relayctl topics} reads the topic names and the Kafka settings).
+   *
+   * @param otherKeysIgnored whether a file key that {@code spec} does not have is ignored rather
+   *     than refused
+   */
+  public static ServiceConfig load(ConfigSpec spec, Map<String, String> flags,
+      Map<String, String> flagNames, Map<String, String> env, List<Path> files,
+      boolean otherKeysIgnored) {
     Map<String, Setting> given = new LinkedHashMap<>();
     for (Path file : files) {
-      readFile(file).forEach((name, value) ->
-          given.put(name, new Setting(value, "file " + file)));
+      readFile(file).forEach((name, value) -> {
+        if (!otherKeysIgnored || spec.key(name).isPresent()
+            || name.startsWith(KafkaSettings.PREFIX)) {
+          given.put(name, new Setting(value, "file " + file));
+        }
+      });
     }
     env.forEach((variable, value) -> {
       String name = keyOfVariable(spec, variable);
@@ -77,7 +95,7 @@ public final class ConfigSources {
     return values;
   }
 
-  private static String keyOfVariable(ConfigSpec spec, String variable) {
+  private static @Nullable String keyOfVariable(ConfigSpec spec, String variable) {
     if (!variable.startsWith("POSRELAY_")) {
       return null;
     }

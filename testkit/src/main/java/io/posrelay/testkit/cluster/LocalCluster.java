@@ -82,6 +82,7 @@ public final class LocalCluster implements AutoCloseable {
     int kafkaPort = embedded ? LocalPorts.orFree(config.kafkaPort()) : 0;
     int controllerPort = embedded ? LocalPorts.orFree(config.controllerPort()) : 0;
     int ingestPort = LocalPorts.orFree(config.ingestPort());
+    int ingestMetricsPort = LocalPorts.orFree(config.ingestMetricsPort());
     List<Integer> posPorts = config.relayPosPorts().stream().map(LocalPorts::orFree).toList();
     List<Integer> relayMetricsPorts =
         config.relayMetricsPorts().stream().map(LocalPorts::orFree).toList();
@@ -95,6 +96,7 @@ public final class LocalCluster implements AutoCloseable {
       ports.put("kafka controller", controllerPort);
     }
     ports.put("ilk-ingest", ingestPort);
+    ports.put("ilk-ingest metrics", ingestMetricsPort);
     for (int i = 0; i < posPorts.size(); i++) {
       ports.put(nodeId(i) + " POS", posPorts.get(i));
       ports.put(nodeId(i) + " metrics", relayMetricsPorts.get(i));
@@ -107,47 +109,53 @@ public final class LocalCluster implements AutoCloseable {
 
     Path logs = config.workDir().resolve("logs");
     logsDir = logs;
+    SecureMaterial secure =
+        config.secureDir() == null ? null : SecureMaterial.createOrReuse(config.secureDir());
+    // In secure mode the embedded broker takes SASL_SSL only, and every client its credentials.
+    Map<String, String> kafkaSecurity =
+        secure == null || !embedded ? Map.of() : secure.kafkaClientProperties();
     String bootstrap;
     if (embedded) {
       Path kafkaDir = config.workDir().resolve("kafka");
       if (!config.keepData()) {
         deleteRecursively(kafkaDir);
       }
-      ChildProcess kafka =
-          launch(
-              "kafka",
-              List.of(
-                  "kafka",
-                  "--data-dir", kafkaDir.toAbsolutePath().toString(),
-                  "--port", Integer.toString(kafkaPort),
-                  "--controller-port", Integer.toString(controllerPort),
-                  "--partitions", Integer.toString(config.partitions())),
-              logs);
+      List<String> kafkaArgs = new ArrayList<>(List.of(
+          "kafka",
+          "--data-dir", kafkaDir.toAbsolutePath().toString(),
+          "--port", Integer.toString(kafkaPort),
+          "--controller-port", Integer.toString(controllerPort),
+          "--partitions", Integer.toString(config.partitions())));
+      if (secure != null) {
+        kafkaArgs.addAll(List.of("--secure-dir", path(secure.dir())));
+      }
+      ChildProcess kafka = launch("kafka", kafkaArgs, logs);
       kafka.awaitPort(kafkaPort, config.startTimeout());
       bootstrap = LocalPorts.LOOPBACK + ":" + kafkaPort;
     } else {
       bootstrap = config.externalKafka();
     }
-    KafkaTopics.awaitReady(bootstrap, config.startTimeout());
-    KafkaTopics.create(bootstrap, config.partitions(), config.startTimeout());
+    KafkaTopics.awaitReady(bootstrap, kafkaSecurity, config.startTimeout());
+    KafkaTopics.create(bootstrap, kafkaSecurity, config.partitions(), config.startTimeout());
 
-    SecureMaterial secure =
-        config.secureDir() == null ? null : SecureMaterial.createOrReuse(config.secureDir());
     Map<ChildProcess, List<Integer>> awaited = new LinkedHashMap<>();
-    List<String> ingestArgs = new ArrayList<>(serviceArgs("ilk-ingest", bootstrap, ingestPort));
+    List<String> ingestArgs = new ArrayList<>(serviceArgs("ilk-ingest", bootstrap, ingestPort,
+        secure != null && embedded ? secure : null));
+    ingestArgs.addAll(List.of("--management-port", Integer.toString(ingestMetricsPort)));
     if (secure != null) {
       ingestArgs.addAll(List.of("--ilk-secret-file", path(secure.ilkSecretFile())));
       ingestArgs.addAll(tlsArgs(secure));
     }
-    awaited.put(launch("ilk-ingest", ingestArgs, logs), List.of(ingestPort));
+    awaited.put(launch("ilk-ingest", ingestArgs, logs), List.of(ingestPort, ingestMetricsPort));
     for (int i = 0; i < posPorts.size(); i++) {
-      List<String> args = new ArrayList<>(serviceArgs("relay-server", bootstrap, posPorts.get(i)));
+      List<String> args = new ArrayList<>(serviceArgs("relay-server", bootstrap, posPorts.get(i),
+          secure != null && embedded ? secure : null));
       args.addAll(
           List.of(
               "--node-id", nodeId(i),
-              "--metrics-port", relayMetricsPorts.get(i).toString(),
+              "--management-port", relayMetricsPorts.get(i).toString(),
               // Recovery on reconnect asks this cluster's ledger for undelivered results.
-              "--admin", admin ? LocalPorts.LOOPBACK + ":" + grpcPort : ""));
+              "--admin-address", admin ? LocalPorts.LOOPBACK + ":" + grpcPort : ""));
       if (secure != null) {
         args.addAll(List.of(
             "--terminal-secret-file", path(secure.terminalSecretFile()),
@@ -165,8 +173,9 @@ public final class LocalCluster implements AutoCloseable {
       awaited.put(relay, List.of(posPorts.get(i), relayMetricsPorts.get(i)));
     }
     if (admin) {
-      List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort));
-      adminArgs.addAll(List.of("--metrics-port", Integer.toString(adminMetricsPort)));
+      List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort,
+          secure != null && embedded ? secure : null));
+      adminArgs.addAll(List.of("--management-port", Integer.toString(adminMetricsPort)));
       if (secure != null) {
         adminArgs.addAll(List.of(
             "--operator-token-file", path(secure.operatorTokenFile()),
@@ -183,7 +192,8 @@ public final class LocalCluster implements AutoCloseable {
     }
     endpoints =
         new LocalEndpoints(
-            bootstrap, ingestPort, posPorts, relayMetricsPorts, grpcPort, adminMetricsPort,
+            bootstrap, ingestPort, ingestMetricsPort, posPorts, relayMetricsPorts, grpcPort,
+            adminMetricsPort,
             displayPath(logs), secure == null ? null : displayPath(secure.dir()));
   }
 
@@ -288,10 +298,19 @@ public final class LocalCluster implements AutoCloseable {
     return child;
   }
 
-  private static List<String> serviceArgs(String service, String bootstrap, int port) {
-    return List.of(
+  /**
+   * The arguments every service starts with; with {@code secure}, its Kafka client settings
+   * (SASL_SSL) come from the secure directory's {@code kafka-client.properties}.
+   */
+  private static List<String> serviceArgs(String service, String bootstrap, int port,
+      @Nullable SecureMaterial secure) {
+    List<String> args = new ArrayList<>(List.of(
         service, "--kafka", bootstrap, "--host", LocalPorts.LOOPBACK, "--port",
-        Integer.toString(port));
+        Integer.toString(port)));
+    if (secure != null) {
+      args.addAll(List.of("--config", path(secure.kafkaClientConfigFile())));
+    }
+    return args;
   }
 
   /** Node id of the i-th relay node (0-based): {@code relay-1}, {@code relay-2}, … */

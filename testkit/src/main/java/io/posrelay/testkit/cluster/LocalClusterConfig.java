@@ -24,6 +24,7 @@ public final class LocalClusterConfig {
   private final List<Integer> relayMetricsPorts;
   private final int grpcPort;
   private final int adminMetricsPort;
+  private final int ingestMetricsPort;
   private final Duration startTimeout;
   private final Duration stopTimeout;
   private final @Nullable Path secureDir;
@@ -45,6 +46,7 @@ public final class LocalClusterConfig {
     relayMetricsPorts = List.copyOf(b.relayMetricsPorts);
     grpcPort = b.grpcPort;
     adminMetricsPort = b.adminMetricsPort;
+    ingestMetricsPort = b.ingestMetricsPort;
     startTimeout = b.startTimeout;
     stopTimeout = b.stopTimeout;
     secureDir = b.secureDir;
@@ -119,6 +121,11 @@ public final class LocalClusterConfig {
     return adminMetricsPort;
   }
 
+  /** ilk-ingest management (metrics) port; 0 = any free port. */
+  public int ingestMetricsPort() {
+    return ingestMetricsPort;
+  }
+
   /** Bound for each process to become ready. */
   public Duration startTimeout() {
     return startTimeout;
@@ -184,6 +191,7 @@ public final class LocalClusterConfig {
     private List<Integer> relayMetricsPorts = List.of(9101, 9102);
     private int grpcPort = 9090;
     private int adminMetricsPort = 9190;
+    private int ingestMetricsPort = 9180;
     private Duration startTimeout = Duration.ofSeconds(60);
     private Duration stopTimeout = Duration.ofSeconds(20);
     private @Nullable Path secureDir;
@@ -257,6 +265,12 @@ public final class LocalClusterConfig {
       return this;
     }
 
+    /** See {@link LocalClusterConfig#ingestMetricsPort()}; default 9180. */
+    public Builder ingestMetricsPort(int value) {
+      ingestMetricsPort = value;
+      return this;
+    }
+
     /** See {@link LocalClusterConfig#adminMetricsPort()}; default 9190. */
     public Builder adminMetricsPort(int value) {
       adminMetricsPort = value;
@@ -317,6 +331,7 @@ public final class LocalClusterConfig {
       checkPort("ingest-port", ingestPort);
       checkPort("grpc-port", grpcPort);
       checkPort("admin-metrics-port", adminMetricsPort);
+      checkPort("ingest-metrics-port", ingestMetricsPort);
       relayPosPorts.forEach(p -> checkPort("relay-ports", p));
       relayMetricsPorts.forEach(p -> checkPort("relay-metrics-ports", p));
       if (relayPosPorts.isEmpty() || relayPosPorts.size() != relayMetricsPorts.size()) {

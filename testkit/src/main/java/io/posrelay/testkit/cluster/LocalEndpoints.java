@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Where a running local cluster listens. All hosts are {@code 127.0.0.1}. Immutable.
  *
  * @param kafkaBootstrap Kafka bootstrap servers, {@code HOST:PORT}
- * @param ingestPort ilk-ingest HTTP port (webhook and /metrics)
+ * @param ingestPort ilk-ingest's webhook port
+ * @param ingestMetricsPort ilk-ingest's management port (/metrics)
  * @param relayPosPorts POS ports of the relay nodes, in node order (relay-1, relay-2, …)
  * @param relayMetricsPorts metrics ports of the relay nodes, same order
  * @param grpcPort admin-api gRPC port; 0 when the cluster runs without admin-api
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 public record LocalEndpoints(
     String kafkaBootstrap,
     int ingestPort,
+    int ingestMetricsPort,
     List<Integer> relayPosPorts,
     List<Integer> relayMetricsPorts,
     int grpcPort,
@@ -67,11 +69,10 @@ public record LocalEndpoints(
   /** Every /metrics URL: ilk-ingest, the relay nodes, admin-api. */
   public List<String> metricsUrls() {
     List<String> urls = new ArrayList<>();
-    // ilk-ingest serves /metrics on its webhook port, so over HTTPS in secure mode; the relay
-    // nodes and admin-api have separate plain-HTTP metrics ports.
-    urls.add((secureDir == null ? "http://" : "https://") + LocalPorts.LOOPBACK + ":" + ingestPort
-        + "/metrics");
-    List<Integer> ports = new ArrayList<>(relayMetricsPorts);
+    // Every service serves /metrics on its own management port, plain HTTP.
+    List<Integer> ports = new ArrayList<>();
+    ports.add(ingestMetricsPort);
+    ports.addAll(relayMetricsPorts);
     ports.add(adminMetricsPort);
     ports.forEach(p -> urls.add("http://" + LocalPorts.LOOPBACK + ":" + p + "/metrics"));
     return urls;

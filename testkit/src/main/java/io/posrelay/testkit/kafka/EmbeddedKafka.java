@@ -7,19 +7,30 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka cluster in this JVM: one KRaft process that is both broker and controller
  * (node id 1), listening on {@code 127.0.0.1} only, with replication factors of 1 for the internal
- * topics. For local runs and demos, never for production.
+ * topics. For local runs, demos and tests, never for production.
+ *
+ * <p>Plaintext, or with {@link SaslSsl} as most managed Kafka services run: the client listener
+ * takes SASL_SSL only (SCRAM-SHA-512 over TLS 1.2/1.3, the broker's certificate from a PEM key
+ * store), so a plaintext client or a wrong password is refused; the controller listener speaks
+ * TLS. The SCRAM credentials are written into the metadata log when the storage is formatted.
  *
  * <p>{@link #start} writes {@code server.properties} into the data directory, formats the storage
  * on first use (a kept data directory is reused as is), and starts the server. {@link #close()}
@@ -32,9 +43,56 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+  /** The SASL mechanism of the secure listener: {@value}. */
+  public static final String SCRAM = "SCRAM-SHA-512";
+
   private final KafkaRaftServer server;
   private final int port;
   private boolean closed;
+
+  /**
+   * The secure listener's settings.
+   *
+   * @param keyStorePem the broker's private key (PKCS#8) followed by its certificate chain, PEM;
+   *     the certificate must name 127.0.0.1
+   * @param trustStorePem the CA certificates the broker trusts for its own controller connection
+   * @param brokerUser the SCRAM user of the broker itself (inter-broker listener)
+   * @param brokerPassword its password
+   * @param users every other SCRAM user and password to create, e.g. the services'
+   */
+  public record SaslSsl(Path keyStorePem, Path trustStorePem, String brokerUser,
+      String brokerPassword, Map<String, String> users) {
+    /** Copies the users. */
+    public SaslSsl {
+      users = Map.copyOf(users);
+    }
+
+    /** Says which users exist, never a password. */
+    @Override
+    public String toString() {
+      return "SaslSsl[" + SCRAM + ", users " + brokerUser + ", " + users.keySet() + "]";
+    }
+
+    /**
+     * The client properties of {@code user}: SASL_SSL, SCRAM-SHA-512, this CA trusted. Keys as
+     * Kafka names them ({@code security.protocol}, ...), without POS Relay's {@code kafka.}
+     * prefix.
+     */
+    public Map<String, String> clientProperties(String user, String password) {
+      return Map.of(
+          "security.protocol", "SASL_SSL",
+          "sasl.mechanism", SCRAM,
+          "sasl.jaas.config", jaas(user, password),
+          "ssl.truststore.type", "PEM",
+          "ssl.truststore.location", trustStorePem.toAbsolutePath().toString());
+    }
+
+    /** The JAAS line of a SCRAM login. */
+    public static String jaas(String user, String password) {
+      return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+          + user + "\" password=\"" + password + "\";";
+    }
+  }
 
   private EmbeddedKafka(KafkaRaftServer server, int port) {
     this.server = server;
@@ -55,6 +113,17 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(Path dataDir, int port, int controllerPort, int partitions)
       throws IOException {
+    return start(dataDir, port, controllerPort, partitions, null);
+  }
+
+  /**
+   * Like {@link #start(Path, int, int, int)}, with the client listener on SASL_SSL only when
+   * {@code security} is given. A storage formatted before keeps the users it was formatted with.
+   *
+   * @param security the secure listener's settings; null = plaintext
+   */
+  public static EmbeddedKafka start(Path dataDir, int port, int controllerPort, int partitions,
+      @Nullable SaslSsl security) throws IOException {
     checkPort("port", port);
     checkPort("controller-port", controllerPort);
     if (port == controllerPort) {
@@ -66,7 +135,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     Path logDir = dataDir.resolve("logs").toAbsolutePath();
     Files.createDirectories(logDir);
-    Properties props = serverProperties(logDir, port, controllerPort, partitions);
+    Properties props = serverProperties(logDir, port, controllerPort, partitions, security);
     Path propsFile = dataDir.resolve("server.properties");
     try (Writer writer = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
       props.store(writer, "POS Relay single-node KRaft broker; written by testkit's EmbeddedKafka");
@@ -74,7 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       log.info("reusing formatted storage in {}", logDir);
     } else {
-      format(propsFile);
+      format(propsFile, security);
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();
@@ -103,18 +172,33 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** The broker configuration; package-private for tests. */
-  static Properties serverProperties(Path logDir, int port, int controllerPort, int partitions) {
+  static Properties serverProperties(Path logDir, int port, int controllerPort, int partitions,
+      @Nullable SaslSsl security) {
     String host = HOST;
+    String client = security == null ? "PLAINTEXT" : "SASL_SSL";
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-    p.setProperty(
-        "listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    p.setProperty("listeners",
+        client + "://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+    p.setProperty("advertised.listeners", client + "://" + host + ":" + port);
+    p.setProperty("listener.security.protocol.map", security == null
+        ? "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" : "SASL_SSL:SASL_SSL,CONTROLLER:SSL");
+    p.setProperty("inter.broker.listener.name", client);
     p.setProperty("controller.listener.names", "CONTROLLER");
+    if (security != null) {
+      p.setProperty("sasl.enabled.mechanisms", SCRAM);
+      p.setProperty("sasl.mechanism.inter.broker.protocol", SCRAM);
+      p.setProperty("listener.name.sasl_ssl." + SCRAM.toLowerCase(Locale.ROOT)
+          + ".sasl.jaas.config", SaslSsl.jaas(security.brokerUser(), security.brokerPassword()));
+      p.setProperty("ssl.keystore.type", "PEM");
+      p.setProperty("ssl.keystore.location", security.keyStorePem().toAbsolutePath().toString());
+      p.setProperty("ssl.truststore.type", "PEM");
+      p.setProperty("ssl.truststore.location",
+          security.trustStorePem().toAbsolutePath().toString());
+      p.setProperty("ssl.enabled.protocols", "TLSv1.3,TLSv1.2");
+    }
     p.setProperty("log.dirs", logDir.toString());
     p.setProperty("num.partitions", Integer.toString(partitions));
     p.setProperty("default.replication.factor", "1");
@@ -128,21 +212,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path propsFile) throws IOException {
+  private static void format(Path propsFile, @Nullable SaslSsl security) throws IOException {
     String clusterId = Uuid.randomUuid().toString();
+    List<String> args = new ArrayList<>(
+        List.of("format", "-t", clusterId, "-c", propsFile.toString()));
+    if (security != null) {
+      Map<String, String> users = new LinkedHashMap<>(security.users());
+      users.put(security.brokerUser(), security.brokerPassword());
+      users.forEach((user, password) -> {
+        args.add("--add-scram");
+        args.add(SCRAM + "=[name=" + user + ",password=" + password + "]");
+      });
+    }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int code;
     try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      code =
-          StorageTool.execute(
-              new String[] {"format", "-t", clusterId, "-c", propsFile.toString()}, out);
+      code = StorageTool.execute(args.toArray(String[]::new), out);
     }
     String text = output.toString(StandardCharsets.UTF_8).trim();
     if (code != 0) {
       throw new IOException("formatting the Kafka storage failed (" + code + "): " + text);
     }
     log.info("formatted Kafka storage in {}, cluster id {}", propsFile.getParent(), clusterId);
-    log.debug("storage tool output: {}", text);
+    // The tool's output lists the SCRAM records (salted, but still credentials): not logged.
   }
 
   private static void checkPort(String key, int port) {

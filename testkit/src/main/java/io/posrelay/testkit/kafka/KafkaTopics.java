@@ -2,6 +2,7 @@ package io.posrelay.testkit.kafka;
 
 import io.posrelay.v1.kafka.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +32,21 @@ public final class KafkaTopics {
    */
   public static void awaitReady(String bootstrap, Duration timeout)
       throws TimeoutException, InterruptedException {
+    awaitReady(bootstrap, Map.of(), timeout);
+  }
+
+  /**
+   * {@link #awaitReady(String, Duration)} with client settings, e.g. SASL_SSL's.
+   *
+   * @param security Kafka client properties added to the admin client's ({@code
+   *     security.protocol}, {@code sasl.*}, {@code ssl.*}); empty for plaintext
+   * @throws org.apache.kafka.common.errors.AuthenticationException if the cluster refuses the
+   *     credentials: waiting would not help
+   */
+  public static void awaitReady(String bootstrap, Map<String, String> security, Duration timeout)
+      throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Admin admin = admin(bootstrap, timeout);
+    Admin admin = admin(bootstrap, security, timeout);
     try {
       while (true) {
         long left = deadline - System.nanoTime();
@@ -42,7 +57,12 @@ public final class KafkaTopics {
         try {
           admin.describeCluster().nodes().get(Math.min(left, 2_000_000_000L), TimeUnit.NANOSECONDS);
           return;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof AuthenticationException refused) {
+            throw refused;
+          }
+          log.debug("Kafka at {} not ready yet: {}", bootstrap, e.getMessage());
+        } catch (TimeoutException e) {
           log.debug("Kafka at {} not ready yet: {}", bootstrap, e.getMessage());
         }
       }
@@ -66,7 +86,17 @@ public final class KafkaTopics {
    */
   public static void create(String bootstrap, int partitions, Duration timeout)
       throws ExecutionException, TimeoutException, InterruptedException {
-    try (Admin admin = admin(bootstrap, timeout)) {
+    create(bootstrap, Map.of(), partitions, timeout);
+  }
+
+  /**
+   * {@link #create(String, int, Duration)} with client settings, e.g. SASL_SSL's.
+   *
+   * @param security Kafka client properties added to the admin client's; empty for plaintext
+   */
+  public static void create(String bootstrap, Map<String, String> security, int partitions,
+      Duration timeout) throws ExecutionException, TimeoutException, InterruptedException {
+    try (Admin admin = admin(bootstrap, security, timeout)) {
       Map<String, KafkaFuture<Void>> results =
           admin.createTopics(Topics.newTopics(partitions, (short) 1, 1)).values();
       for (Map.Entry<String, KafkaFuture<Void>> entry : results.entrySet()) {
@@ -89,13 +119,13 @@ public final class KafkaTopics {
         ",", Topics.newTopics(1, (short) 1, 1).stream().map(NewTopic::name).toList());
   }
 
-  private static Admin admin(String bootstrap, Duration timeout) {
+  private static Admin admin(String bootstrap, Map<String, String> security, Duration timeout) {
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    return Admin.create(
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMillis, 5_000),
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis,
-            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
+    Map<String, Object> props = new HashMap<>(security);
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMillis, 5_000));
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
+    props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+    return Admin.create(props);
   }
 }

@@ -1,5 +1,6 @@
 package io.posrelay.testkit.secure;
 
+import io.posrelay.testkit.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.bouncycastle.util.io.pem.PemReader;
 
 /**
@@ -35,6 +38,13 @@ import org.bouncycastle.util.io.pem.PemReader;
  * terminal-secrets  the deployment secret terminal tokens derive from (--terminal-secret-file)
  * operator-tokens   the operator bearer token (admin-api --operator-token-file; also the token
  *                   relay nodes and relayctl send: --admin-token-file)
+ * kafka-broker-password, kafka-client-password
+ *                   the SCRAM-SHA-512 passwords of the embedded broker's own user and of the
+ *                   user every service and relayctl connect as ({@value #KAFKA_CLIENT_USER})
+ * kafka-keystore.pem  the broker's key store: server-key.pem followed by server.pem
+ * kafka-client.properties
+ *                   the Kafka pass-through settings of a client (--config FILE of every
+ *                   service): SASL_SSL, SCRAM-SHA-512, ca.pem trusted
  * </pre>
  *
  * <p>{@link #createOrReuse} creates what is missing and keeps what exists, so secrets and the CA
@@ -55,6 +65,11 @@ public final class SecureMaterial {
   static final Duration SERVER_VALIDITY = Duration.ofDays(397);
   /** A server certificate expiring sooner than this is issued again. */
   static final Duration RENEW_BEFORE = Duration.ofDays(1);
+
+  /** The SCRAM user every service and relayctl connect to the secure embedded broker as. */
+  public static final String KAFKA_CLIENT_USER = "posrelay";
+  /** The SCRAM user of the embedded broker itself. */
+  static final String KAFKA_BROKER_USER = "broker";
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -81,7 +96,8 @@ public final class SecureMaterial {
       ownerOnly(dir, "rwx------");
     }
     SecureMaterial m = new SecureMaterial(dir, created);
-    for (Path secret : List.of(m.ilkSecretFile(), m.terminalSecretFile(), m.operatorTokenFile())) {
+    for (Path secret : List.of(m.ilkSecretFile(), m.terminalSecretFile(), m.operatorTokenFile(),
+        m.kafkaBrokerPasswordFile(), m.kafkaClientPasswordFile())) {
       if (!Files.exists(secret)) {
         writePrivate(secret, newSecret() + "\n");
         created.add(secret.getFileName().toString());
@@ -93,6 +109,16 @@ public final class SecureMaterial {
       throw new IOException("cannot create the local CA and server certificate in " + dir
           + ": " + e.getMessage(), e);
     }
+    // Derived files, written every time from the ones above: always in step with them.
+    writePrivate(m.kafkaKeyStoreFile(), Files.readString(m.serverKeyFile(), StandardCharsets.UTF_8)
+        + Files.readString(m.serverCertFile(), StandardCharsets.UTF_8));
+    StringBuilder client = new StringBuilder()
+        .append("# Kafka client settings of the secure local cluster (bin/relayctl local --secure):"
+            + "\n# SASL_SSL with SCRAM-SHA-512, the broker's certificate issued by ca.pem. Every"
+            + " service\n# takes it with --config; it holds a password: keep it owner-only.\n");
+    new TreeMap<>(m.kafkaClientProperties()).forEach((key, value) ->
+        client.append("kafka.").append(key).append('=').append(value).append('\n'));
+    writePrivate(m.kafkaClientConfigFile(), client.toString());
     return new SecureMaterial(dir, created);
   }
 
@@ -189,6 +215,52 @@ public final class SecureMaterial {
   /** {@code operator-tokens}: the operator bearer token, one line. */
   public Path operatorTokenFile() {
     return dir.resolve("operator-tokens");
+  }
+
+  /** {@code kafka-broker-password}: the embedded broker's own SCRAM password. */
+  Path kafkaBrokerPasswordFile() {
+    return dir.resolve("kafka-broker-password");
+  }
+
+  /** {@code kafka-client-password}: the SCRAM password of {@value #KAFKA_CLIENT_USER}. */
+  Path kafkaClientPasswordFile() {
+    return dir.resolve("kafka-client-password");
+  }
+
+  /** {@code kafka-keystore.pem}: the broker's key and certificate chain, PEM. */
+  public Path kafkaKeyStoreFile() {
+    return dir.resolve("kafka-keystore.pem");
+  }
+
+  /**
+   * {@code kafka-client.properties}: the {@code kafka.*} pass-through settings of a client of the
+   * secure broker, for a service's {@code --config}.
+   */
+  public Path kafkaClientConfigFile() {
+    return dir.resolve("kafka-client.properties");
+  }
+
+  /**
+   * The secure embedded broker's settings: SASL_SSL with SCRAM-SHA-512 for the broker's user and
+   * {@value #KAFKA_CLIENT_USER}, this directory's server certificate.
+   *
+   * @throws IOException if a password file cannot be read
+   */
+  public EmbeddedKafka.SaslSsl kafkaSecurity() throws IOException {
+    return new EmbeddedKafka.SaslSsl(kafkaKeyStoreFile(), caCertFile(), KAFKA_BROKER_USER,
+        currentSecret(kafkaBrokerPasswordFile()),
+        Map.of(KAFKA_CLIENT_USER, currentSecret(kafkaClientPasswordFile())));
+  }
+
+  /**
+   * The Kafka client properties of {@value #KAFKA_CLIENT_USER} (as Kafka names them, without the
+   * {@code kafka.} prefix): for relayctl's own Kafka clients.
+   *
+   * @throws IOException if the password file cannot be read
+   */
+  public Map<String, String> kafkaClientProperties() throws IOException {
+    return kafkaSecurity().clientProperties(KAFKA_CLIENT_USER,
+        currentSecret(kafkaClientPasswordFile()));
   }
 
   /**

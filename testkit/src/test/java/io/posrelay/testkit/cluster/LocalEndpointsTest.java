@@ -11,7 +11,7 @@ class LocalEndpointsTest {
   void readyLine_namesEveryEndpoint() {
     LocalEndpoints endpoints =
         new LocalEndpoints(
-            "127.0.0.1:9092", 8080, List.of(7001, 7002), List.of(9101, 9102), 9090, 9190,
+            "127.0.0.1:9092", 8080, 9180, List.of(7001, 7002), List.of(9101, 9102), 9090, 9190,
             ".posrelay/local/logs", null);
 
     assertThat(endpoints.readyLine())
@@ -20,7 +20,7 @@ class LocalEndpointsTest {
                 + " webhook=http://127.0.0.1:8080/ilk/v1/results"
                 + " pos=127.0.0.1:7001,127.0.0.1:7002"
                 + " grpc=127.0.0.1:9090"
-                + " metrics=http://127.0.0.1:8080/metrics,http://127.0.0.1:9101/metrics,"
+                + " metrics=http://127.0.0.1:9180/metrics,http://127.0.0.1:9101/metrics,"
                 + "http://127.0.0.1:9102/metrics,http://127.0.0.1:9190/metrics"
                 + " logs=.posrelay/local/logs");
   }
@@ -28,7 +28,7 @@ class LocalEndpointsTest {
   @Test
   void posAddresses_followNodeOrder() {
     LocalEndpoints endpoints =
-        new LocalEndpoints("127.0.0.1:1", 2, List.of(5, 3, 4), List.of(6, 7, 8), 9, 10, "logs",
+        new LocalEndpoints("127.0.0.1:1", 2, 11, List.of(5, 3, 4), List.of(6, 7, 8), 9, 10, "logs",
             null);
 
     assertThat(endpoints.posAddresses())
@@ -41,12 +41,12 @@ class LocalEndpointsTest {
   void secureMode_namesItsDirectory_andTheWebhookIsHttps() {
     LocalEndpoints endpoints =
         new LocalEndpoints(
-            "127.0.0.1:9092", 8080, List.of(7001), List.of(9101), 9090, 9190,
+            "127.0.0.1:9092", 8080, 9180, List.of(7001), List.of(9101), 9090, 9190,
             ".posrelay/local/logs", ".posrelay/secure");
 
     assertThat(endpoints.secure()).isTrue();
     assertThat(endpoints.webhookUrl()).isEqualTo("https://127.0.0.1:8080/ilk/v1/results");
-    assertThat(endpoints.metricsUrls()).containsExactly("https://127.0.0.1:8080/metrics",
+    assertThat(endpoints.metricsUrls()).containsExactly("http://127.0.0.1:9180/metrics",
         "http://127.0.0.1:9101/metrics", "http://127.0.0.1:9190/metrics");
     assertThat(endpoints.readyLine()).contains(" webhook=https://127.0.0.1:8080/ilk/v1/results")
         .contains(" secure=.posrelay/secure (TLS on every listener");
