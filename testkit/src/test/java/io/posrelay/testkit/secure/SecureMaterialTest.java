@@ -42,11 +42,14 @@ class SecureMaterialTest {
     Path dir = tmp.resolve("secure");
     SecureMaterial first = SecureMaterial.createOrReuse(dir);
     assertThat(first.created()).containsExactlyInAnyOrder(
-        "ilk-secrets", "terminal-secrets", "operator-tokens", "ca.pem", "server.pem");
+        "ilk-secrets", "terminal-secrets", "operator-tokens", "kafka-broker-password",
+        "kafka-client-password", "ca.pem", "server.pem");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
         .isEqualTo("rwx------");
     for (Path secret : List.of(first.ilkSecretFile(), first.terminalSecretFile(),
-        first.operatorTokenFile(), first.serverKeyFile(), first.caKeyFile())) {
+        first.operatorTokenFile(), first.serverKeyFile(), first.caKeyFile(),
+        first.kafkaBrokerPasswordFile(), first.kafkaClientPasswordFile(),
+        first.kafkaKeyStoreFile(), first.kafkaClientConfigFile())) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
           .as(secret.toString()).isEqualTo("rw-------");
     }
@@ -54,6 +57,17 @@ class SecureMaterialTest {
     assertThat(secret).hasSize(43).matches("[A-Za-z0-9_-]+");
     assertThat(SecureMaterial.currentSecret(first.ilkSecretFile())).isNotEqualTo(secret);
     byte[] serverCert = Files.readAllBytes(first.serverCertFile());
+
+    assertThat(Files.readString(first.kafkaClientConfigFile()))
+        .contains("kafka.security.protocol=SASL_SSL\n", "kafka.sasl.mechanism=SCRAM-SHA-512\n",
+            "kafka.ssl.truststore.type=PEM\n",
+            "kafka.ssl.truststore.location=" + first.caCertFile().toAbsolutePath() + "\n",
+            "username=\"posrelay\" password=\""
+                + SecureMaterial.currentSecret(first.kafkaClientPasswordFile()) + "\"");
+    assertThat(Files.readString(first.kafkaKeyStoreFile()))
+        .startsWith("-----BEGIN PRIVATE KEY-----").contains("-----BEGIN CERTIFICATE-----");
+    assertThat(first.kafkaSecurity().toString()).doesNotContain(
+        SecureMaterial.currentSecret(first.kafkaBrokerPasswordFile()));
 
     SecureMaterial again = SecureMaterial.createOrReuse(dir);
     assertThat(again.created()).isEmpty();
