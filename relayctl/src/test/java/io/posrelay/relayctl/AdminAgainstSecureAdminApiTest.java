@@ -51,7 +51,7 @@ class AdminAgainstSecureAdminApiTest {
     try (ChildProcess adminApi = ChildProcess.start("admin-api", RelayCtl.LAUNCHER, List.of(),
         List.of("admin-api", "--kafka", kafka.bootstrapServers(), "--host", "127.0.0.1",
             "--port", Integer.toString(port),
-            "--metrics-port", Integer.toString(LocalPorts.pickFree()),
+            "--management-port", Integer.toString(LocalPorts.pickFree()),
             "--state-dir", dir.resolve("admin-state").toString(),
             "--application-id", "relayctl-test-admin-" + UUID.randomUUID(),
             "--operator-token-file", tokenFile.toString(),
@@ -62,11 +62,11 @@ class AdminAgainstSecureAdminApiTest {
 
       // UNAVAILABLE while the ledger restores; answered once it runs.
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-          .until(() -> relayctl("admin", "stats", "--admin", admin, "--admin-token-file",
+          .until(() -> relayctl("admin", "stats", "--admin-address", admin, "--admin-token-file",
               tokenFile.toString(), "--tls-ca-file", tls.caFile().toString()) == 0);
       assertThat(out.toString()).contains("records");
 
-      assertThat(relayctl("admin", "stats", "--admin", admin,
+      assertThat(relayctl("admin", "stats", "--admin-address", admin,
           "--tls-ca-file", tls.caFile().toString())).isEqualTo(1);
       assertThat(err.toString()).startsWith("error: UNAUTHENTICATED: missing operator token")
           .contains("(--admin-token-file or POSRELAY_ADMIN_TOKEN sets the operator token)");

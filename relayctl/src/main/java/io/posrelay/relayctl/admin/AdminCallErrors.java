@@ -35,7 +35,7 @@ final class AdminCallErrors {
         }
         if (status.getCause() != null) {
           return "error: " + code + ": admin-api is unreachable at " + address
-              + " (is it running? --admin or POSRELAY_ADMIN sets the address): "
+              + " (is it running? --admin-address or POSRELAY_ADMIN_ADDRESS sets the address): "
               + rootMessage(status.getCause(), description);
         }
         if (description.startsWith("Network closed")) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     description = {
       "The delivery ledger of admin-api over gRPC (posrelay.admin.v1.DeliveryAdmin):"
           + " list, inspect and retry deliveries, counts, and a live stream of transitions.",
-      "Every subcommand takes --admin HOST:PORT (default: env POSRELAY_ADMIN or 127.0.0.1:9090),"
+      "Every subcommand takes --admin-address HOST:PORT (default: env POSRELAY_ADMIN_ADDRESS or 127.0.0.1:9090),"
           + " --json (protobuf JSON, one object per line), --timeout-ms, --admin-token-file"
           + " (default: env POSRELAY_ADMIN_TOKEN) and --tls-ca-file (default: env"
           + " POSRELAY_ADMIN_TLS_CA_FILE)."

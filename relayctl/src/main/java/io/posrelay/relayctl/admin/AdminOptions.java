@@ -26,11 +26,12 @@ final class AdminOptions {
   CommandSpec command;
 
   @Option(
-      names = "--admin",
+      names = {"--admin-address", "--admin"},
       paramLabel = "HOST:PORT",
-      defaultValue = "${env:POSRELAY_ADMIN:-127.0.0.1:9090}",
+      defaultValue = "${env:POSRELAY_ADMIN_ADDRESS:-127.0.0.1:9090}",
       converter = Addresses.Converter.class,
-      description = "admin-api's gRPC address (default: env POSRELAY_ADMIN or 127.0.0.1:9090).")
+      description = "admin-api's gRPC address, as relay-server's admin.address (default: env"
+          + " POSRELAY_ADMIN_ADDRESS or 127.0.0.1:9090).")
   HostAndPort admin = HostAndPort.fromParts("127.0.0.1", 9090);
 
   @Option(

@@ -201,7 +201,7 @@ class AdminListCommandTest {
 
     assertThat(admin.err())
         .startsWith("error: UNAVAILABLE: admin-api is unreachable at " + address)
-        .contains("--admin or POSRELAY_ADMIN");
+        .contains("--admin-address or POSRELAY_ADMIN_ADDRESS");
   }
 
   @Test

@@ -86,7 +86,7 @@ class AdminSecurityCommandTest {
 
     assertThat(admin.run("admin", "stats", "--admin-token-file", shortToken.toString()))
         .isEqualTo(2);
-    assertThat(admin.err()).contains("--admin-token-file: " + shortToken + ": token 1 has")
+    assertThat(admin.err()).contains("--admin-token-file: " + shortToken + ": token 1 is not valid")
         .doesNotContain("short-secret\n").doesNotContain(": short-secret");
 
     assertThat(admin.run("admin", "stats", "--tls-ca-file", shortToken.toString())).isEqualTo(2);
@@ -102,7 +102,7 @@ class AdminSecurityCommandTest {
     assertThat(credentials).hasToString("TLS, token");
     assertThat(AdminCredentials.read(null, null, null)).hasToString("plaintext, no token");
     assertThatThrownBy(() -> AdminCredentials.read(null, "short-secret", null))
-        .hasMessageStartingWith("POSRELAY_ADMIN_TOKEN: token 1 has")
+        .hasMessageStartingWith("POSRELAY_ADMIN_TOKEN: token 1 is not valid")
         .hasMessageNotContaining("short-secret");
   }
 }
