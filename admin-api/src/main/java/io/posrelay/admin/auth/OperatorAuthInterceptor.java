@@ -1,5 +1,6 @@
 package io.posrelay.admin.auth;
 
+import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.admin.v1.auth.BearerToken;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -11,7 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,7 +41,6 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
       Set.of("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
 
   private static final Logger log = LoggerFactory.getLogger(OperatorAuthInterceptor.class);
-  private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
   private static final String EXPECTED = " (expected: metadata 'authorization: Bearer <token>'"
       + " with an operator token of this admin-api)";
 
@@ -49,8 +49,7 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
   private final Counter missing;
   private final Counter invalid;
   private final LongSupplier nanoTime;
-  private final AtomicLong nextLogNanos;
-  private final AtomicLong unlogged = new AtomicLong();
+  private final ThrottledLog rejections;
 
   /**
    * @param tokens the accepted operator tokens (one, or two during a rotation); null = no check:
@@ -71,7 +70,7 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
     this.missing = counter(registry, "missing");
     this.invalid = counter(registry, "invalid");
     this.nanoTime = nanoTime;
-    this.nextLogNanos = new AtomicLong(nanoTime.getAsLong());
+    this.rejections = new ThrottledLog(log, Duration.ofSeconds(1), nanoTime);
   }
 
   private static Counter counter(MeterRegistry registry, String reason) {
@@ -117,15 +116,11 @@ public final class OperatorAuthInterceptor implements ServerInterceptor {
   }
 
   private void logRejection(ServerCall<?, ?> call, String reason) {
-    long now = nanoTime.getAsLong();
-    long due = nextLogNanos.get();
-    if (now - due >= 0 && nextLogNanos.compareAndSet(due, now + LOG_INTERVAL_NANOS)) {
-      long left = unlogged.getAndSet(0);
+    long left = rejections.permit();
+    if (left >= 0) {
       log.warn("admin call rejected (UNAUTHENTICATED, token {}): {} from {}; {} more rejected"
               + " since the last line", reason, call.getMethodDescriptor().getFullMethodName(),
           call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), left);
-    } else {
-      unlogged.incrementAndGet();
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.posrelay.relay.auth;
 
+import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.metrics.SessionMeters;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TerminalAuthenticator {
   private static final Logger log = LoggerFactory.getLogger(TerminalAuthenticator.class);
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** The outcome of one Hello. */
   public enum Verdict {
@@ -42,7 +41,7 @@ public final class TerminalAuthenticator {
   private final SessionMeters meters;
   private final AtomicLong failedSinceLog = new AtomicLong();
   private final AtomicLong refusedSinceLog = new AtomicLong();
-  private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private final ThrottledLog summaries = new ThrottledLog(log);
 
   /**
    * @param tokens the deployment's terminal secrets, or {@code null} = authentication off
@@ -107,9 +106,7 @@ public final class TerminalAuthenticator {
   }
 
   private void logSummary(String terminalId, String address) {
-    long now = System.nanoTime();
-    long last = lastLogNanos.get();
-    if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now)) {
+    if (summaries.permit() >= 0) {
       log.warn("terminal authentication: {} Hello(s) with a wrong auth_token and {} refused from "
               + "addresses cooling down since the last summary; last terminal_id={} from {}",
           failedSinceLog.getAndSet(0), refusedSinceLog.getAndSet(0), terminalId, address);

@@ -1,11 +1,11 @@
 package io.posrelay.relay.kafka;
 
+import io.posrelay.runtime.log.ThrottledLog;
 import com.google.protobuf.MessageLite;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -28,15 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaEventPublisher<V extends MessageLite> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
-  private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
   private final Producer<String, V> producer;
   private final String topic;
   private final Function<V, String> terminalId;
   private final Function<V, String> describe;
   private final Runnable onFailure;
-  private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-  private final AtomicLong failedSinceLog = new AtomicLong();
+  private final ThrottledLog failures = new ThrottledLog(log);
   private volatile @Nullable KafkaClientMetrics clientMetrics;
 
   /**
@@ -123,12 +121,10 @@ public final class KafkaEventPublisher<V extends MessageLite> implements AutoClo
 
   private void failed(V event, Exception e) {
     onFailure.run();
-    failedSinceLog.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastLogNanos.get();
-    if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now)) {
-      log.warn("{} event(s) not written to {} in the last second; latest {}: {}",
-          failedSinceLog.getAndSet(0), topic, describe.apply(event), e.toString());
+    long left = failures.permit();
+    if (left >= 0) {
+      log.warn("{} event(s) not written to {} since the last line; latest {}: {}", left + 1,
+          topic, describe.apply(event), e.toString());
     }
   }
 }

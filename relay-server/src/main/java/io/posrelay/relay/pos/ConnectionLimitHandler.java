@@ -1,5 +1,6 @@
 package io.posrelay.relay.pos;
 
+import io.posrelay.runtime.log.ThrottledLog;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,7 +10,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.relay.metrics.RelayMeters;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +28,11 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimitHandler.class);
   private static final AttributeKey<Boolean> COUNTED =
       AttributeKey.valueOf(ConnectionLimitHandler.class, "counted");
-  private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
   private final int maxConnections;
   private final RelayMeters meters;
   private final AtomicInteger open = new AtomicInteger();
-  private final AtomicLong rejectedSinceLog = new AtomicLong();
-  private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private final ThrottledLog rejections = new ThrottledLog(log);
 
   /**
    * @param maxConnections the most open connections accepted, >= 1
@@ -91,12 +89,10 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void logRejection() {
-    rejectedSinceLog.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastLogNanos.get();
-    if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now)) {
-      log.warn("rejected {} connection(s) in the last second: at the limit of {} connections",
-          rejectedSinceLog.getAndSet(0), maxConnections);
+    long left = rejections.permit();
+    if (left >= 0) {
+      log.warn("rejected {} connection(s) since the last line: at the limit of {} connections",
+          left + 1, maxConnections);
     }
   }
 }
