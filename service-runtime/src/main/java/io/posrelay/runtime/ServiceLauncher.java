@@ -5,6 +5,7 @@ import io.posrelay.runtime.config.ConfigSources;
 import io.posrelay.runtime.config.ConfigSpec;
 import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.log.TopicCheckLogFilter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,6 +80,7 @@ public final class ServiceLauncher {
    * @param env the environment to read {@code POSRELAY_*} variables from
    */
   public static CommandLine command(ConfigSpec spec, Starter starter, Map<String, String> env) {
+    TopicCheckLogFilter.install();
     Launch launch = new Launch(spec, starter, env);
     CommandSpec command = CommandSpec.wrapWithoutInspection(launch);
     command.name(spec.service()).mixinStandardHelpOptions(true).version(version(spec));

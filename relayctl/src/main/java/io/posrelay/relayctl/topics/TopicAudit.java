@@ -72,8 +72,31 @@ final class TopicAudit {
           lines.add("exists  " + topic.name() + " (left as it is)");
         }
       }
+      awaitListed(admin);
     }
     return lines;
+  }
+
+  /** Waits (within the timeout) until the broker asked lists every topic: creation propagates. */
+  private void awaitListed(Admin admin) throws InterruptedException, TimeoutException {
+    List<String> all = List.of(names.results(), names.claims(), names.sessions(),
+        names.deliveryEvents());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .containsAll(all)) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        throw new KafkaException("listing the topics failed: " + e.getCause().getMessage(),
+            e.getCause());
+      }
+      if (System.nanoTime() - deadline > 0) {
+        return; // describe() then reports what is still missing
+      }
+      TimeUnit.MILLISECONDS.sleep(100); // a poll interval, not a synchronisation
+    }
   }
 
   /** Describes every topic that exists; missing ones are left out. */

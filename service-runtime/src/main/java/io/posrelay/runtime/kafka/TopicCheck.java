@@ -3,6 +3,7 @@ package io.posrelay.runtime.kafka;
 import io.posrelay.runtime.config.KafkaClientRole;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +26,12 @@ public final class TopicCheck {
   public static final KafkaClientRole ROLE =
       KafkaClientRole.of(KafkaClientRole.Kind.ADMIN, "topic check")
           .derivedFrom(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKeys.BOOTSTRAP_SERVERS.name());
+  /**
+   * What the check's client id ends with ({@code posrelay-relay-1-topic-check}): the launcher
+   * reports the check's failures itself, so Kafka's own lines about this client are not logged
+   * again ({@link io.posrelay.runtime.log.TopicCheckLogFilter}).
+   */
+  public static final String CLIENT_ID_SUFFIX = "-topic-check";
   /** How long the check may take: Kafka must answer within it. */
   public static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -45,7 +52,12 @@ public final class TopicCheck {
   public static void require(Map<String, Object> adminProperties, List<String> topics,
       List<List<String>> samePartitions)
       throws TimeoutException, InterruptedException {
-    Admin admin = Admin.create(adminProperties);
+    Map<String, Object> props = new HashMap<>(adminProperties);
+    Object clientId = props.getOrDefault(AdminClientConfig.CLIENT_ID_CONFIG, "posrelay");
+    if (!clientId.toString().endsWith(CLIENT_ID_SUFFIX)) {
+      props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + CLIENT_ID_SUFFIX);
+    }
+    Admin admin = Admin.create(props);
     try {
       Map<String, TopicDescription> found;
       try {
