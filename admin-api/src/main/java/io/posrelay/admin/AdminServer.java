@@ -53,11 +53,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -82,16 +80,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements ServiceLauncher.RunningService {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-  /**
-   * grpc-java logs each failed transport (e.g. a client sending garbage instead of the HTTP/2
-   * preface) at INFO through java.util.logging, with a stack trace and a hex dump of the
-   * client's bytes: an unauthenticated client could flood the log with its own data. Such a
-   * connection is closed anyway; only WARNING and above are kept. A strong reference, so that
-   * the JUL logger and its level are not garbage-collected.
-   */
-  private static final java.util.logging.Logger GRPC_CONNECTIONS_LOG = quietGrpcConnections();
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
-  private static final int GRPC_QUEUE = 256;
   private static final int WATCH_BUFFER_EVENTS = 1_000;
   private static final int MAX_WATCHERS = 100;
   /** How long {@link #start} waits for the ledger to be RUNNING before it binds gRPC anyway. */
@@ -120,11 +109,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     Gauge.builder(WATCHERS_METER, fanout, EventFanout::subscribers)
         .description("Open WatchDeliveryEvents streams")
         .register(registry);
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    AtomicInteger n = new AtomicInteger();
-    grpcExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(GRPC_QUEUE),
-        r -> daemon(r, "posrelay-admin-grpc-" + n.incrementAndGet()));
+    grpcExecutor = GrpcListener.executor();
   }
 
   /**
@@ -390,16 +375,4 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     }
   }
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
-  }
-
-  private static java.util.logging.Logger quietGrpcConnections() {
-    java.util.logging.Logger connections = java.util.logging.Logger.getLogger(
-        "io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport.connections");
-    connections.setLevel(java.util.logging.Level.WARNING);
-    return connections;
-  }
 }

@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * RelayKeys} (pass-through included) and with its client metrics bound. Client ids are {@code
  * posrelay-<node-id>-…}.
  */
-final class KafkaRelayClients implements RelayServer.KafkaClients {
+final class KafkaRelayClients implements RelayKafka {
 
   @Override
   public void checkTopics(ServiceConfig c) throws Exception {

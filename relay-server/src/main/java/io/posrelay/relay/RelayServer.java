@@ -22,7 +22,6 @@ import static io.posrelay.runtime.kafka.KafkaKeys.ACK_TIMEOUT;
 import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
 import static io.posrelay.runtime.kafka.KafkaKeys.CLAIM_DEADLINE;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -46,7 +45,6 @@ import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.FailedDeliveryWatcher;
-import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
@@ -139,27 +137,8 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     return start(config, new KafkaRelayClients());
   }
 
-  /** Where the server gets its Kafka-facing parts; tests substitute fakes. */
-  interface KafkaClients {
-    void checkTopics(ServiceConfig config) throws Exception;
-
-    ClaimPublisher claims(ServiceConfig config, RelayMeters meters, MeterRegistry registry);
-
-    BroadcastConsumer<PaymentResult> results(ServiceConfig config, ResultDispatcher dispatcher,
-        RelayMeters meters, MeterRegistry registry);
-
-    SessionPublisher sessionPublisher(ServiceConfig config, RelayMeters meters,
-        MeterRegistry registry);
-
-    BroadcastConsumer<TerminalSession> sessions(ServiceConfig config, SessionTakeover takeover,
-        RelayMeters meters, MeterRegistry registry);
-
-    BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig config,
-        FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry);
-  }
-
   /** {@link #start(ServiceConfig)} with the given Kafka clients. */
-  static RelayServer start(ServiceConfig config, KafkaClients clients) throws Exception {
+  static RelayServer start(ServiceConfig config, RelayKafka clients) throws Exception {
     RelayServer server = new RelayServer(config);
     try {
       server.doStart(clients);
@@ -170,7 +149,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     }
   }
 
-  private void doStart(KafkaClients clients) throws Exception {
+  private void doStart(RelayKafka clients) throws Exception {
     clients.checkTopics(config);
     RelayMeters meters = new RelayMeters(meterRegistry);
     Clock clock = Clock.systemUTC();

@@ -23,7 +23,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /** Kafka replaced by in-memory fakes: one empty partition per topic, recorded claims/sessions. */
-final class FakeKafkaClients implements RelayServer.KafkaClients {
+final class FakeKafkaClients implements RelayKafka {
   static final String RESULTS = "posrelay.results";
   static final String SESSIONS = "posrelay.sessions";
   static final String DELIVERY_EVENTS = "posrelay.delivery-events";

@@ -1,5 +1,8 @@
 package io.posrelay.admin.grpc;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ArrayBlockingQueue;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
@@ -47,8 +50,40 @@ public final class GrpcListener {
   public static final int MAX_CONCURRENT_CALLS = 100;
   /** Time a connection has to finish its TLS handshake (and HTTP/2 preface). */
   public static final int HANDSHAKE_TIMEOUT_SECONDS = 10;
+  /** Calls waiting for a thread of {@link #executor()}; more are refused (RESOURCE_EXHAUSTED). */
+  static final int CALL_QUEUE = 256;
+  /**
+   * grpc-java logs each failed transport (e.g. a client sending garbage instead of the HTTP/2
+   * preface) at INFO through java.util.logging, with a stack trace and a hex dump of the
+   * client's bytes: an unauthenticated client could flood the log with its own data. Such a
+   * connection is closed anyway; only WARNING and above are kept. A strong reference, so that
+   * the JUL logger and its level are not garbage-collected.
+   */
+  private static final java.util.logging.Logger CONNECTIONS_LOG = quietConnections();
 
   private GrpcListener() {}
+
+  /**
+   * The executor of the listener's calls: as many daemon threads ({@code posrelay-admin-grpc-N})
+   * as cores (at least 2) and a queue of {@value #CALL_QUEUE} calls. Shut it down with the server.
+   */
+  public static ThreadPoolExecutor executor() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(CALL_QUEUE), r -> {
+          Thread t = new Thread(r, "posrelay-admin-grpc-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  private static java.util.logging.Logger quietConnections() {
+    java.util.logging.Logger connections = java.util.logging.Logger.getLogger(
+        "io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport.connections");
+    connections.setLevel(java.util.logging.Level.WARNING);
+    return connections;
+  }
 
   /**
    * How the listener is secured: TLS from a PEM certificate chain (its own certificate first) and

@@ -1,0 +1,46 @@
+package io.posrelay.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.posrelay.admin.v1.DeliveryEvent;
+import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.FailedDeliveryWatcher;
+import io.posrelay.relay.delivery.ResultDispatcher;
+import io.posrelay.relay.delivery.SessionPublisher;
+import io.posrelay.relay.kafka.BroadcastConsumer;
+import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.relay.pos.SessionTakeover;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.v1.PaymentResult;
+import io.posrelay.v1.TerminalSession;
+
+/**
+ * Where a relay node gets its Kafka-facing parts: {@link KafkaRelayClients} in production, fakes
+ * in tests without a broker. Each method creates one client from the node's configuration.
+ */
+interface RelayKafka {
+  /**
+   * Checks that the node's topics exist, results and claims with equal partition counts.
+   *
+   * @throws Exception as {@link io.posrelay.runtime.kafka.TopicCheck#require}
+   */
+  void checkTopics(ServiceConfig config) throws Exception;
+
+  /** The claims producer. */
+  ClaimPublisher claims(ServiceConfig config, RelayMeters meters, MeterRegistry registry);
+
+  /** The broadcast reader of results, handing each to {@code dispatcher}. */
+  BroadcastConsumer<PaymentResult> results(ServiceConfig config, ResultDispatcher dispatcher,
+      RelayMeters meters, MeterRegistry registry);
+
+  /** The sessions producer. */
+  SessionPublisher sessionPublisher(ServiceConfig config, RelayMeters meters,
+      MeterRegistry registry);
+
+  /** The broadcast reader of sessions, which drives takeover. */
+  BroadcastConsumer<TerminalSession> sessions(ServiceConfig config, SessionTakeover takeover,
+      RelayMeters meters, MeterRegistry registry);
+
+  /** The broadcast reader of delivery events, which drives redelivery. */
+  BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig config,
+      FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry);
+}
