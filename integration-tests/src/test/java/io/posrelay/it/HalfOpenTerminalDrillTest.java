@@ -11,6 +11,7 @@ import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.v1.FailureReason;
@@ -50,7 +51,7 @@ class HalfOpenTerminalDrillTest {
       KafkaCluster kafka) throws Exception {
     String tid = "HALFOPEN-" + Long.toString(System.nanoTime(), 36);
     try (DrillStack stack = DrillStack.start(kafka.bootstrapServers(), 1, 1,
-        b -> b.heartbeatInterval(HEARTBEAT), b -> b)) {
+        b -> b.set(RelayKeys.HEARTBEAT_INTERVAL, HEARTBEAT), b -> b)) {
       RelayServer node = stack.relays.get(0);
       String resultId;
       long silentAfterNanos;

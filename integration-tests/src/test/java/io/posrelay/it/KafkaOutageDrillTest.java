@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.net.HostAndPort;
-import io.posrelay.ingest.IlkIngestConfig;
+import io.posrelay.ingest.IngestKeys;
 import io.posrelay.testkit.cluster.ChildProcess;
 import io.posrelay.testkit.cluster.LocalPorts;
 import io.posrelay.testkit.pos.PosSimulator;
@@ -113,7 +113,7 @@ class KafkaOutageDrillTest {
         assertThat(during503).isPositive();
         assertThat(acceptedDuring).isEqualTo(acceptedBefore); // no 202 while Kafka is down
         assertThat(slowest503Millis).isLessThanOrEqualTo(
-            IlkIngestConfig.DEFAULT_PUBLISH_TIMEOUT.plusSeconds(1).toMillis());
+            stack.ingest.config().get(IngestKeys.PUBLISH_TIMEOUT).plusSeconds(1).toMillis());
         assertThat(verdict.lost()).as(verdict.summary()).isZero();
         assertThat(verdict.delivered()).as(verdict.summary()).isEqualTo(verdict.accepted());
       }

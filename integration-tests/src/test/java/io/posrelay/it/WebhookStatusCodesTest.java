@@ -2,8 +2,8 @@ package io.posrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
+import io.posrelay.ingest.IngestKeys;
 import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.EventSerdes;
@@ -38,8 +38,7 @@ class WebhookStatusCodesTest {
   @BeforeAll
   static void start(KafkaCluster cluster) throws Exception {
     kafka = cluster;
-    ingest = IlkIngestServer.start(
-        IlkIngestConfig.builder().kafkaBootstrap(cluster.bootstrapServers()).host("127.0.0.1").port(0).build());
+    ingest = IlkIngestServer.start(TestConfigs.ingest(cluster.bootstrapServers()).build());
     webhook = new Webhook(ingest.port());
   }
 
@@ -128,11 +127,8 @@ class WebhookStatusCodesTest {
       deadPort = s.getLocalPort();
     }
     try (IlkIngestServer orphan = IlkIngestServer.start(
-        IlkIngestConfig.builder()
-            .kafkaBootstrap("127.0.0.1:" + deadPort)
-            .host("127.0.0.1")
-            .port(0)
-            .publishTimeout(Duration.ofSeconds(2))
+        TestConfigs.ingest("127.0.0.1:" + deadPort)
+            .set(IngestKeys.PUBLISH_TIMEOUT, Duration.ofSeconds(2))
             .build())) {
       String tx = Webhook.newTransactionId();
       long started = System.nanoTime();
