@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
  * command) or {@code kafka} (the test kit's {@link EmbeddedKafka}) in a child JVM on this test's
  * class path, started as a test kit {@link ChildProcess}, whose {@link ChildProcess#kill()} is
  * SIGKILL: no shutdown hook, drain or flush runs. The child follows this JVM ({@link
- * ChildGuard}): it exits if the tests die. The flags are those of relayctl's commands of the same
- * names.
+ * ChildGuard}): it exits if the tests die. {@code relay-server}'s flags are the service's own
+ * ({@code RelayKeys}); {@code kafka}'s are those of relayctl's command of the same name.
  */
 @Command(name = "drill-child", subcommands = DrillChild.Kafka.class)
 final class DrillChild implements Callable<Integer> {
@@ -32,7 +32,7 @@ final class DrillChild implements Callable<Integer> {
   public static void main(String[] args) {
     ChildGuard.installIfChild();
     CommandLine commandLine = new CommandLine(new DrillChild());
-    commandLine.addSubcommand(new RelayServerCommand());
+    commandLine.addSubcommand(RelayServerCommand.command(System.getenv()));
     System.exit(commandLine.execute(args));
   }
 

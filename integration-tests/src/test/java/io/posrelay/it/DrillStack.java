@@ -2,17 +2,15 @@ package io.posrelay.it;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.posrelay.admin.AdminConfig;
+import io.posrelay.admin.AdminKeys;
 import io.posrelay.admin.AdminServer;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
-import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
-import io.posrelay.relay.RelayConfig;
-import io.posrelay.relay.RelayConfigBuilder;
+import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
+import io.posrelay.runtime.config.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -41,8 +39,8 @@ final class DrillStack implements AutoCloseable {
   private volatile ManagedChannel adminChannel;
 
   private DrillStack(String bootstrap, int relayNodes, int adminReplication,
-      UnaryOperator<RelayConfigBuilder> relayTuning, UnaryOperator<IlkIngestConfig.Builder> ingestTuning)
-      throws Exception {
+      UnaryOperator<ServiceConfig.Builder> relayTuning,
+      UnaryOperator<ServiceConfig.Builder> ingestTuning) throws Exception {
     this.bootstrap = bootstrap;
     this.adminReplication = adminReplication;
     this.adminStateDir = Files.createTempDirectory("posrelay-drill-admin");
@@ -53,8 +51,7 @@ final class DrillStack implements AutoCloseable {
       for (int i = 1; i <= relayNodes; i++) {
         relays.add(RelayServer.start(relayTuning.apply(relayConfig("drill-relay-" + i)).build()));
       }
-      ingest = IlkIngestServer.start(ingestTuning.apply(
-          IlkIngestConfig.builder().kafkaBootstrap(bootstrap).host("127.0.0.1").port(0)).build());
+      ingest = IlkIngestServer.start(ingestTuning.apply(TestConfigs.ingest(bootstrap)).build());
     } catch (Exception | Error e) {
       close();
       throw e;
@@ -70,46 +67,28 @@ final class DrillStack implements AutoCloseable {
   /**
    * @param relayNodes in-process relay nodes, >= 0
    * @param adminReplication replication factor of the ledger's internal topics
-   * @param relayTuning applied to each relay node's builder after the stack's defaults
-   * @param ingestTuning applied to ilk-ingest's builder after the stack's defaults
+   * @param relayTuning applied to each relay node's configuration ({@link RelayKeys}) after the
+   *     stack's defaults
+   * @param ingestTuning applied to ilk-ingest's configuration after the stack's defaults
    */
   static DrillStack start(String bootstrap, int relayNodes, int adminReplication,
-      UnaryOperator<RelayConfigBuilder> relayTuning,
-      UnaryOperator<IlkIngestConfig.Builder> ingestTuning) throws Exception {
+      UnaryOperator<ServiceConfig.Builder> relayTuning,
+      UnaryOperator<ServiceConfig.Builder> ingestTuning) throws Exception {
     return new DrillStack(bootstrap, relayNodes, adminReplication, relayTuning, ingestTuning);
   }
 
-  /** A relay node's builder with the stack's Kafka, deadlines and recovery through its admin-api. */
-  RelayConfigBuilder relayConfig(String nodeId) {
-    return RelayConfig.builder()
-        .nodeId(nodeId)
-        .kafkaBootstrap(bootstrap)
-        .host("127.0.0.1")
-        .port(0)
-        .metricsPort(0)
-        .ackTimeout(PosRelayStack.ACK_TIMEOUT)
-        .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
-        .adminAddress("127.0.0.1:" + adminPort);
+  /** A relay node's configuration: the stack's Kafka and deadlines, recovery via its admin-api. */
+  ServiceConfig.Builder relayConfig(String nodeId) {
+    return TestConfigs.relay(bootstrap, nodeId)
+        .set(RelayKeys.ADMIN_ADDRESS, "127.0.0.1:" + adminPort);
   }
 
-  private AdminServer startAdmin(int port) throws InterruptedException {
-    AdminServer server = AdminServer.start(AdminConfig.builder()
-        .kafkaBootstrap(bootstrap)
-        .host("127.0.0.1")
-        .port(port)
-        .metricsPort(0)
-        .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
-        .ackTimeout(PosRelayStack.ACK_TIMEOUT)
-        .applicationId(adminApplicationId)
-        .stateDir(adminStateDir)
-        .replicationFactor(adminReplication)
-        .commitInterval(Duration.ofMillis(50))
-        .build());
-    if (!server.awaitRunning(Duration.ofSeconds(60))) {
-      server.close();
-      throw new IllegalStateException("admin-api ledger not RUNNING within 60 s");
-    }
-    return server;
+  private AdminServer startAdmin(int port) throws Exception {
+    return PosRelayStack.startAdmin(
+        TestConfigs.admin(bootstrap, adminApplicationId, adminStateDir)
+            .set(AdminKeys.PORT, port)
+            .set(AdminKeys.REPLICATION_FACTOR, adminReplication)
+            .build());
   }
 
   private static ManagedChannel channel(int port) {
@@ -130,7 +109,7 @@ final class DrillStack implements AutoCloseable {
    * Starts admin-api again as the same instance (application id, state directory) on the same
    * gRPC port, and waits until its ledger is RUNNING.
    */
-  void startAdminAgain() throws InterruptedException {
+  void startAdminAgain() throws Exception {
     admin = startAdmin(adminPort);
     ManagedChannel old = adminChannel;
     adminChannel = channel(adminPort);

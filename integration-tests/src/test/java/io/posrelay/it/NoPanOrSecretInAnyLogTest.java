@@ -13,51 +13,46 @@ import ch.qos.logback.core.read.ListAppender;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.posrelay.admin.AdminConfig;
-import io.posrelay.admin.AdminSecurity;
+import io.posrelay.admin.AdminKeys;
 import io.posrelay.admin.AdminServer;
-import io.posrelay.admin.auth.OperatorTokens;
-import io.posrelay.admin.tls.GrpcTls;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.ilk.v1.IlkSignatures;
-import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
-import io.posrelay.ingest.IlkResultIds;
-import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.ingest.IngestKeys;
+import io.posrelay.ingest.callback.IlkResultIds;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.pos.v1.auth.TerminalTokens;
-import io.posrelay.relay.RelayConfig;
+import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
-import io.posrelay.relay.auth.TerminalSecrets;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.testkit.secure.SecureMaterial;
 import io.posrelay.v1.PaymentResult;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,37 +104,26 @@ class NoPanOrSecretInAnyLogTest {
     try {
       String applicationId = "it-logscan-" + UUID.randomUUID();
       LedgerHistory.skip(kafka, applicationId);
-      AdminServer admin = AdminServer.start(AdminConfig.builder()
-          .kafkaBootstrap(kafka.bootstrapServers()).host("127.0.0.1").port(0).metricsPort(0)
-          .claimDeadline(PosRelayStack.CLAIM_DEADLINE).ackTimeout(PosRelayStack.ACK_TIMEOUT)
-          .applicationId(applicationId).stateDir(dir.resolve("admin-state"))
-          .commitInterval(Duration.ofMillis(50))
-          .security(AdminSecurity.builder()
-              .operatorTokens(OperatorTokens.load(
-                  secure.operatorTokenFile(), "operator-token-file", null, "ENV"))
-              .tls(secure.serverCertFile(), secure.serverKeyFile())
-              .peerTlsCaFile(secure.caCertFile())
-              .build())
+      AdminServer admin = PosRelayStack.startAdmin(withTls(TestConfigs.admin(
+              kafka.bootstrapServers(), applicationId, dir.resolve("admin-state")), secure)
+          .set(AdminKeys.OPERATOR_TOKEN_FILE, Optional.of(secure.operatorTokenFile()))
+          .set(AdminKeys.PEER_TLS_CA_FILE, Optional.of(secure.caCertFile()))
           .build());
       started.add(admin);
-      assertThat(admin.awaitRunning(Duration.ofSeconds(60))).as("ledger RUNNING").isTrue();
-      RelayServer relay = RelayServer.start(RelayConfig.builder()
-          .nodeId("it-logscan-relay").kafkaBootstrap(kafka.bootstrapServers())
-          .host("127.0.0.1").port(0).metricsPort(0)
-          .ackTimeout(PosRelayStack.ACK_TIMEOUT).claimDeadline(PosRelayStack.CLAIM_DEADLINE)
-          .adminAddress("127.0.0.1:" + admin.port())
-          .adminToken(operatorToken).adminTlsCaFile(secure.caCertFile())
-          .terminalTokens(TerminalSecrets.load(secure.terminalSecretFile(), null))
-          .tls(secure.serverCertFile(), secure.serverKeyFile())
+      RelayServer relay = RelayServer.start(withTls(
+              TestConfigs.relay(kafka.bootstrapServers(), "it-logscan-relay"), secure)
+          .set(RelayKeys.ADMIN_ADDRESS, "127.0.0.1:" + admin.port())
+          .set(RelayKeys.ADMIN_TOKEN_FILE, Optional.of(secure.operatorTokenFile()))
+          .set(RelayKeys.ADMIN_TLS_CA_FILE, Optional.of(secure.caCertFile()))
+          .set(RelayKeys.TERMINAL_SECRET_FILE, Optional.of(secure.terminalSecretFile()))
           .build());
       started.add(relay);
-      IlkIngestServer ingest = IlkIngestServer.start(IlkIngestConfig.builder()
-          .kafkaBootstrap(kafka.bootstrapServers()).host("127.0.0.1").port(0)
-          .signingSecrets(IlkSecrets.load(secure.ilkSecretFile(), null).orElseThrow())
-          .tls(secure.serverCertFile(), secure.serverKeyFile())
-          .build());
+      IlkIngestServer ingest = IlkIngestServer.start(
+          withTls(TestConfigs.ingest(kafka.bootstrapServers()), secure)
+              .set(IngestKeys.ILK_SECRET_FILE, Optional.of(secure.ilkSecretFile()))
+              .build());
       started.add(ingest);
-      SSLContext trust = trusting(secure.caCertFile());
+      SSLContext trust = PemTls.jdkClient(secure.caCertFile(), "ca-file");
       HttpClient https = HttpClient.newBuilder().sslContext(trust)
           .connectTimeout(Duration.ofSeconds(10)).build();
       URI webhook = URI.create("https://127.0.0.1:" + ingest.port() + "/ilk/v1/results");
@@ -178,8 +162,9 @@ class NoPanOrSecretInAnyLogTest {
             .setAck(Ack.newBuilder().setResultId(result.getResultId())).build());
 
         // Operators: no token and a forged token are refused; the token reads the ledger.
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", admin.port())
-            .sslContext(GrpcTls.client(secure.caCertFile(), "tls-ca-file")).build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", admin.port(),
+            TlsChannelCredentials.newBuilder().trustManager(secure.caCertFile().toFile()).build())
+            .build();
         started.add(0, () -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         GetDeliveryRequest get =
             GetDeliveryRequest.newBuilder().setResultId(IlkResultIds.resultIdOf(tx)).build();
@@ -269,18 +254,11 @@ class NoPanOrSecretInAnyLogTest {
     return socket;
   }
 
-  private static SSLContext trusting(Path caFile) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    try (InputStream in = Files.newInputStream(caFile)) {
-      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-          .generateCertificate(in));
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
+  /** {@code config} with TLS on its listener, from the secure directory's server files. */
+  private static ServiceConfig.Builder withTls(ServiceConfig.Builder config,
+      SecureMaterial secure) {
+    return config
+        .set(ListenerKeys.TLS_CERT_FILE, Optional.of(secure.serverCertFile()))
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(secure.serverKeyFile()));
   }
 }

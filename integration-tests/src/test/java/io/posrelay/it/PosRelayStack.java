@@ -1,14 +1,13 @@
 package io.posrelay.it;
 
-import io.posrelay.admin.AdminConfig;
-import io.posrelay.admin.AdminServer;
-import io.posrelay.admin.v1.DeliveryAdminGrpc;
-import io.posrelay.ingest.IlkIngestConfig;
-import io.posrelay.ingest.IlkIngestServer;
-import io.posrelay.relay.RelayConfig;
-import io.posrelay.relay.RelayServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.posrelay.admin.AdminServer;
+import io.posrelay.admin.v1.DeliveryAdminGrpc;
+import io.posrelay.ingest.IlkIngestServer;
+import io.posrelay.relay.RelayKeys;
+import io.posrelay.relay.RelayServer;
+import io.posrelay.runtime.config.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,26 +44,11 @@ final class PosRelayStack implements AutoCloseable {
     LedgerHistory.skip(kafka, applicationId); // not the results of every earlier test
     admin = startAdmin(bootstrap, applicationId, Files.createTempDirectory("posrelay-admin-state"));
     for (int i = 1; i <= relayNodes; i++) {
-      relays.add(
-          RelayServer.start(
-              RelayConfig.builder()
-                  .nodeId("it-relay-" + i)
-                  .kafkaBootstrap(bootstrap)
-                  .host("127.0.0.1")
-                  .port(0)
-                  .metricsPort(0)
-                  .ackTimeout(ACK_TIMEOUT)
-                  .claimDeadline(CLAIM_DEADLINE)
-                  .adminAddress(recovery ? "127.0.0.1:" + admin.port() : "")
-                  .build()));
+      relays.add(RelayServer.start(TestConfigs.relay(bootstrap, "it-relay-" + i)
+          .set(RelayKeys.ADMIN_ADDRESS, recovery ? "127.0.0.1:" + admin.port() : "")
+          .build()));
     }
-    ingest =
-        IlkIngestServer.start(
-            IlkIngestConfig.builder()
-                .kafkaBootstrap(bootstrap)
-                .host("127.0.0.1")
-                .port(0)
-                .build());
+    ingest = IlkIngestServer.start(TestConfigs.ingest(bootstrap).build());
     webhook = new Webhook(ingest.port());
     adminChannel = ManagedChannelBuilder.forAddress("127.0.0.1", admin.port()).usePlaintext().build();
   }
@@ -76,20 +60,13 @@ final class PosRelayStack implements AutoCloseable {
    *     beginning; the id of a stopped instance takes over that instance's ledger
    */
   static AdminServer startAdmin(String bootstrap, String applicationId, Path stateDir)
-      throws InterruptedException {
-    AdminServer server =
-        AdminServer.start(
-            AdminConfig.builder()
-                .kafkaBootstrap(bootstrap)
-                .host("127.0.0.1")
-                .port(0)
-                .metricsPort(0)
-                .claimDeadline(CLAIM_DEADLINE)
-                .ackTimeout(ACK_TIMEOUT)
-                .applicationId(applicationId)
-                .stateDir(stateDir)
-                .commitInterval(Duration.ofMillis(50))
-                .build());
+      throws Exception {
+    return startAdmin(TestConfigs.admin(bootstrap, applicationId, stateDir).build());
+  }
+
+  /** Starts an admin-api configured as {@code config} and waits until its ledger is RUNNING. */
+  static AdminServer startAdmin(ServiceConfig config) throws Exception {
+    AdminServer server = AdminServer.start(config);
     if (!server.awaitRunning(Duration.ofSeconds(60))) {
       server.close();
       throw new IllegalStateException("admin-api ledger not RUNNING within 60 s");

@@ -46,13 +46,13 @@ class RelayNodeKillDrillTest {
       String victimNode = "drill-victim";
       try (ChildProcess victim = DrillChild.start(victimNode, List.of(
               "relay-server", "--kafka", kafka.bootstrapServers(), "--host", "127.0.0.1",
-              "--port", Integer.toString(victimPort), "--metrics-port", "0",
-              "--node-id", victimNode, "--admin", "127.0.0.1:" + stack.adminPort(),
+              "--port", Integer.toString(victimPort), "--management-port", "0",
+              "--node-id", victimNode, "--admin-address", "127.0.0.1:" + stack.adminPort(),
               "--claim-deadline-ms", Long.toString(PosRelayStack.CLAIM_DEADLINE.toMillis()),
               "--ack-timeout-ms", Long.toString(PosRelayStack.ACK_TIMEOUT.toMillis())),
               workDir.resolve("victim.log"))) {
         victim.awaitPort(victimPort, Duration.ofSeconds(60));
-        String survivorNode = stack.relays.get(0).config().nodeId();
+        String survivorNode = stack.relays.get(0).nodeId();
         try (PosSimulator terminals = PosSimulator.start(
                 List.of(HostAndPort.fromParts("127.0.0.1", victimPort),
                     HostAndPort.fromParts("127.0.0.1", stack.relayPort(0))),

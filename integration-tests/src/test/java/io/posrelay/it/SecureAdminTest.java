@@ -7,32 +7,33 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.posrelay.admin.AdminConfig;
-import io.posrelay.admin.AdminSecurity;
+import io.posrelay.admin.AdminKeys;
 import io.posrelay.admin.AdminServer;
 import io.posrelay.admin.auth.OperatorAuthInterceptor;
-import io.posrelay.admin.auth.OperatorTokens;
-import io.posrelay.admin.tls.GrpcTls;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.admin.v1.GetStatsRequest;
 import io.posrelay.admin.v1.auth.BearerToken;
-import io.posrelay.relay.RelayConfig;
+import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
+import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.testkit.secure.TestCertificates;
 import io.posrelay.v1.PaymentResult;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -65,34 +66,17 @@ class SecureAdminTest {
     tokenFile = Files.writeString(dir.resolve("operator-token"), TOKEN + "\n" + PREVIOUS + "\n");
     String applicationId = "it-secure-admin-" + UUID.randomUUID();
     LedgerHistory.skip(kafka, applicationId);
-    admin = AdminServer.start(AdminConfig.builder()
-        .kafkaBootstrap(kafka.bootstrapServers())
-        .host("127.0.0.1")
-        .port(0)
-        .metricsPort(0)
-        .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
-        .ackTimeout(PosRelayStack.ACK_TIMEOUT)
-        .applicationId(applicationId)
-        .stateDir(dir.resolve("admin-state"))
-        .commitInterval(Duration.ofMillis(50))
-        .security(AdminSecurity.builder()
-            .operatorTokens(OperatorTokens.load(tokenFile, "operator-token-file", null, "ENV"))
-            .tls(secure.certFile(), secure.keyFile())
-            .peerTlsCaFile(secure.caFile())
-            .build())
+    admin = PosRelayStack.startAdmin(TestConfigs.admin(kafka.bootstrapServers(), applicationId,
+            dir.resolve("admin-state"))
+        .set(AdminKeys.OPERATOR_TOKEN_FILE, Optional.of(tokenFile))
+        .set(ListenerKeys.TLS_CERT_FILE, Optional.of(secure.certFile()))
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(secure.keyFile()))
+        .set(AdminKeys.PEER_TLS_CA_FILE, Optional.of(secure.caFile()))
         .build());
-    assertThat(admin.awaitRunning(Duration.ofSeconds(60))).as("ledger RUNNING").isTrue();
-    relay = RelayServer.start(RelayConfig.builder()
-        .nodeId("it-secure-relay")
-        .kafkaBootstrap(kafka.bootstrapServers())
-        .host("127.0.0.1")
-        .port(0)
-        .metricsPort(0)
-        .ackTimeout(PosRelayStack.ACK_TIMEOUT)
-        .claimDeadline(PosRelayStack.CLAIM_DEADLINE)
-        .adminAddress("127.0.0.1:" + admin.port())
-        .adminToken(TOKEN)
-        .adminTlsCaFile(secure.caFile())
+    relay = RelayServer.start(TestConfigs.relay(kafka.bootstrapServers(), "it-secure-relay")
+        .set(RelayKeys.ADMIN_ADDRESS, "127.0.0.1:" + admin.port())
+        .set(RelayKeys.ADMIN_TOKEN, Optional.of(TOKEN))
+        .set(RelayKeys.ADMIN_TLS_CA_FILE, Optional.of(secure.caFile()))
         .build());
     events = new LedgerEvents(kafka.bootstrapServers());
   }
@@ -106,8 +90,14 @@ class SecureAdminTest {
   }
 
   private static ManagedChannel tlsChannel() {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", admin.port())
-        .sslContext(GrpcTls.client(secure.caFile(), "tls-ca-file")).build();
+    ManagedChannel channel;
+    try {
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", admin.port(),
+          TlsChannelCredentials.newBuilder().trustManager(secure.caFile().toFile()).build())
+          .build();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + secure.caFile(), e);
+    }
     channels.add(channel);
     return channel;
   }

@@ -3,13 +3,11 @@ package io.posrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.handler.ssl.JdkSslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
-import io.posrelay.ingest.IlkSecrets;
+import io.posrelay.ingest.IngestKeys;
+import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.secrets.RotatingSecrets;
+import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.testkit.ilk.AcceptedResult;
 import io.posrelay.testkit.ilk.IlkSimStats;
 import io.posrelay.testkit.ilk.IlkSimulator;
@@ -28,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -63,12 +62,11 @@ class SignedHttpsWebhookTest {
     kafka = cluster;
     SecureMaterial secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
     caFile = secure.caCertFile();
-    trustingTheCa = ((JdkSslContext) SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-        .trustManager(caFile.toFile()).build()).context();
-    ingest = IlkIngestServer.start(IlkIngestConfig.builder()
-        .kafkaBootstrap(cluster.bootstrapServers()).host("127.0.0.1").port(0)
-        .signingSecrets(IlkSecrets.of(CURRENT, PREVIOUS))
-        .tls(secure.serverCertFile(), secure.serverKeyFile())
+    trustingTheCa = PemTls.jdkClient(caFile, "ca-file");
+    ingest = IlkIngestServer.start(TestConfigs.ingest(cluster.bootstrapServers())
+        .set(IngestKeys.ILK_SECRETS, Optional.of(CURRENT + "," + PREVIOUS))
+        .set(ListenerKeys.TLS_CERT_FILE, Optional.of(secure.serverCertFile()))
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(secure.serverKeyFile()))
         .build());
   }
 

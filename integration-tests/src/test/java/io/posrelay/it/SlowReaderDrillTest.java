@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.common.net.HostAndPort;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.v1.FailureReason;
@@ -52,7 +53,9 @@ class SlowReaderDrillTest {
   void terminalThatStopsReading_isFailedWriteFailed_andOthersKeepTheirLatency(KafkaCluster kafka)
       throws Exception {
     try (DrillStack stack = DrillStack.start(kafka.bootstrapServers(), 1, 1,
-        b -> b.writeBufferWaterMark(2 * 1024, 8 * 1024).writeStallTimeout(Duration.ofSeconds(1)),
+        b -> b.set(RelayKeys.WRITE_BUFFER_LOW_BYTES, 2 * 1024)
+            .set(RelayKeys.WRITE_BUFFER_HIGH_BYTES, 8 * 1024)
+            .set(RelayKeys.WRITE_STALL_TIMEOUT, Duration.ofSeconds(1)),
         b -> b)) {
       // A discarded warm-up run first (the first run on a cold stack has a p99 several times
       // higher); then the baseline, before the slow run, whose flood (2,000 results failing)

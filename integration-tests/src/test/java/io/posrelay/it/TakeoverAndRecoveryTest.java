@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Session takeover across relay nodes and recovery on reconnect, against the real Kafka cluster
- * and admin-api: a terminal that moves to another node is closed on the old one within a second,
- * and a result that found no terminal is delivered when the terminal comes back.
+ * and admin-api: a terminal that moves to another node is told CODE_SESSION_REPLACED and closed
+ * on the old one, and a result that found no terminal is delivered when the terminal comes back.
  */
 @ExtendWith(SharedKafka.class)
 class TakeoverAndRecoveryTest {
@@ -41,20 +41,27 @@ class TakeoverAndRecoveryTest {
     return name + "-" + Long.toString(System.nanoTime(), 36);
   }
 
+  /** FAILED delivery events node B acted on by fetching a session's undelivered results. */
+  private static double recoveryTriggers() {
+    return stack.relays.get(1).meterRegistry()
+        .counter(RelayMeters.RECOVERY_TRIGGERS, "action", "fetch").count();
+  }
+
   private static Delivery delivery(String resultId) {
     return stack.adminStub().getDelivery(
         GetDeliveryRequest.newBuilder().setResultId(resultId).build());
   }
 
   @Test
-  void terminalReconnectingToAnotherNode_closesTheOldSessionWithinOneSecond_andResultsGoToTheNew()
+  void terminalReconnectingToAnotherNode_closesTheOldSessionAsReplaced_andResultsGoToTheNew()
       throws Exception {
     String tid = terminalId("MOVE");
     try (TestTerminal onA = TestTerminal.connect(stack.relayPort(0), tid);
         TestTerminal onB = TestTerminal.connect(stack.relayPort(1), tid)) {
-      PosFrame error = onA.nextFrame(Duration.ofSeconds(1));
+      PosFrame error = onA.nextFrame(Duration.ofSeconds(10));
+      assertThat(error).as("a frame on the old session").isNotNull();
       assertThat(error.getError().getCode()).isEqualTo(Error.Code.CODE_SESSION_REPLACED);
-      await().atMost(Duration.ofSeconds(1)).until(onA::closedByPeer);
+      await().atMost(Duration.ofSeconds(10)).until(onA::closedByPeer);
 
       String tx = Webhook.newTransactionId();
       assertThat(stack.webhook.post(Webhook.approval(tx, tid, 4_200)).statusCode())
@@ -115,17 +122,18 @@ class TakeoverAndRecoveryTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> onA.results().size() == 1);
 
       // Never acked on A: the terminal reconnects to B while the result is in flight. A fails
-      // it with SESSION_REPLACED after B's recovery fetch answered; the ledger's FAILED event
-      // makes B fetch again at once, well before its follow-up fetch (claim deadline + ack
-      // timeout + 1 s after the first answer) would find it.
-      Duration followUp = PosRelayStack.CLAIM_DEADLINE.plus(PosRelayStack.ACK_TIMEOUT)
-          .plusSeconds(1);
+      // it with SESSION_REPLACED (usually after B's recovery fetch answered); B acts on the
+      // ledger's FAILED event by fetching again, which redelivers it without waiting for the
+      // follow-up fetch (claim deadline + ack timeout + 1 s after the first answer). Which of
+      // the two finds it first is timing; that B acts on the event is behaviour.
+      double triggersBefore = recoveryTriggers();
       try (TestTerminal onB = TestTerminal.connect(stack.relayPort(1), tid)) {
-        await().atMost(Duration.ofSeconds(1)).until(onA::closedByPeer);
-        await().atMost(followUp.minusSeconds(2)).until(() -> onB.results().size() == 1);
-        assertThat(stack.relays.get(1).meterRegistry()
-            .counter(RelayMeters.RECOVERY_TRIGGERS, "action", "fetch").count())
-            .as("redelivered on the FAILED delivery event").isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(onA::closedByPeer);
+        await().atMost(Duration.ofSeconds(20)).until(() -> onB.results().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> recoveryTriggers() - triggersBefore >= 1);
+        assertThat(recoveryTriggers() - triggersBefore)
+            .as("B fetched again on the FAILED delivery event").isEqualTo(1);
         assertThat(onB.results().get(0).getResultId()).isEqualTo(resultId);
         await().atMost(Duration.ofSeconds(10))
             .until(() -> delivery(resultId).getStatus()

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.net.HostAndPort;
-import io.netty.handler.ssl.JdkSslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.posrelay.ingest.IlkIngestConfig;
 import io.posrelay.ingest.IlkIngestServer;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.pos.v1.auth.TerminalTokens;
-import io.posrelay.relay.RelayConfig;
+import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
-import io.posrelay.relay.auth.TerminalSecrets;
+import io.posrelay.runtime.config.ListenerKeys;
+import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.testkit.pos.PosSimSecurity;
 import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.testkit.pos.ReceivedResult;
@@ -29,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -59,19 +57,14 @@ class TerminalTlsAuthTest {
   @BeforeAll
   static void start(KafkaCluster kafka) throws Exception {
     secure = SecureMaterial.createOrReuse(dir.resolve("secure"));
-    trustingTheCa = ((JdkSslContext) SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-        .trustManager(secure.caCertFile().toFile()).build()).context();
+    trustingTheCa = PemTls.jdkClient(secure.caCertFile(), "ca-file");
     Path secrets = Files.writeString(dir.resolve("terminal-secrets"), SECRET + "\n");
-    relay = RelayServer.start(RelayConfig.builder()
-        .nodeId("it-relay-tls")
-        .kafkaBootstrap(kafka.bootstrapServers())
-        .host("127.0.0.1").port(0).metricsPort(0)
-        .adminAddress("")
-        .terminalTokens(TerminalSecrets.load(secrets, null))
-        .tls(secure.serverCertFile(), secure.serverKeyFile())
+    relay = RelayServer.start(TestConfigs.relay(kafka.bootstrapServers(), "it-relay-tls")
+        .set(RelayKeys.TERMINAL_SECRET_FILE, Optional.of(secrets))
+        .set(ListenerKeys.TLS_CERT_FILE, Optional.of(secure.serverCertFile()))
+        .set(ListenerKeys.TLS_KEY_FILE, Optional.of(secure.serverKeyFile()))
         .build());
-    ingest = IlkIngestServer.start(IlkIngestConfig.builder()
-        .kafkaBootstrap(kafka.bootstrapServers()).host("127.0.0.1").port(0).build());
+    ingest = IlkIngestServer.start(TestConfigs.ingest(kafka.bootstrapServers()).build());
     webhook = new Webhook(ingest.port());
   }
 

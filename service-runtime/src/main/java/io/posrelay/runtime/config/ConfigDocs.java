@@ -13,7 +13,7 @@ public final class ConfigDocs {
    */
   public static String markdown(ConfigSpec spec) {
     StringBuilder out = new StringBuilder();
-    out.append("## ").append(spec.service()).append("\n\n").append(spec.description())
+    out.append("## ").append(spec.service()).append("\n\n").append(prose(spec.description()))
         .append("\n\n| key | flag | environment | default | valid | what |\n")
         .append("|---|---|---|---|---|---|\n");
     for (ConfigKey<?> key : spec.keys()) {
@@ -24,7 +24,7 @@ public final class ConfigDocs {
       out.append("| `").append(key.name()).append("` | ").append(flag).append(" | `")
           .append(key.env()).append("` | ").append(cell(defaultText)).append(" | ")
           .append(cell(key.validValues().isEmpty() ? "" : "`" + key.validValues() + "`"))
-          .append(" | ").append(cell(key.doc())).append(" |\n");
+          .append(" | ").append(cell(prose(key.doc()))).append(" |\n");
     }
     if (!spec.kafkaRoles().isEmpty()) {
       out.append("\nKafka clients (pass-through prefix): ");
@@ -33,6 +33,15 @@ public final class ConfigDocs {
       out.append(".\n");
     }
     return out.toString();
+  }
+
+  /**
+   * Text outside a code span, where Markdown reads {@code <word …>} as an HTML tag (which GitHub
+   * drops with what it names: "Bearer <token>" showed as "Bearer "). Code spans show {@code <} as
+   * is, so only prose is escaped.
+   */
+  private static String prose(String text) {
+    return text.replace("<", "&lt;");
   }
 
   private static String cell(String text) {

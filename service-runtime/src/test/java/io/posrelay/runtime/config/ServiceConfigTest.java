@@ -216,4 +216,20 @@ class ServiceConfigTest {
         .contains("| `secrets` | (none: a secret) | `POSRELAY_SECRETS` | (unset) |")
         .contains("claims producer (`kafka.producer.*`)");
   }
+
+  @Test
+  void docs_escapeAnglesInProse_soMarkdownDoesNotTakeThemForHtml_butNotInCodeSpans() {
+    ConfigKey<Optional<Path>> tokens = ConfigKey.optionalPath("token-file",
+        "Calls carry 'authorization: Bearer <token>'.");
+    ConfigKey<String> id = ConfigKey.string("node-id", "", Checks.matches("<a>|[a-z]+"),
+        "Empty = relay-<host name>.");
+
+    String table = ConfigDocs.markdown(
+        ConfigSpec.builder("angles", "Reads <that>.").keys(tokens, id).build());
+
+    assertThat(table)
+        .contains("Reads &lt;that>.")
+        .contains("| Calls carry 'authorization: Bearer &lt;token>'. |")
+        .contains("| `<a>\\|[a-z]+` | Empty = relay-&lt;host name>. |");
+  }
 }
