@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +90,7 @@ public final class ServiceLauncher {
     CommandSpec command = CommandSpec.wrapWithoutInspection(launch);
     command.name(spec.service()).mixinStandardHelpOptions(true).version(version(spec));
     command.usageMessage()
+        .width(100)
         .description(spec.description(),
             "Every option may also come from a POSRELAY_* environment variable or a --config file"
                 + " (precedence: flag > environment > file > default); docs/configuration.md"
@@ -122,12 +128,34 @@ public final class ServiceLauncher {
         .description("Prints the effective configuration (secrets hidden) and exits.")
         .build());
     launch.command = command;
-    return new CommandLine(command);
+    return new CommandLine(command).setParameterExceptionHandler(ServiceLauncher::badArguments);
+  }
+
+  /**
+   * A usage error: its message and a pointer to {@code --help}, exit 2. An unknown option is
+   * named without the value that followed it, which may be a secret someone tried as a flag.
+   */
+  private static int badArguments(CommandLine.ParameterException e, String[] args) {
+    PrintWriter err = e.getCommandLine().getErr();
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> options = unmatched.getUnmatched().stream()
+          .filter(a -> a.startsWith("-"))
+          .map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a)
+          .toList();
+      err.println(e.getCommandLine().getCommandName() + ": unknown option(s) " + options
+          + (unmatched.getSuggestions().isEmpty() ? ""
+              : "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?")
+          + " (a secret is never a flag: give it in a file or POSRELAY_* variable; see --help)");
+    } else {
+      err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
+    }
+    err.flush();
+    return 2;
   }
 
   private static String describe(ConfigKey<?> key) {
     StringBuilder text = new StringBuilder(key.doc());
-    text.append(" (env ").append(key.env());
+    text.append(" (key ").append(key.name()).append(", env ").append(key.env());
     if (!key.defaultText().isEmpty()) {
       text.append("; default ").append(key.defaultText());
     }
@@ -204,16 +232,20 @@ public final class ServiceLauncher {
         err.flush();
         return 2;
       } catch (Exception e) {
-        reportStartFailure(spec.service(), e);
-        return 1;
+        return reportStartFailure(spec.service(), e);
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        service.close();
-        stopped.countDown();
-      }, "posrelay-" + spec.service() + "-shutdown"));
+      // SIGTERM and SIGINT end the wait: the service stops and the process exits 0, as an
+      // orchestrator expects of a clean stop (the JVM's own signal handling would exit 143/130).
+      // The shutdown hook stops the service on any other way out (System.exit elsewhere).
+      CountDownLatch stop = new CountDownLatch(1);
+      StopSignals.onTermOrInt(stop::countDown);
+      Runtime.getRuntime().addShutdownHook(
+          new Thread(service::close, "posrelay-" + spec.service() + "-shutdown"));
       log.info("{}", service.readyLine());
-      stopped.await();
+      stop.await();
+      log.info("{}: stopping", spec.service());
+      service.close();
+      log.info("{}: stopped", spec.service());
       return 0;
     }
 
@@ -233,21 +265,55 @@ public final class ServiceLauncher {
   }
 
   /**
-   * Logs why a service could not start: one line when Kafka refused its credentials or access (no
-   * stack trace: nothing in it helps), the whole cause otherwise.
+   * Logs why a service could not start, as one line: Kafka refusing its credentials or access, a
+   * Kafka client setting Kafka itself rejects (exit 2: configuration), or an expected failure (a
+   * topic missing, Kafka not answering, a port in use) with its causes' messages. The stack trace
+   * goes to DEBUG; only an unexpected exception (a bug) logs it at ERROR.
+   *
+   * @return the exit code: 2 for configuration Kafka rejected, 1 otherwise
    */
-  static void reportStartFailure(String service, Throwable e) {
+  static int reportStartFailure(String service, Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
         log.error("{} cannot start: Kafka refused it ({}: {}); check the kafka.sasl.* and"
                 + " kafka.ssl.* settings", service, cause.getClass().getSimpleName(),
             cause.getMessage());
-        return;
+        return 1;
+      }
+      if (cause instanceof ConfigException) {
+        log.error("{} cannot start: a Kafka client setting was refused: {}", service,
+            cause.getMessage());
+        log.debug("{} start failure", service, e);
+        return 2;
       }
       if (cause.getCause() == cause) {
         break;
       }
     }
-    log.error("{} cannot start: {}", service, e.toString(), e);
+    if (e instanceof IllegalStateException || e instanceof KafkaException
+        || e instanceof TimeoutException || e instanceof IOException
+        || e instanceof UncheckedIOException) {
+      log.error("{} cannot start: {}", service, messages(e));
+      log.debug("{} start failure", service, e);
+    } else {
+      log.error("{} cannot start: {}", service, e.toString(), e);
+    }
+    return 1;
+  }
+
+  /** The messages of {@code e} and its causes, each once: {@code "a: b: c"}. */
+  private static String messages(Throwable e) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage() == null ? cause.getClass().getSimpleName()
+          : cause.getMessage();
+      if (text.indexOf(message) < 0) {
+        text.append(text.length() == 0 ? "" : ": ").append(message);
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return text.toString();
   }
 }

@@ -55,10 +55,11 @@ class ServiceLauncherTest {
   void help_listsEveryFlagWithItsVariableAndDefault_andSecretsOnlyAsVariables() {
     assertThat(command(never(), Map.of()).execute("--help")).isEqualTo(0);
 
-    String help = out.toString().replaceAll("\\s+", " ");
+    // picocli wraps long descriptions, also after a dot inside a key name
+    String help = out.toString().replaceAll("\\s+", " ").replace(". ms", ".ms");
     assertThat(help)
         .contains("--ack-timeout-ms=MS")
-        .contains("(env POSRELAY_ACK_TIMEOUT_MS; default 5000; >= 1)")
+        .contains("(key ack-timeout.ms, env POSRELAY_ACK_TIMEOUT_MS; default 5000; >= 1)")
         .contains("--kafka-bootstrap-servers", "--kafka")
         .contains("--config=FILE", "--print-config")
         .contains("POSRELAY_TERMINAL_SECRETS (terminal-secrets)")
@@ -77,7 +78,46 @@ class ServiceLauncherTest {
   @Test
   void unknownFlag_exits2() {
     assertThat(command(never(), Map.of()).execute("--ack-timeout", "5")).isEqualTo(2);
-    assertThat(err.toString()).contains("Unknown options: '--ack-timeout'");
+    assertThat(err.toString()).contains("test-service: unknown option(s) [--ack-timeout]; did you"
+        + " mean --ack-timeout-ms?");
+  }
+
+  @Test
+  void aSecretTriedAsAFlag_isRefused_withoutRepeatingIt() {
+    assertThat(command(never(), Map.of()).execute("--terminal-secrets",
+        "abcdefghij0123456789abcdefghij0123456789")).isEqualTo(2);
+    assertThat(command(never(), Map.of()).execute("--terminal-secrets=s3cr3t-in-a-flag-0123456789"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("unknown option(s) [--terminal-secrets]")
+        .contains("a secret is never a flag")
+        .doesNotContain("abcdefghij").doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void expectedStartFailures_areOneLine_andKafkaRefusingASetting_isExit2() {
+    Logger log = (Logger) LoggerFactory.getLogger(ServiceLauncher.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    log.addAppender(logs);
+    try {
+      assertThat(command(config -> {
+        throw new IllegalStateException("topic(s) [posrelay.claims] do not exist");
+      }, Map.of()).execute()).isEqualTo(1);
+      assertThat(command(config -> {
+        throw new org.apache.kafka.common.KafkaException("Failed to construct kafka producer",
+            new org.apache.kafka.common.config.ConfigException(
+                "Must set acks to all in order to use the idempotent producer."));
+      }, Map.of()).execute()).isEqualTo(2);
+    } finally {
+      log.detachAppender(logs);
+    }
+    assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+        .extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+            "test-service cannot start: topic(s) [posrelay.claims] do not exist",
+            "test-service cannot start: a Kafka client setting was refused: Must set acks to all"
+                + " in order to use the idempotent producer.");
+    assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+        .allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.posrelay.runtime.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,8 +84,15 @@ public final class ConfigSources {
 
   private static Map<String, String> readFile(Path file) {
     Properties properties = new Properties();
+    if (Files.isDirectory(file)) {
+      throw new InvalidConfigException("--config " + file
+          + ": is a directory (expected: a Java properties file)");
+    }
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
+    } catch (CharacterCodingException e) {
+      throw new InvalidConfigException("--config " + file
+          + ": not UTF-8 text (expected: a Java properties file in UTF-8)");
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidConfigException("--config " + file + ": cannot read it ("
           + e.getClass().getSimpleName() + ") (expected: a readable Java properties file)");

@@ -168,10 +168,18 @@ public final class KafkaSettings {
     return shown;
   }
 
-  /** Whether the value of pass-through {@code key} must never be shown. */
+  /**
+   * Whether the value of pass-through {@code key} must never be shown: a password-typed client
+   * property, a name that looks like a credential, or a property no client knows (a misspelled
+   * {@code sasl.jaas.config} must not print the password it holds).
+   */
   static boolean isSensitive(String key) {
-    String property = propertyOf(key, scopeOf(key));
+    KafkaClientRole.Kind scope = scopeOf(key);
+    String property = propertyOf(key, scope);
     if (SENSITIVE.matcher(property.toLowerCase(Locale.ROOT)).matches()) {
+      return true;
+    }
+    if (!knownToAny(property)) {
       return true;
     }
     for (KafkaClientRole.Kind kind : KafkaClientRole.Kind.values()) {

@@ -169,6 +169,16 @@ class ServiceConfigTest {
   }
 
   @Test
+  void aMisspelledKafkaKey_isNeverShown_itMayHoldAPassword() {
+    ServiceConfig config = ServiceConfig.builder(SPEC)
+        .set("kafka.sasl.jass.config", "Module required password=\"hunter4\";").build();
+
+    assertThat(config.kafka().unknownKeys()).containsExactly("kafka.sasl.jass.config");
+    assertThat(config.describe()).contains("#kafka.sasl.jass.config=[hidden]")
+        .doesNotContain("hunter4");
+  }
+
+  @Test
   void kafkaPropertyNoClientKnows_isPassedOn_andReported() {
     ServiceConfig config = ServiceConfig.builder(SPEC)
         .set("kafka.sasl.login.callback.handler.custom", "x").build();
