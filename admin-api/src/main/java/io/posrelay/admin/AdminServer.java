@@ -115,9 +115,9 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   /**
    * Starts admin-api: checks that the results and claims topics exist with equal partition counts,
    * creates the delivery-events topic if it is missing, starts the retry producer and the events
-   * feed, binds {@code GET /metrics}, starts the ledger, waits (at most 2 min) for it to be
-   * RUNNING, then binds the gRPC server (with {@code port} 0 the gRPC server is bound first,
-   * since the ledger's {@code application.server} must name its port).
+   * feed, binds {@code GET /metrics} and the gRPC server (health NOT_SERVING), starts the ledger
+   * and waits (at most 2 min) for it to be RUNNING. A port in use fails start-up before the ledger
+   * joins its consumer group.
    *
    * @param config admin-api's configuration ({@link AdminKeys#SPEC})
    * @return the running server
@@ -179,15 +179,12 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     LedgerMeters.bindTo(registry, queries, Clock.systemUTC());
     DeliveryAdminService service =
         new DeliveryAdminService(queries, others, pub, fanout, Clock.systemUTC());
-    if (config.get(PORT) == 0) {
-      // application.server must name the gRPC port, so a random one is bound first; health
-      // says when the ledger is ready.
-      bindGrpc(service, auth);
-      awaitLedger(startLedger(topics, port()));
-    } else {
-      awaitLedger(startLedger(topics, config.get(PORT)));
-      bindGrpc(service, auth);
-    }
+    // gRPC is bound before the ledger starts: a port in use then fails start-up before this
+    // instance joins the ledger's consumer group (which would make the running instances
+    // rebalance for nothing), and application.server can name a port chosen at random. Health
+    // says NOT_SERVING, and queries UNAVAILABLE, until the ledger is RUNNING.
+    bindGrpc(service, auth);
+    awaitLedger(startLedger(topics, port()));
   }
 
   /** The properties of the client of {@code role}, with client id {@code <application-id>-…}. */

@@ -81,8 +81,7 @@ public final class IngestKeys {
   public static final ConfigKey<Duration> SIGNATURE_MAX_SKEW = ConfigKey.millis(
       "signature-max-skew.ms", Duration.ofMinutes(5), Checks.between(1000, 3_600_000),
       "A signed callback whose X-ILK-Timestamp is further than this from this server's clock,"
-          + " either way, is answered 401 (a replay, or a clock to fix).")
-      .withFlagAlias("--signature-max-skew.ms");
+          + " either way, is answered 401 (a replay, or a clock to fix).");
 
   private static final String STORED = "a 202 promises ILK the result is stored; a record the"
       + " broker may still lose would be a payment result lost";

@@ -284,7 +284,7 @@ class IngestKeysTest {
         "--publish-timeout-ms", "2000", "--max-body-bytes", "1024",
         "--max-in-flight-publishes", "7", "--max-connections", "10", "--idle-timeout-ms", "9000",
         "--shutdown-timeout-ms", "3000", "--request-deadline-ms", "2500",
-        "--signature-max-skew.ms", "60000");
+        "--signature-max-skew-ms", "60000");
 
     assertThat(values).containsEntry("kafka.bootstrap.servers", "k1:9092")
         .containsEntry("host", "127.0.0.1")

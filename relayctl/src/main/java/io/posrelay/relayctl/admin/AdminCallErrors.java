@@ -34,9 +34,15 @@ final class AdminCallErrors {
               + rootMessage(status.getCause(), description);
         }
         if (status.getCause() != null) {
+          String root = rootMessage(status.getCause(), description);
+          if (root.contains("Connection reset")) {
+            // What a plaintext client sees when the server speaks TLS: it resets the connection.
+            return "error: " + code + ": admin-api at " + address + " reset the connection (if"
+                + " it serves TLS, add --secure or --tls-ca-file CA.pem): " + root;
+          }
           return "error: " + code + ": admin-api is unreachable at " + address
               + " (is it running? --admin-address or POSRELAY_ADMIN_ADDRESS sets the address): "
-              + rootMessage(status.getCause(), description);
+              + root;
         }
         if (description.startsWith("Network closed")) {
           // What a plaintext client sees when the server speaks TLS: it closes the connection.

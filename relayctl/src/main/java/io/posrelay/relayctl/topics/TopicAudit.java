@@ -61,10 +61,18 @@ final class TopicAudit {
       for (NewTopic topic : Topics.newTopics(names, partitions, replicationFactor,
           minInsyncReplicas)) {
         try {
-          admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          try {
+            admin.createTopics(List.of(topic)).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (TimeoutException e) {
+            throw noAnswer("the creation of " + topic.name());
+          }
           lines.add("created " + topic.name() + " (" + partitions + " partitions, replication "
               + replicationFactor + ", min.insync.replicas " + minInsyncReplicas + ")");
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+            throw noAnswer("the creation of " + topic.name());
+          }
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new KafkaException("creating " + topic.name() + " failed: "
                 + e.getCause().getMessage(), e.getCause());
@@ -99,13 +107,28 @@ final class TopicAudit {
     }
   }
 
+  /**
+   * A {@link TimeoutException} that says what usually causes it: Kafka is down, or the client's
+   * security settings do not match the listener (a plaintext client against SASL_SSL waits).
+   */
+  TimeoutException noAnswer(String what) {
+    return new TimeoutException("Kafka at " + adminProperties.get("bootstrap.servers")
+        + " did not answer " + what + " within " + timeout.toSeconds() + " s (is it up, and do"
+        + " kafka.security.protocol and the other kafka.* settings of --config match its"
+        + " listener?)");
+  }
+
   /** Describes every topic that exists; missing ones are left out. */
   List<Found> describe() throws InterruptedException, TimeoutException {
     List<String> all = List.of(names.results(), names.claims(), names.sessions(),
         names.deliveryEvents());
     try (Admin admin = Admin.create(adminProperties)) {
-      Set<String> existing = admin.listTopics().names()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Set<String> existing;
+      try {
+        existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw noAnswer("a topic listing");
+      }
       List<String> present = all.stream().filter(existing::contains).toList();
       Map<String, TopicDescription> descriptions = admin.describeTopics(present).allTopicNames()
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -124,8 +147,13 @@ final class TopicAudit {
       }
       return found;
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw noAnswer("a description of the topics");
+      }
       throw new KafkaException("describing the topics failed: " + e.getCause().getMessage(),
           e.getCause());
+    } catch (TimeoutException e) {
+      throw noAnswer("a description of the topics");
     }
   }
 

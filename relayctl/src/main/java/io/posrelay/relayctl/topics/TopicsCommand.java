@@ -97,8 +97,11 @@ public final class TopicsCommand implements Callable<Integer> {
       Duration timeout = Duration.ofSeconds(timeoutSeconds);
       Map<String, Object> admin = config.kafka().properties(TopicCheck.ROLE, Map.of(
           CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.get(KafkaKeys.BOOTSTRAP_SERVERS),
-          CommonClientConfigs.CLIENT_ID_CONFIG, "posrelay-relayctl-topics",
-          CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
+          CommonClientConfigs.CLIENT_ID_CONFIG, "posrelay-relayctl" + TopicCheck.CLIENT_ID_SUFFIX,
+          CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+          // Kafka requires request.timeout.ms <= default.api.timeout.ms
+          CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
+          (int) Math.min(timeout.toMillis(), 30_000)));
       return new TopicAudit(admin, KafkaKeys.topics(config), timeout);
     }
   }

@@ -129,6 +129,14 @@ public final class KafkaClientRole {
     return kind;
   }
 
+  /** Every property this role sets or watches: its defaults, required and derived settings. */
+  Set<String> properties() {
+    Set<String> all = new java.util.HashSet<>(defaults.keySet());
+    all.addAll(required.keySet());
+    all.addAll(derived.keySet());
+    return all;
+  }
+
   Map<String, Object> defaults() {
     return defaults;
   }

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
@@ -30,10 +32,13 @@ public final class KafkaSettings {
 
   private final Map<String, Setting> passThrough;
   private final List<String> unknown;
+  private final Set<String> roleProperties;
 
-  private KafkaSettings(Map<String, Setting> passThrough, List<String> unknown) {
+  private KafkaSettings(Map<String, Setting> passThrough, List<String> unknown,
+      Set<String> roleProperties) {
     this.passThrough = passThrough;
     this.unknown = List.copyOf(unknown);
+    this.roleProperties = Set.copyOf(roleProperties);
   }
 
   /**
@@ -45,6 +50,8 @@ public final class KafkaSettings {
    */
   static KafkaSettings check(Map<String, Setting> passThrough, List<KafkaClientRole> roles) {
     List<String> unknown = new ArrayList<>();
+    Set<String> roleProperties = new HashSet<>();
+    roles.forEach(role -> roleProperties.addAll(role.properties()));
     for (Map.Entry<String, Setting> entry : new TreeMap<>(passThrough).entrySet()) {
       String key = entry.getKey();
       Setting setting = entry.getValue();
@@ -61,8 +68,8 @@ public final class KafkaSettings {
         if (applies(scope, property, role)) {
           String refusal = role.refusal(property, setting.value());
           if (refusal != null) {
-            throw new InvalidConfigException(key + ": " + shown(key, setting.value()) + " ("
-                + refusal + "), from " + setting.source());
+            throw new InvalidConfigException(key + ": " + shown(key, setting.value(),
+                roleProperties) + " (" + refusal + "), from " + setting.source());
           }
         }
       }
@@ -70,7 +77,7 @@ public final class KafkaSettings {
         unknown.add(key);
       }
     }
-    return new KafkaSettings(Map.copyOf(passThrough), unknown);
+    return new KafkaSettings(Map.copyOf(passThrough), unknown, roleProperties);
   }
 
   private static void checkType(String key, String property, Setting setting, ConfigDef def) {
@@ -81,7 +88,7 @@ public final class KafkaSettings {
         definition.validator.ensureValid(property, parsed);
       }
     } catch (ConfigException e) {
-      throw new InvalidConfigException(key + ": " + shown(key, setting.value()) + " ("
+      throw new InvalidConfigException(key + ": " + shown(key, setting.value(), Set.of()) + " ("
           + e.getMessage() + "), from " + setting.source());
     }
   }
@@ -164,23 +171,28 @@ public final class KafkaSettings {
   Map<String, Setting> describe() {
     Map<String, Setting> shown = new TreeMap<>();
     passThrough.forEach((key, setting) ->
-        shown.put(key, new Setting(shown(key, setting.value()), setting.source())));
+        shown.put(key, new Setting(shown(key, setting.value(), roleProperties),
+            setting.source())));
     return shown;
   }
 
   /**
    * Whether the value of pass-through {@code key} must never be shown: a password-typed client
-   * property, a name that looks like a credential, or a property no client knows (a misspelled
-   * {@code sasl.jaas.config} must not print the password it holds).
+   * property, a name that looks like a credential, or a property neither a client nor one of the
+   * service's roles knows, outside {@code kafka.streams.*} (a misspelled {@code sasl.jaas.config}
+   * must not print the password it holds).
+   *
+   * @param roleProperties the properties the service's roles set or watch
    */
-  static boolean isSensitive(String key) {
+  static boolean isSensitive(String key, Set<String> roleProperties) {
     KafkaClientRole.Kind scope = scopeOf(key);
     String property = propertyOf(key, scope);
     if (SENSITIVE.matcher(property.toLowerCase(Locale.ROOT)).matches()) {
       return true;
     }
-    if (!knownToAny(property)) {
-      return true;
+    if (!knownToAny(property) && scope != KafkaClientRole.Kind.STREAMS
+        && !roleProperties.contains(property)) {
+      return true; // kafka.streams.* keys are Streams' own names, which only Streams knows
     }
     for (KafkaClientRole.Kind kind : KafkaClientRole.Kind.values()) {
       ConfigDef def = kind.def();
@@ -192,7 +204,7 @@ public final class KafkaSettings {
     return false;
   }
 
-  private static String shown(String key, String value) {
-    return isSensitive(key) ? Setting.HIDDEN : value;
+  private static String shown(String key, String value, Set<String> roleProperties) {
+    return isSensitive(key, roleProperties) ? Setting.HIDDEN : value;
   }
 }
