@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeoutException;
@@ -42,15 +45,32 @@ import picocli.CommandLine.Model.OptionSpec;
  *       missing, a port in use; one log line says which</td></tr>
  *   <tr><td>2</td><td>bad configuration: an unknown flag or config-file key, a value out of range;
  *       one line on stderr names the key, what was expected and where the value came from</td></tr>
+ *   <tr><td>3</td><td>failed while running: a part of the service died and could not be
+ *       restarted ({@link RunningService#failure()}); one ERROR line says which, the service is
+ *       stopped, and the orchestrator should start a new process</td></tr>
  * </table>
  */
 public final class ServiceLauncher {
   private static final Logger log = LoggerFactory.getLogger(ServiceLauncher.class);
 
+  /** Exit code of a service that failed while running ({@link RunningService#failure()}). */
+  public static final int EXIT_FAILED = 3;
+
   /** A started service. */
   public interface RunningService extends AutoCloseable {
     /** One line for the log once the service is ready: where it listens. */
     String readyLine();
+
+    /**
+     * Completes, with one line saying what failed, when the service can no longer do its job and
+     * cannot recover by itself (e.g. a Kafka reader that died and could not be restarted). The
+     * launcher then stops the service and exits with {@value ServiceLauncher#EXIT_FAILED}, so
+     * that the orchestrator replaces the process instead of keeping one that only looks alive.
+     * Never completes exceptionally. By default it never completes.
+     */
+    default CompletionStage<String> failure() {
+      return new CompletableFuture<>();
+    }
 
     /** Stops the service gracefully; bounded in time; never throws. */
     @Override
@@ -177,7 +197,8 @@ public final class ServiceLauncher {
     lines.add("Kafka client properties pass through: kafka.<property> (every client),"
         + " kafka.producer|consumer|admin|streams.<property> (one kind), e.g."
         + " kafka.security.protocol=SASL_SSL, or POSRELAY_KAFKA_SASL_JAAS_CONFIG.");
-    lines.add("Exit codes: 0 stopped cleanly, 1 could not start, 2 bad configuration.");
+    lines.add("Exit codes: 0 stopped cleanly, 1 could not start, 2 bad configuration, 3 failed"
+        + " while running (a part died and could not be restarted).");
     return lines.toArray(String[]::new);
   }
 
@@ -241,8 +262,20 @@ public final class ServiceLauncher {
       StopSignals.onTermOrInt(stop::countDown);
       Runtime.getRuntime().addShutdownHook(
           new Thread(service::close, "posrelay-" + spec.service() + "-shutdown"));
+      AtomicReference<String> failed = new AtomicReference<>();
+      service.failure().thenAccept(reason -> {
+        failed.set(reason);
+        stop.countDown();
+      });
       log.info("{}", service.readyLine());
       stop.await();
+      String reason = failed.get();
+      if (reason != null) {
+        log.error("{} failed: {}; stopping and exiting with {} so that the orchestrator starts a"
+            + " new process", spec.service(), reason, EXIT_FAILED);
+        service.close();
+        return EXIT_FAILED;
+      }
       log.info("{}: stopping", spec.service());
       service.close();
       log.info("{}: stopped", spec.service());

@@ -18,12 +18,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** The command line a service gets from its key table, and its exit codes. */
 class ServiceLauncherTest {
@@ -175,6 +180,50 @@ class ServiceLauncherTest {
 
     assertThat(seen.get().get(TIMEOUT)).isEqualTo(Duration.ofMillis(1500));
     assertThat(seen.get().get(BOOTSTRAP)).isEqualTo("k1:9092,k2:9092");
+  }
+
+  @Test
+  void aServiceThatFailsWhileRunning_isStopped_andExits3_withOneErrorLineNamingWhatFailed() {
+    Logger log = (Logger) LoggerFactory.getLogger(ServiceLauncher.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    log.addAppender(logs);
+    CompletableFuture<String> failure = new CompletableFuture<>();
+    AtomicInteger closes = new AtomicInteger();
+    ServiceLauncher.RunningService service = new ServiceLauncher.RunningService() {
+      @Override
+      public String readyLine() {
+        // the launcher logs this line, then waits; the service fails after it is ready
+        failure.complete("results reader died 4 times within 10 min");
+        return "test-service ready";
+      }
+
+      @Override
+      public CompletionStage<String> failure() {
+        return failure;
+      }
+
+      @Override
+      public void close() {
+        closes.incrementAndGet();
+      }
+    };
+    int exit;
+    try {
+      exit = command(config -> service, Map.of()).execute();
+    } finally {
+      log.detachAppender(logs);
+      // the launcher took over SIGTERM and SIGINT; give them back to the JVM (surefire's fork)
+      Signal.handle(new Signal("TERM"), SignalHandler.SIG_DFL);
+      Signal.handle(new Signal("INT"), SignalHandler.SIG_DFL);
+    }
+
+    assertThat(exit).isEqualTo(ServiceLauncher.EXIT_FAILED).isEqualTo(3);
+    assertThat(closes.get()).isEqualTo(1);
+    assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+        .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+        .contains("test-service failed: results reader died 4 times within 10 min")
+        .contains("exiting with 3");
   }
 
   static final ConfigKey<Boolean> SWITCH = ConfigKey.bool("strict-mode", false, "A switch.");
