@@ -128,6 +128,14 @@ public final class RelayKeys {
       Duration.ofMinutes(1), Checks.atLeast(1),
       "How long an address at the failure limit has its Hellos refused, unchecked.");
 
+  /** The results reader's lag bound for readiness. */
+  public static final ConfigKey<Long> READY_MAX_RESULTS_LAG = ConfigKey.longInteger(
+      "ready.max-results-lag-records", 10_000, Checks.atLeast(1),
+      "GET /health/ready answers 503 while the results reader is more than this many records"
+          + " behind the end of the results topic (summed over its partitions): a node that"
+          + " far behind delivers late, so the load balancer should send new terminals"
+          + " elsewhere. 10,000 is 5 s of results at 2,000/s.");
+
   private static final String BROADCAST = "every relay node must read every result and session"
       + " itself; a shared consumer group would hand each record to one node only";
   private static final String NO_LOSS = "a claim or session the broker may lose is a delivery the"
@@ -166,7 +174,8 @@ public final class RelayKeys {
           WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES, WRITE_STALL_TIMEOUT, DEDUP_MAX_ENTRIES,
           DEDUP_TTL, SHUTDOWN_DRAIN, PARTITION_REFRESH, ADMIN_ADDRESS, ADMIN_TOKEN_FILE,
           ADMIN_TOKEN, ADMIN_TLS_CA_FILE, MAX_CONCURRENT_RECOVERIES, TERMINAL_SECRET_FILE,
-          TERMINAL_SECRETS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW, AUTH_COOLDOWN)
+          TERMINAL_SECRETS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW, AUTH_COOLDOWN,
+          READY_MAX_RESULTS_LAG)
       .constraint(c -> {
         if (c.get(WRITE_BUFFER_HIGH_BYTES) <= c.get(WRITE_BUFFER_LOW_BYTES)) {
           throw c.invalid(WRITE_BUFFER_HIGH_BYTES,

@@ -13,6 +13,7 @@ import static io.posrelay.relay.RelayKeys.MAX_CONCURRENT_RECOVERIES;
 import static io.posrelay.relay.RelayKeys.MAX_CONNECTIONS;
 import static io.posrelay.relay.RelayKeys.MAX_FRAME_BYTES;
 import static io.posrelay.relay.RelayKeys.PORT;
+import static io.posrelay.relay.RelayKeys.READY_MAX_RESULTS_LAG;
 import static io.posrelay.relay.RelayKeys.SHUTDOWN_DRAIN;
 import static io.posrelay.relay.RelayKeys.WRITE_BUFFER_HIGH_BYTES;
 import static io.posrelay.relay.RelayKeys.WRITE_BUFFER_LOW_BYTES;
@@ -51,6 +52,7 @@ import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.delivery.UndeliveredResults;
 import io.posrelay.relay.grpc.GrpcUndeliveredResults;
 import io.posrelay.relay.kafka.BroadcastConsumer;
+import io.posrelay.relay.kafka.ReaderReadiness;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
@@ -59,6 +61,7 @@ import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.runtime.ServiceLauncher;
 import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.management.Health;
 import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.runtime.management.ServiceMetrics;
 import io.posrelay.runtime.secrets.RotatingSecrets;
@@ -67,8 +70,10 @@ import io.posrelay.v1.TerminalSession;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,9 +81,15 @@ import org.slf4j.LoggerFactory;
 /**
  * A running relay node: the POS TCP listener, the broadcast results and sessions consumers (and,
  * with recovery on, the delivery-events consumer that triggers redelivery), the
- * claims and sessions producers, the admin-api client for recovery on reconnect, and the metrics
- * management HTTP listener. Start with {@link #start}; stop with {@link #close}. Configured by
- * the keys of {@link RelayKeys#SPEC}.
+ * claims and sessions producers, the admin-api client for recovery on reconnect, and the
+ * management HTTP listener ({@code /metrics}, {@code /health/live}, {@code /health/ready}).
+ * Start with {@link #start}; stop with {@link #close}. Configured by the keys of {@link
+ * RelayKeys#SPEC}.
+ *
+ * <p>Ready ({@link #health()}) while the POS listener is bound, the results reader is alive, has
+ * its partitions and is at most {@code ready.max-results-lag-records} behind, and the sessions
+ * reader (and, with recovery on, the delivery-events reader) is alive. Live while the POS event
+ * loops answer. A reader that dies and cannot be restarted completes {@link #failure()}.
  *
  * <p>Thread-safe. Each server owns its own {@link PrometheusMeterRegistry}, so several can run in
  * one JVM.
@@ -100,6 +111,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   private final PrometheusMeterRegistry meterRegistry = metrics.registry();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ChannelGroup posChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final RelayHealth health = new RelayHealth();
   private @Nullable EventLoopGroup bossGroup;
   private @Nullable EventLoopGroup workerGroup;
   private @Nullable ClaimPublisher claims;
@@ -110,7 +122,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   private @Nullable AutoCloseable undelivered;
   private @Nullable DeliveryTracker tracker;
   private @Nullable ManagementServer management;
-  private @Nullable Channel posChannel;
+  private volatile @Nullable Channel posChannel;
 
   private RelayServer(ServiceConfig config) {
     this.config = config;
@@ -134,14 +146,33 @@ public final class RelayServer implements ServiceLauncher.RunningService {
    * @throws InterruptedException if interrupted while checking the topics
    */
   public static RelayServer start(ServiceConfig config) throws Exception {
-    return start(config, new KafkaRelayClients());
+    return start(config, new KafkaRelayClients(), result -> { });
+  }
+
+  /**
+   * {@link #start(ServiceConfig)}, with every result the results reader reads shown to {@code
+   * resultsTap} on the reader's thread before it is dispatched. For fault drills: a tap that
+   * throws kills the results reader as a handler bug would. Production starts with {@link
+   * #start(ServiceConfig)}.
+   *
+   * @param resultsTap sees each result first; must not block
+   * @throws Exception as {@link #start(ServiceConfig)}
+   */
+  public static RelayServer start(ServiceConfig config, Consumer<PaymentResult> resultsTap)
+      throws Exception {
+    return start(config, new KafkaRelayClients(), resultsTap);
   }
 
   /** {@link #start(ServiceConfig)} with the given Kafka clients. */
   static RelayServer start(ServiceConfig config, RelayKafka clients) throws Exception {
+    return start(config, clients, result -> { });
+  }
+
+  private static RelayServer start(ServiceConfig config, RelayKafka clients,
+      Consumer<PaymentResult> resultsTap) throws Exception {
     RelayServer server = new RelayServer(config);
     try {
-      server.doStart(clients);
+      server.doStart(clients, resultsTap);
       return server;
     } catch (Exception | Error e) {
       server.close();
@@ -149,7 +180,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     }
   }
 
-  private void doStart(RelayKafka clients) throws Exception {
+  private void doStart(RelayKafka clients, Consumer<PaymentResult> resultsTap) throws Exception {
     clients.checkTopics(config);
     RelayMeters meters = new RelayMeters(meterRegistry);
     Clock clock = Clock.systemUTC();
@@ -167,12 +198,16 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     tracker = deliveries;
     SessionPublisher announcer = clients.sessionPublisher(config, meters, meterRegistry);
     sessionPublisher = announcer;
-    BroadcastConsumer<PaymentResult> consumer =
-        clients.results(config, deliveries, meters, meterRegistry);
+    BroadcastConsumer<PaymentResult> consumer = clients.results(config, result -> {
+      resultsTap.accept(result);
+      deliveries.dispatch(result);
+    }, meters, meterRegistry);
     results = consumer;
+    health.reader(consumer, "results-reader", config.get(READY_MAX_RESULTS_LAG));
     BroadcastConsumer<TerminalSession> sessionsConsumer = clients.sessions(config,
         new SessionTakeover(nodeId, registry, meters), meters, meterRegistry);
     sessions = sessionsConsumer;
+    health.reader(sessionsConsumer, "sessions-reader", ReaderReadiness.NO_LAG_BOUND);
     consumer.start(KAFKA_START_TIMEOUT);
     sessionsConsumer.start(KAFKA_START_TIMEOUT);
     UndeliveredResults source = null;
@@ -195,6 +230,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
           new FailedDeliveryWatcher(registry, recovery, meters.sessions()), meters,
           meterRegistry);
       deliveryEvents = failures;
+      health.reader(failures, "delivery-events-reader", ReaderReadiness.NO_LAG_BOUND);
       failures.start(KAFKA_START_TIMEOUT);
     }
 
@@ -207,9 +243,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, io);
     workerGroup = workers;
     new NettyEventExecutorMetrics(workers).bindTo(meterRegistry);
+    health.posListener(() -> posChannel, posChannels, boss, workers);
+    health.health.bindTo(meterRegistry);
 
     management = ManagementServer.start("relay-server", config.get(HOST),
-        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), meterRegistry);
+        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), meterRegistry, health.health);
     ConnectionLimitHandler limit = new ConnectionLimitHandler(config.get(MAX_CONNECTIONS), meters);
     PosChannelInitializer pos =
         new PosChannelInitializer(nodeId, config.get(MAX_FRAME_BYTES),
@@ -268,6 +306,26 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   }
 
   /**
+   * Completes, with one line, when a Kafka reader of this node died more often than it may be
+   * restarted: the node no longer sees results or sessions and must be replaced (the launcher
+   * exits 3). Never completes exceptionally.
+   */
+  @Override
+  public CompletionStage<String> failure() {
+    return health.failure;
+  }
+
+  /**
+   * This node's liveness and readiness, as served on {@code /health/live} and {@code
+   * /health/ready}: components {@code pos-listener}, {@code results-reader}, {@code
+   * sessions-reader}, {@code delivery-events-reader} (recovery on) for readiness; {@code
+   * pos-accept-loop} and {@code pos-event-loops} for liveness.
+   */
+  public Health health() {
+    return health.health;
+  }
+
+  /**
    * The POS TCP port actually bound (the random one if configured as 0).
    *
    * @throws IllegalStateException if the server did not start
@@ -313,6 +371,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    health.health.stopping();
     try {
       closeChannel(posChannel);
       if (results != null) {

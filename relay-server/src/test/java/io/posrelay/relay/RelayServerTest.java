@@ -9,6 +9,8 @@ import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.RecordingClaims;
+import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.relay.delivery.RecordingSessions;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
@@ -31,6 +33,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +146,42 @@ class RelayServerTest {
         .contains("posrelay_relay_terminals_connected")
         .contains("posrelay_relay_deliveries_total")
         .contains("jvm_memory_used_bytes");
+  }
+
+  private HttpResponse<String> management(String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + path))
+            .timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void ready_namesEachComponent_andADeadResultsReaderTurnsIt503_untilTheReaderRestarts()
+      throws Exception {
+    HttpResponse<String> ready = management(ManagementServer.READY_PATH);
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.body()).startsWith("{\"service\":\"relay-server\",\"status\":\"UP\"")
+        .contains("\"pos-listener\":{\"status\":\"UP\",\"detail\":\"listening on")
+        .contains("\"results-reader\":{\"status\":\"UP\",\"detail\":\"1 partition(s) of"
+            + " posrelay.results, lag 0 records (at most 10000)\"}")
+        .contains("\"sessions-reader\":{\"status\":\"UP\"")
+        .doesNotContain("delivery-events-reader"); // recovery is off
+    assertThat(management(ManagementServer.LIVE_PATH).statusCode()).isEqualTo(200);
+
+    mock.setPollException(new KafkaException("fatal: topic authorization failed"));
+
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> management(ManagementServer.READY_PATH).statusCode() == 503);
+    assertThat(server.health().ready().components().get("results-reader").detail())
+        .contains("Kafka error").contains("topic authorization failed");
+    assertThat(server.meterRegistry().get(RelayMeters.RESULTS_ERRORS).tag("kind", "fatal")
+        .counter().count()).isEqualTo(1);
+    assertThat(management(ManagementServer.LIVE_PATH).statusCode())
+        .as("a dead reader is not a dead process").isEqualTo(200);
+    // restarted after 1 s (BroadcastConsumer.Restarts.DEFAULT)
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> management(ManagementServer.READY_PATH).statusCode() == 200);
+    assertThat(server.failure().toCompletableFuture()).isNotDone();
   }
 
   @Test

@@ -112,9 +112,14 @@ public final class DeliveryTracker implements ResultDispatcher {
   /**
    * Hands {@code result} to the event loop of its terminal's session, or counts it as ignored
    * if the terminal is not connected here. Thread-safe; never blocks.
+   *
+   * @throws MalformedRecordException if the result is outside the contract ({@link
+   *     RecordChecks#check(PaymentResult)}): it is not delivered, and the reader logs and counts
+   *     it with its coordinates; the ledger fails it UNCLAIMED after the claim deadline
    */
   @Override
   public void dispatch(PaymentResult result) {
+    RecordChecks.check(result);
     meters.resultReceived();
     dispatchTo(registry.get(result.getTerminalId()), result, true);
   }
@@ -192,15 +197,17 @@ public final class DeliveryTracker implements ResultDispatcher {
       stalled(session, result);
       return;
     }
-    PendingDelivery pending = new PendingDelivery(result, nanoTime.getAsLong());
-    session.inFlight.put(resultId, pending);
-    session.timedOut.remove(resultId);
-    inFlight.incrementAndGet();
-    if (result.hasReceivedAt()) {
+    // A received_at out of range (possible on the recovery path, which comes from the ledger,
+    // not through the reader's check) only loses its age sample: the result is still delivered.
+    if (result.hasReceivedAt() && RecordChecks.isValid(result.getReceivedAt())) {
       Timestamp at = result.getReceivedAt();
       meters.resultAge(
           Duration.between(Instant.ofEpochSecond(at.getSeconds(), at.getNanos()), clock.instant()));
     }
+    PendingDelivery pending = new PendingDelivery(result, nanoTime.getAsLong());
+    session.inFlight.put(resultId, pending);
+    session.timedOut.remove(resultId);
+    inFlight.incrementAndGet();
     meters.claimed();
     if (claimDelayNanos == 0) {
       // The claim goes first: a write that fails at once reports FAILED inside writeAndFlush.

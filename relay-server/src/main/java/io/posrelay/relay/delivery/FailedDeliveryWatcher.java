@@ -44,11 +44,14 @@ public final class FailedDeliveryWatcher {
    * Handles one record of {@code posrelay.delivery-events}. Never blocks.
    *
    * @param event a ledger transition; ignored unless its {@code to} is FAILED
+   * @throws MalformedRecordException if a FAILED event names no terminal ({@link
+   *     RecordChecks#check(DeliveryEvent)}); the reader logs and counts it with its coordinates
    */
   public void onDeliveryEvent(DeliveryEvent event) {
     if (event.getTo() != DeliveryStatus.DELIVERY_STATUS_FAILED) {
       return;
     }
+    RecordChecks.check(event);
     PosSession session = registry.get(event.getTerminalId());
     if (session == null) {
       return; // not here: the terminal's next Hello, wherever it lands, recovers it

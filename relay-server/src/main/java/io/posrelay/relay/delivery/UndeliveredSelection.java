@@ -68,8 +68,10 @@ final class UndeliveredSelection {
     return latest;
   }
 
+  /** When the ledger received it; one out of range (a malformed record) counts as the oldest. */
   private static Instant receivedAt(Delivery d) {
     Timestamp at = d.hasReceivedAt() ? d.getReceivedAt() : d.getPaymentResult().getReceivedAt();
-    return Instant.ofEpochSecond(at.getSeconds(), at.getNanos());
+    return RecordChecks.isValid(at) ? Instant.ofEpochSecond(at.getSeconds(), at.getNanos())
+        : Instant.MIN;
   }
 }

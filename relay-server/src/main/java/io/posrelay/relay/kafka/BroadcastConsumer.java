@@ -2,15 +2,26 @@ package io.posrelay.relay.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.posrelay.relay.delivery.MalformedRecordException;
 import io.posrelay.relay.metrics.RelayMeters.ConsumerErrorKind;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -26,40 +37,106 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every record of one topic — all partitions, by manual assignment, with no consumer group
- * — and hands each value to a handler. Every relay node runs one for {@code posrelay.results}
- * and one for {@code posrelay.sessions}, so every node sees every result and every new session
- * (broadcast). A node starts at the end of each partition: results published while it was down
- * are for terminals that were not connected to it, and those that come back find them through
- * recovery on Hello (the ledger), not through this consumer.
+ * — and hands each value to a handler. Every relay node runs one for {@code posrelay.results},
+ * one for {@code posrelay.sessions} and, with recovery on, one for {@code
+ * posrelay.delivery-events}, so every node sees every record (broadcast). A node starts at the
+ * end of each partition: results published while it was down are for terminals that were not
+ * connected to it, and those that come back find them through recovery on Hello (the ledger),
+ * not through this consumer. Partitions added to the topic are picked up every {@code
+ * refreshInterval} and read from their beginning.
  *
- * <p>Errors in tiers: a record that cannot be deserialized is logged once with its
- * topic-partition@offset, counted, and skipped; a retriable Kafka error is counted and polling
- * goes on; any other Kafka error is logged and counted as fatal, and the consumer stops.
- * Partitions added to the topic are picked up every {@code refreshInterval} and read from their
- * beginning.
+ * <p>Errors in tiers:
+ *
+ * <ul>
+ *   <li><b>A bad record</b> — one that cannot be deserialized, a tombstone, or one its handler
+ *       refuses with {@link MalformedRecordException} — is logged once (WARN) with its
+ *       topic-partition@offset, counted ({@link ConsumerErrorKind#BAD_RECORD}) and skipped.
+ *   <li><b>A retriable Kafka error</b> is counted and polling goes on.
+ *   <li><b>The reader dies</b> on any other Kafka error ({@link ConsumerErrorKind#FATAL}) or
+ *       exception from the handler ({@link ConsumerErrorKind#HANDLER_FAILURE}): one ERROR line
+ *       with the cause and the topic-partition@offset, counted, and {@link #snapshot()} says
+ *       {@link ReaderState#RESTARTING} at once (readiness DOWN). After a backoff ({@link
+ *       Restarts#firstBackoff()}, doubling) the poll loop resumes with the same Kafka consumer
+ *       from the record that failed, which is handled again. A reader that dies more than {@link
+ *       Restarts#max()} times within {@link Restarts#window()}, or on an {@link Error}, gives up:
+ *       {@link ReaderState#FAILED}, and {@link #failure()} completes, on which the service exits
+ *       so that the orchestrator replaces the process.
+ * </ul>
  *
  * <p>The Kafka consumer is used by one thread at a time: the caller of {@link #start} until it
- * returns, then the poll thread, which also closes it.
+ * returns, then the poll thread, which also closes it. {@link #snapshot()} may be called from any
+ * thread: it reads volatile fields the poll thread keeps up to date.
  */
 public final class BroadcastConsumer<V> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BroadcastConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+  /** A reader's state, as {@link #snapshot()} reports it. */
+  public enum ReaderState {
+    /** Created; {@link #start} has not returned yet. */
+    STARTING,
+    /** Polling and handing records to the handler. */
+    READING,
+    /** Died; waiting out the backoff before it resumes. */
+    RESTARTING,
+    /** Died too often (or on an Error) and gave up; {@link #failure()} is complete. */
+    FAILED,
+    /** Closed. */
+    STOPPED
+  }
+
+  /**
+   * How a reader that died is restarted.
+   *
+   * @param max restarts allowed within {@code window}; one more death gives up. 0 = never restart
+   * @param window how far back deaths count, > 0
+   * @param firstBackoff the wait before the first restart, >= 0; doubled for each further death
+   *     within the window
+   */
+  public record Restarts(int max, Duration window, Duration firstBackoff) {
+    /** 3 restarts within 10 minutes, after 1, 2 and 4 s: the 4th death within 10 min gives up. */
+    public static final Restarts DEFAULT =
+        new Restarts(3, Duration.ofMinutes(10), Duration.ofSeconds(1));
+
+    /**
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public Restarts {
+      if (max < 0 || window.isNegative() || window.isZero() || firstBackoff.isNegative()) {
+        throw new IllegalArgumentException("restarts: max " + max + ", window " + window
+            + ", first backoff " + firstBackoff + " (expected: >= 0, > 0, >= 0)");
+      }
+    }
+  }
 
   private final Consumer<String, V> consumer;
   private final String topic;
   private final java.util.function.Consumer<V> handler;
   private final java.util.function.Consumer<ConsumerErrorKind> errors;
   private final long refreshIntervalNanos;
+  private final Restarts restarts;
   private final Thread thread;
+  private final CompletableFuture<String> failure = new CompletableFuture<>();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final ArrayDeque<Long> deaths = new ArrayDeque<>(); // poll thread only
   private volatile boolean running = true;
   private volatile boolean started;
+  private volatile ReaderState state = ReaderState.STARTING;
+  private volatile String detail = "starting";
+  private volatile int partitions;
+  private volatile long lagRecords = -1;
+  private volatile long lastPollNanos = System.nanoTime();
   private long nextRefreshNanos;
   private volatile @Nullable KafkaClientMetrics clientMetrics;
 
   /**
+   * A reader restarted as {@link Restarts#DEFAULT}.
+   *
    * @param consumer a consumer with no subscription; owned and closed by this object
    * @param topic the topic, e.g. {@code posrelay.results}
-   * @param handler receives every non-null value, on the poll thread; must not block
+   * @param handler receives every non-null value, on the poll thread; must not block; throws
+   *     {@link MalformedRecordException} for a record it refuses (skipped); any other exception
+   *     kills the reader (see the class doc)
    * @param errors counts consumer errors by kind (e.g. {@code meters::consumerError})
    * @param refreshInterval how often to look for added partitions, > 0
    * @param threadName the poll thread's name
@@ -71,11 +148,27 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       java.util.function.Consumer<ConsumerErrorKind> errors,
       Duration refreshInterval,
       String threadName) {
+    this(consumer, topic, handler, errors, refreshInterval, threadName, Restarts.DEFAULT);
+  }
+
+  /**
+   * As {@link #BroadcastConsumer(Consumer, String, java.util.function.Consumer,
+   * java.util.function.Consumer, Duration, String)}, restarted as {@code restarts}.
+   */
+  public BroadcastConsumer(
+      Consumer<String, V> consumer,
+      String topic,
+      java.util.function.Consumer<V> handler,
+      java.util.function.Consumer<ConsumerErrorKind> errors,
+      Duration refreshInterval,
+      String threadName,
+      Restarts restarts) {
     this.consumer = consumer;
     this.topic = topic;
     this.handler = handler;
     this.errors = errors;
     this.refreshIntervalNanos = refreshInterval.toNanos();
+    this.restarts = restarts;
     this.thread = new Thread(this::run, threadName);
   }
 
@@ -111,23 +204,24 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   /** Assigns every partition at its resolved end offset. Package-private for tests. */
   void assignAtEnd(Duration timeout) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-    Set<TopicPartition> partitions = new HashSet<>();
+    Set<TopicPartition> assigned = new HashSet<>();
     if (infos != null) {
       for (PartitionInfo info : infos) {
-        partitions.add(new TopicPartition(info.topic(), info.partition()));
+        assigned.add(new TopicPartition(info.topic(), info.partition()));
       }
     }
-    if (partitions.isEmpty()) {
+    if (assigned.isEmpty()) {
       log.warn("topic {} not found; its partitions will be read from the beginning once they "
           + "appear", topic);
     }
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    for (TopicPartition partition : partitions) {
+    consumer.assign(assigned);
+    consumer.seekToEnd(assigned);
+    for (TopicPartition partition : assigned) {
       consumer.position(partition, timeout);
     }
+    partitions = assigned.size();
     nextRefreshNanos = System.nanoTime() + refreshIntervalNanos;
-    log.debug("reading {} partition(s) of {} from their end", partitions.size(), topic);
+    log.debug("reading {} partition(s) of {} from their end", assigned.size(), topic);
   }
 
   /**
@@ -142,50 +236,208 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     clientMetrics = metrics;
   }
 
+  /** The topic this reader reads. */
+  public String topic() {
+    return topic;
+  }
+
+  /**
+   * The reader's state now, for readiness ({@link ReaderReadiness}). Thread-safe, never blocks.
+   */
+  public ReaderSnapshot snapshot() {
+    ReaderState now = state;
+    if (now == ReaderState.READING && !thread.isAlive()) {
+      return new ReaderSnapshot(topic, ReaderState.FAILED, "poll thread " + thread.getName()
+          + " ended", partitions, lagRecords, 0);
+    }
+    return new ReaderSnapshot(topic, now, detail, partitions, lagRecords,
+        System.nanoTime() - lastPollNanos);
+  }
+
+  /**
+   * Completes, with one line saying why, when the reader gives up (see the class doc); never
+   * completes exceptionally, and never completes if the reader is closed first.
+   */
+  public CompletionStage<String> failure() {
+    return failure;
+  }
+
   private void run() {
+    lastPollNanos = System.nanoTime();
+    detail = "reading";
+    state = ReaderState.READING;
     try {
       while (running) {
-        pollOnce();
+        try {
+          pollOnce();
+        } catch (ReaderDeath death) {
+          if (!restartAfter(death)) {
+            return;
+          }
+        }
       }
     } catch (WakeupException e) {
-      if (running) {
-        log.error("consumer of {} woken up unexpectedly; stopped", topic, e);
-      }
+      // close() woke the poll up; an unexpected wakeup is a ReaderDeath (see pollOnce)
     } finally {
+      if (state != ReaderState.FAILED) {
+        state = ReaderState.STOPPED;
+        detail = "stopped";
+      }
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
     }
   }
 
-  /** One poll, its dispatches, and the partition refresh when due. Package-private for tests. */
+  /**
+   * One poll, its dispatches, the lag, and the partition refresh when due. Package-private for
+   * tests.
+   *
+   * @throws ReaderDeath if the reader died (see the class doc); the consumer's positions are
+   *     those of the first record not handled
+   */
   void pollOnce() {
+    ConsumerRecords<String, V> records;
     try {
-      for (ConsumerRecord<String, V> record : consumer.poll(POLL_TIMEOUT)) {
-        V value = record.value();
-        if (value == null) {
-          badRecord(record.topic() + "-" + record.partition() + "@" + record.offset(),
-              "null value");
-          continue;
-        }
-        handler.accept(value);
-      }
-      if (System.nanoTime() - nextRefreshNanos >= 0) {
-        nextRefreshNanos = System.nanoTime() + refreshIntervalNanos;
-        refreshAssignment();
-      }
+      records = consumer.poll(POLL_TIMEOUT);
     } catch (RecordDeserializationException e) {
       TopicPartition tp = e.topicPartition();
       badRecord(tp + "@" + e.offset(), String.valueOf(e.getCause()));
       consumer.seek(tp, e.offset() + 1);
+      return;
     } catch (WakeupException e) {
-      throw e;
+      if (!running) {
+        throw e;
+      }
+      throw death(ConsumerErrorKind.FATAL, positions(), e, Map.of());
     } catch (RetriableException e) {
       errors.accept(ConsumerErrorKind.RETRIABLE);
       log.warn("retriable error reading {}; polling goes on: {}", topic, e.toString());
-    } catch (KafkaException e) {
-      errors.accept(ConsumerErrorKind.FATAL);
-      log.error("fatal error reading {}; this node reads no more of it", topic, e);
-      running = false;
+      return;
+    } catch (RuntimeException e) {
+      throw death(ConsumerErrorKind.FATAL, positions(), e, Map.of());
     }
+    lastPollNanos = System.nanoTime();
+    dispatch(records);
+    updateLag();
+    if (System.nanoTime() - nextRefreshNanos >= 0) {
+      nextRefreshNanos = System.nanoTime() + refreshIntervalNanos;
+      try {
+        refreshAssignment();
+      } catch (RetriableException e) {
+        errors.accept(ConsumerErrorKind.RETRIABLE);
+        log.warn("retriable error looking for added partitions of {}: {}", topic, e.toString());
+      } catch (WakeupException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw death(ConsumerErrorKind.FATAL, positions(), e, Map.of());
+      }
+    }
+  }
+
+  private void dispatch(ConsumerRecords<String, V> records) {
+    List<TopicPartition> order = new ArrayList<>(records.partitions());
+    for (int p = 0; p < order.size(); p++) {
+      TopicPartition tp = order.get(p);
+      for (ConsumerRecord<String, V> record : records.records(tp)) {
+        String coordinates = tp + "@" + record.offset();
+        V value = record.value();
+        if (value == null) {
+          badRecord(coordinates, "null value");
+          continue;
+        }
+        try {
+          handler.accept(value);
+        } catch (MalformedRecordException e) {
+          badRecord(coordinates, e.getMessage());
+        } catch (RuntimeException | Error e) {
+          // Handle this record again on restart, and every record of this poll after it.
+          Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
+          rewind.put(tp, record.offset());
+          for (TopicPartition later : order.subList(p + 1, order.size())) {
+            rewind.put(later, records.records(later).get(0).offset());
+          }
+          throw death(ConsumerErrorKind.HANDLER_FAILURE, coordinates, e, rewind);
+        }
+      }
+    }
+  }
+
+  private void updateLag() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    long total = 0;
+    for (TopicPartition tp : assigned) {
+      OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isEmpty()) {
+        total = -1;
+        break;
+      }
+      total += lag.getAsLong();
+    }
+    partitions = assigned.size();
+    lagRecords = total;
+  }
+
+  /** Where the reader is, for the ERROR line of a Kafka error: {@code topic-p@offset …}. */
+  private String positions() {
+    try {
+      return consumer.assignment().stream()
+          .sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
+          .map(tp -> tp + "@" + consumer.position(tp, Duration.ZERO))
+          .collect(Collectors.joining(" "));
+    } catch (RuntimeException e) {
+      return topic + " (positions unknown: " + e + ")";
+    }
+  }
+
+  private ReaderDeath death(ConsumerErrorKind kind, String coordinates, Throwable cause,
+      Map<TopicPartition, Long> rewind) {
+    errors.accept(kind);
+    return new ReaderDeath(kind, coordinates, cause, rewind);
+  }
+
+  /**
+   * Restarts the poll loop after a death, or gives up. Runs on the poll thread.
+   *
+   * @return true to go on polling
+   */
+  private boolean restartAfter(ReaderDeath death) {
+    long now = System.nanoTime();
+    deaths.removeIf(at -> now - at > restarts.window().toNanos());
+    deaths.add(now);
+    Throwable cause = death.getCause();
+    String what = (death.kind == ConsumerErrorKind.HANDLER_FAILURE ? "handler failed" : "Kafka error")
+        + " at " + death.coordinates + ": " + cause;
+    boolean isError = cause instanceof Error;
+    if (isError || deaths.size() > restarts.max()) {
+      String reason = "reader of " + topic + " died " + (isError ? "on an Error" : deaths.size()
+          + " times within " + restarts.window()) + ", last: " + what;
+      detail = "failed: " + what;
+      state = ReaderState.FAILED;
+      log.error("reader of {} died ({}); giving up after {} death(s) within {}: the process must"
+          + " be replaced", topic, what, deaths.size(), restarts.window(), cause);
+      failure.complete(reason);
+      return false;
+    }
+    long backoffNanos = restarts.firstBackoff().toNanos() << Math.min(20, deaths.size() - 1);
+    detail = "restarting in " + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms after: " + what;
+    state = ReaderState.RESTARTING;
+    log.error("reader of {} died ({}); restart {} of {} in {} ms", topic, what, deaths.size(),
+        restarts.max(), TimeUnit.NANOSECONDS.toMillis(backoffNanos), cause);
+    try {
+      if (closing.await(backoffNanos, TimeUnit.NANOSECONDS) || !running) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    death.rewind.forEach(consumer::seek);
+    lastPollNanos = System.nanoTime();
+    detail = "reading (restarted after: " + what + ")";
+    state = ReaderState.READING;
+    log.info("reader of {} restarted; resuming at {}", topic,
+        death.rewind.isEmpty() ? positions() : death.rewind.entrySet().stream()
+            .map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(" ")));
+    return true;
   }
 
   /** Assigns partitions added to the topic, from their beginning. Package-private for tests. */
@@ -206,6 +458,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       assigned.addAll(added);
       consumer.assign(assigned);
       consumer.seekToBeginning(added);
+      partitions = assigned.size();
       log.info("reading {} added partition(s) of {} from the beginning: {}", added.size(), topic,
           added);
     }
@@ -225,6 +478,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    */
   public void close(Duration timeout) {
     running = false;
+    closing.countDown();
     KafkaClientMetrics metrics = clientMetrics;
     if (metrics != null) {
       clientMetrics = null;
@@ -232,6 +486,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     }
     if (!started) {
       started = true; // close once
+      state = ReaderState.STOPPED;
       consumer.close(CloseOptions.timeout(timeout));
     } else if (thread.isAlive()) {
       consumer.wakeup();
@@ -247,5 +502,24 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   @Override
   public void close() {
     close(Duration.ofSeconds(5));
+  }
+
+  /**
+   * The reader died: why, where, and where to resume. Thrown by {@link #pollOnce()} on the poll
+   * thread; package-private for tests.
+   */
+  static final class ReaderDeath extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient ConsumerErrorKind kind;
+    final String coordinates;
+    final transient Map<TopicPartition, Long> rewind;
+
+    ReaderDeath(ConsumerErrorKind kind, String coordinates, Throwable cause,
+        Map<TopicPartition, Long> rewind) {
+      super(coordinates, cause, false, false);
+      this.kind = kind;
+      this.coordinates = coordinates;
+      this.rewind = rewind;
+    }
   }
 }

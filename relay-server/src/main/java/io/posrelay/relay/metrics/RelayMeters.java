@@ -36,7 +36,10 @@ import java.util.function.Supplier;
  *       <td>results not written because already acked here (state=acked) or in flight to the
  *       same session (state=in_flight)</td></tr>
  *   <tr><td>{@value #RESULTS_ERRORS}</td><td>counter</td><td>kind</td>
- *       <td>results consumer errors: bad_record (skipped), retriable, fatal</td></tr>
+ *       <td>results consumer errors: bad_record (skipped: undeserializable, a tombstone, or
+ *       refused by its handler as malformed), retriable, fatal (a Kafka error) and
+ *       handler_failure (the handler threw): after either of the last two the reader died and
+ *       restarts, or the process exits</td></tr>
  *   <tr><td>{@value #DELIVERY_LATENCY}</td><td>timer</td><td></td>
  *       <td>from writing a result to the terminal's ack</td></tr>
  *   <tr><td>{@value #RESULT_AGE}</td><td>timer</td><td></td>
@@ -52,9 +55,9 @@ import java.util.function.Supplier;
  *       <td>TerminalSession records the sessions producer failed to write to Kafka (takeover
  *       of this terminal's older session elsewhere may not happen)</td></tr>
  *   <tr><td>{@value #SESSIONS_ERRORS}</td><td>counter</td><td>kind</td>
- *       <td>sessions consumer errors: bad_record (skipped), retriable, fatal</td></tr>
+ *       <td>sessions consumer errors, kinds as for the results consumer</td></tr>
  *   <tr><td>{@value #DELIVERY_EVENTS_ERRORS}</td><td>counter</td><td>kind</td>
- *       <td>delivery-events consumer errors: bad_record (skipped), retriable, fatal</td></tr>
+ *       <td>delivery-events consumer errors, kinds as for the results consumer</td></tr>
  *   <tr><td>{@value #SESSIONS_REPLACED}</td><td>counter</td><td>scope</td>
  *       <td>sessions this node closed with CODE_SESSION_REPLACED because the terminal said
  *       Hello again: scope = local (on this node) or remote (on another node, seen through
@@ -167,8 +170,16 @@ public final class RelayMeters {
     BAD_RECORD,
     /** A retriable Kafka error; the consumer keeps polling. */
     RETRIABLE,
-    /** A non-retriable error; the consumer stops. */
-    FATAL
+    /**
+     * A non-retriable Kafka error: the reader dies, and is restarted a bounded number of times
+     * ({@code BroadcastConsumer}).
+     */
+    FATAL,
+    /**
+     * The handler of a record threw (a bug, not a malformed record): the reader dies, and is
+     * restarted a bounded number of times ({@code BroadcastConsumer}).
+     */
+    HANDLER_FAILURE
   }
 
   private final MeterRegistry registry;

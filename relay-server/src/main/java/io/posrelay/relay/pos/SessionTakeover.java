@@ -2,7 +2,9 @@ package io.posrelay.relay.pos;
 
 import com.google.protobuf.Timestamp;
 import io.posrelay.pos.v1.Error;
+import io.posrelay.relay.delivery.MalformedRecordException;
 import io.posrelay.relay.delivery.PosSession;
+import io.posrelay.relay.delivery.RecordChecks;
 import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.FailureReason;
@@ -49,9 +51,13 @@ public final class SessionTakeover implements Consumer<TerminalSession> {
    * Closes this node's session of the announced terminal if the announced one is newer.
    *
    * @param announced a session read from the sessions topic
+   * @throws MalformedRecordException if the announcement is outside the contract (no terminal or
+   *     session id, connected_at out of range; {@link RecordChecks#check(TerminalSession)}):
+   *     nothing is closed, and the reader logs and counts it with its coordinates
    */
   @Override
   public void accept(TerminalSession announced) {
+    RecordChecks.check(announced);
     PosSession local = registry.get(announced.getTerminalId());
     if (local == null || !isNewer(announced, local)) {
       return;
@@ -77,13 +83,16 @@ public final class SessionTakeover implements Consumer<TerminalSession> {
    * @param announced a session from the sessions topic
    * @param local this node's session of that terminal
    * @return {@code true} if it is a different session that connected later (ties broken by the
-   *     greater session id)
+   *     greater session id); {@code false} if its connected_at is out of range
    */
   static boolean isNewer(TerminalSession announced, PosSession local) {
     if (announced.getSessionId().equals(local.sessionId())) {
       return false;
     }
     Timestamp at = announced.getConnectedAt();
+    if (!RecordChecks.isValid(at)) {
+      return false;
+    }
     int byTime = Instant.ofEpochSecond(at.getSeconds(), at.getNanos())
         .compareTo(local.connectedAt());
     return byTime > 0 || (byTime == 0 && announced.getSessionId().compareTo(local.sessionId()) > 0);

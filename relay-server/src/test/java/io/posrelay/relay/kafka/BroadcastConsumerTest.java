@@ -1,15 +1,24 @@
 package io.posrelay.relay.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.posrelay.relay.delivery.MalformedRecordException;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
@@ -22,6 +31,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class BroadcastConsumerTest {
   private static final String TOPIC = "posrelay.results";
@@ -144,5 +154,218 @@ class BroadcastConsumerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> dispatched.size() == 1);
     consumer.close(Duration.ofSeconds(5));
     assertThat(mock.closed()).isTrue();
+  }
+
+  /** A reader of {@link #mock} that restarts as told, handing values to {@code handler}. */
+  private BroadcastConsumer<PaymentResult> reader(java.util.function.Consumer<PaymentResult> handler,
+      BroadcastConsumer.Restarts restarts) {
+    return new BroadcastConsumer<>(mock, TOPIC, handler,
+        new RelayMeters(meterRegistry)::consumerError, Duration.ofHours(1), "test-results",
+        restarts);
+  }
+
+  private ListAppender<ILoggingEvent> captureLog() {
+    Logger logger = (Logger) LoggerFactory.getLogger(BroadcastConsumer.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    return appender;
+  }
+
+  private static List<String> errorLines(ListAppender<ILoggingEvent> log) {
+    return log.list.stream().filter(e -> e.getLevel() == Level.ERROR)
+        .map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  @Test
+  void recordTheHandlerRefusesAsMalformed_isCountedAndSkipped_andTheReaderGoesOn() {
+    mock.updatePartitions(TOPIC, List.of(partition(0)));
+    mock.updateEndOffsets(Map.of(P0, 0L));
+    BroadcastConsumer<PaymentResult> refusing = reader(result -> {
+      if (result.getResultId().equals("r-bad")) {
+        throw new MalformedRecordException("result_id=r-bad received_at out of range");
+      }
+      dispatched.add(result);
+    }, BroadcastConsumer.Restarts.DEFAULT);
+    ListAppender<ILoggingEvent> log = captureLog();
+    try {
+      refusing.assignAtEnd(Duration.ofSeconds(1));
+      mock.addRecord(record(P0, 0, "r-bad"));
+      mock.addRecord(record(P0, 1, "r-next"));
+      refusing.pollOnce();
+    } finally {
+      ((Logger) LoggerFactory.getLogger(BroadcastConsumer.class)).detachAppender(log);
+    }
+
+    assertThat(dispatched).extracting(PaymentResult::getResultId).containsExactly("r-next");
+    assertThat(errors("bad_record")).isEqualTo(1);
+    assertThat(errors("handler_failure")).isZero();
+    assertThat(errorLines(log)).isEmpty();
+    assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+        "skipping bad record posrelay.results-0@0: result_id=r-bad received_at out of range");
+  }
+
+  @Test
+  void handlerThatThrows_killsTheReader_oneErrorLineWithCoordinates_countedAndNotReady() {
+    mock.updatePartitions(TOPIC, List.of(partition(0)));
+    mock.updateEndOffsets(Map.of(P0, 0L));
+    // A backoff longer than the test: the reader stays dead until closed.
+    BroadcastConsumer<PaymentResult> dying = reader(result -> {
+      throw new IllegalStateException("handler bug");
+    }, new BroadcastConsumer.Restarts(3, Duration.ofHours(1), Duration.ofHours(1)));
+    ListAppender<ILoggingEvent> log = captureLog();
+    try {
+      dying.start(Duration.ofSeconds(1));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> dying.snapshot().state() == BroadcastConsumer.ReaderState.READING);
+      mock.schedulePollTask(() -> mock.addRecord(record(P0, 0, "r-0")));
+
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> dying.snapshot().state() == BroadcastConsumer.ReaderState.RESTARTING);
+    } finally {
+      dying.close(Duration.ofSeconds(5));
+      ((Logger) LoggerFactory.getLogger(BroadcastConsumer.class)).detachAppender(log);
+    }
+
+    assertThat(errors("handler_failure")).isEqualTo(1);
+    assertThat(errorLines(log)).singleElement().asString()
+        .contains("reader of posrelay.results died")
+        .contains("handler failed at posrelay.results-0@0")
+        .contains("java.lang.IllegalStateException: handler bug")
+        .contains("restart 1 of 3");
+    assertThat(ReaderReadiness.of(new ReaderSnapshot(TOPIC,
+        BroadcastConsumer.ReaderState.RESTARTING, "x", 1, 0, 0), 10, Duration.ofSeconds(15))
+        .isUp()).isFalse();
+    assertThat(dying.snapshot().state()).isEqualTo(BroadcastConsumer.ReaderState.STOPPED);
+    assertThat(mock.closed()).isTrue();
+    assertThat(dying.failure().toCompletableFuture()).as("closed, not given up").isNotDone();
+  }
+
+  @Test
+  void handlerFailure_rewindsToTheFailedRecord_andToThePartitionsNotHandledYet() {
+    mock.updatePartitions(TOPIC, List.of(partition(0), partition(1)));
+    mock.updateEndOffsets(Map.of(P0, 0L, P1, 0L));
+    BroadcastConsumer<PaymentResult> failing = reader(result -> {
+      if (result.getResultId().equals("r-0b")) {
+        throw new IllegalStateException("bug");
+      }
+      dispatched.add(result);
+    }, BroadcastConsumer.Restarts.DEFAULT);
+    failing.assignAtEnd(Duration.ofSeconds(1));
+    mock.addRecord(record(P0, 0, "r-0a"));
+    mock.addRecord(record(P0, 1, "r-0b"));
+    mock.addRecord(record(P0, 2, "r-0c"));
+    mock.addRecord(record(P1, 0, "r-1a"));
+
+    BroadcastConsumer.ReaderDeath death =
+        catchThrowableOfType(BroadcastConsumer.ReaderDeath.class, failing::pollOnce);
+
+    assertThat(death.coordinates).isEqualTo("posrelay.results-0@1");
+    assertThat(death.rewind).containsEntry(P0, 1L);
+    // P1 was handled before P0 in this poll, or is handled again from its first record
+    boolean p1Handled = dispatched.stream().anyMatch(r -> r.getResultId().equals("r-1a"));
+    assertThat(death.rewind.containsKey(P1)).isNotEqualTo(p1Handled);
+    if (!p1Handled) {
+      assertThat(death.rewind).containsEntry(P1, 0L);
+    }
+    assertThat(dispatched).extracting(PaymentResult::getResultId).doesNotContain("r-0c");
+  }
+
+  @Test
+  void readerRestartedAfterAHandlerFailure_handlesTheFailedRecordAgain_andTheOnesAfterIt() {
+    mock.updatePartitions(TOPIC, List.of(partition(0)));
+    mock.updateEndOffsets(Map.of(P0, 0L));
+    AtomicBoolean failedOnce = new AtomicBoolean();
+    BroadcastConsumer<PaymentResult> flaky = reader(result -> {
+      if (result.getResultId().equals("r-0b") && failedOnce.compareAndSet(false, true)) {
+        throw new IllegalStateException("transient");
+      }
+      dispatched.add(result);
+    }, new BroadcastConsumer.Restarts(3, Duration.ofHours(1), Duration.ZERO));
+    mock.schedulePollTask(() -> {
+      mock.addRecord(record(P0, 0, "r-0a"));
+      mock.addRecord(record(P0, 1, "r-0b"));
+      mock.addRecord(record(P0, 2, "r-0c"));
+    });
+    // MockConsumer forgets records once polled; a broker serves them again after the seek.
+    mock.schedulePollTask(() -> {
+      mock.addRecord(record(P0, 1, "r-0b"));
+      mock.addRecord(record(P0, 2, "r-0c"));
+    });
+    try {
+      flaky.start(Duration.ofSeconds(1));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> dispatched.size() == 3);
+    } finally {
+      flaky.close(Duration.ofSeconds(5));
+    }
+
+    assertThat(dispatched).extracting(PaymentResult::getResultId)
+        .containsExactly("r-0a", "r-0b", "r-0c");
+    assertThat(errors("handler_failure")).isEqualTo(1);
+  }
+
+  @Test
+  void readerThatKeepsDying_givesUp_andCompletesItsFailure() {
+    mock.updatePartitions(TOPIC, List.of(partition(0)));
+    mock.updateEndOffsets(Map.of(P0, 0L));
+    BroadcastConsumer<PaymentResult> poisoned = reader(result -> {
+      throw new IllegalStateException("deterministic bug");
+    }, new BroadcastConsumer.Restarts(2, Duration.ofHours(1), Duration.ZERO));
+    ListAppender<ILoggingEvent> log = captureLog();
+    String reason;
+    try {
+      for (int i = 0; i < 3; i++) { // served again after each restart's seek
+        mock.schedulePollTask(() -> mock.addRecord(record(P0, 0, "r-poison")));
+      }
+      poisoned.start(Duration.ofSeconds(1));
+      reason = poisoned.failure().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      poisoned.close(Duration.ofSeconds(5));
+      ((Logger) LoggerFactory.getLogger(BroadcastConsumer.class)).detachAppender(log);
+    }
+
+    assertThat(reason).contains("reader of posrelay.results died 3 times within PT1H")
+        .contains("posrelay.results-0@0").contains("deterministic bug");
+    assertThat(poisoned.snapshot().state()).isEqualTo(BroadcastConsumer.ReaderState.FAILED);
+    assertThat(errors("handler_failure")).isEqualTo(3);
+    assertThat(errorLines(log)).hasSize(3);
+    assertThat(errorLines(log).get(2)).contains("giving up");
+  }
+
+  @Test
+  void fatalKafkaError_killsTheReader_whichRestarts_andReadsOn() {
+    mock.updatePartitions(TOPIC, List.of(partition(0)));
+    mock.updateEndOffsets(Map.of(P0, 0L));
+    BroadcastConsumer<PaymentResult> restarting = reader(dispatched::add,
+        new BroadcastConsumer.Restarts(3, Duration.ofHours(1), Duration.ZERO));
+    try {
+      restarting.start(Duration.ofSeconds(1));
+      mock.setPollException(new KafkaException("topic authorization failed"));
+      mock.schedulePollTask(() -> mock.addRecord(record(P0, 0, "r-after")));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> dispatched.size() == 1);
+    } finally {
+      restarting.close(Duration.ofSeconds(5));
+    }
+
+    assertThat(errors("fatal")).isEqualTo(1);
+  }
+
+  @Test
+  void snapshot_carriesPartitionsAndLag_afterEachPoll() {
+    mock.updatePartitions(TOPIC, List.of(partition(0), partition(1)));
+    mock.updateEndOffsets(Map.of(P0, 5L, P1, 3L));
+    consumer.assignAtEnd(Duration.ofSeconds(1));
+    mock.updateEndOffsets(Map.of(P0, 9L, P1, 4L)); // 5 records arrived, none read yet
+
+    consumer.pollOnce();
+
+    ReaderSnapshot snapshot = consumer.snapshot();
+    assertThat(snapshot.partitions()).isEqualTo(2);
+    assertThat(snapshot.lagRecords()).isEqualTo(5);
+    assertThat(snapshot.topic()).isEqualTo(TOPIC);
   }
 }

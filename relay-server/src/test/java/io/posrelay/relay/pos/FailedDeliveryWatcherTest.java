@@ -2,6 +2,7 @@ package io.posrelay.relay.pos;
 
 import static io.posrelay.relay.pos.PosFixture.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,6 +11,7 @@ import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.FailedDeliveryWatcher;
+import io.posrelay.relay.delivery.MalformedRecordException;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.FailureReason;
 import java.io.IOException;
@@ -105,6 +107,35 @@ class FailedDeliveryWatcherTest {
     ch.runPendingTasks();
 
     assertThat(writtenResultIds(ch)).containsExactly("r-1");
+  }
+
+  @Test
+  void failedEventWithoutTerminalId_isRefusedAsMalformed() {
+    connectedAndRecovered();
+
+    assertThatThrownBy(() -> watcher.onDeliveryEvent(
+        event("", DeliveryStatus.DELIVERY_STATUS_FAILED, "s")))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("result_id=r-1 without terminal_id");
+    assertThat(ledger.answers).hasSize(1);
+  }
+
+  @Test
+  void redeliveredResultWithReceivedAtOutOfRange_isStillDelivered_andAcked() {
+    EmbeddedChannel ch = connectedAndRecovered();
+    Timestamp broken = Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build();
+    Delivery malformed = failed("r-1").toBuilder().setReceivedAt(broken)
+        .setPaymentResult(result("r-1", "T-1").toBuilder().setReceivedAt(broken)).build();
+
+    watcher.onDeliveryEvent(event("T-1", DeliveryStatus.DELIVERY_STATUS_FAILED, "old"));
+    ch.runPendingTasks();
+    ledger.last().complete(List.of(malformed));
+    ch.runPendingTasks();
+
+    assertThat(writtenResultIds(ch)).as("only its age sample is lost").containsExactly("r-1");
+    assertThat(fx.tracker.inFlight()).isEqualTo(1);
+    fx.tracker.onAck(fx.registry.get("T-1"), "r-1");
+    assertThat(fx.tracker.inFlight()).isZero();
   }
 
   @Test

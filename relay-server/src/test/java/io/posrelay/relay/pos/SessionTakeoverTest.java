@@ -2,11 +2,13 @@ package io.posrelay.relay.pos;
 
 import static io.posrelay.relay.pos.PosFixture.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.delivery.MalformedRecordException;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.TerminalSession;
 import java.time.Instant;
@@ -115,5 +117,32 @@ class SessionTakeoverTest {
 
     assertThat(ch.isActive()).isTrue();
     assertThat(fx.counter(RelayMeters.SESSIONS_REPLACED, "scope", "remote")).isZero();
+  }
+  @Test
+  void announcementWithConnectedAtOutOfRange_isRefusedAsMalformed_andClosesNothing() {
+    EmbeddedChannel ch = fx.connect("T-1");
+    String local = fx.registry.get("T-1").sessionId();
+    TerminalSession malformed = announced("T-1", "s-bad", fx.clock.instant()).toBuilder()
+        .setConnectedAt(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE)).build();
+
+    assertThatThrownBy(() -> takeover.accept(malformed))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("terminal_id=T-1 session_id=s-bad connected_at out of range")
+        .hasMessageContaining("seconds=" + Long.MAX_VALUE);
+    ch.runPendingTasks();
+
+    assertThat(ch.isActive()).isTrue();
+    assertThat(fx.registry.get("T-1").sessionId()).isEqualTo(local);
+    assertThat(SessionTakeover.isNewer(malformed, fx.registry.get("T-1")))
+        .as("and a caller that skips the check is not fooled either").isFalse();
+  }
+
+  @Test
+  void announcementWithoutSessionId_isRefusedAsMalformed() {
+    fx.connect("T-1");
+
+    assertThatThrownBy(() -> takeover.accept(
+        announced("T-1", "", fx.clock.instant().plusSeconds(1))))
+        .isInstanceOf(MalformedRecordException.class);
   }
 }
