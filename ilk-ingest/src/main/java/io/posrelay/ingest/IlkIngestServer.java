@@ -9,6 +9,7 @@ import static io.posrelay.ingest.IngestKeys.MAX_CONNECTIONS;
 import static io.posrelay.ingest.IngestKeys.MAX_IN_FLIGHT_PUBLISHES;
 import static io.posrelay.ingest.IngestKeys.PORT;
 import static io.posrelay.ingest.IngestKeys.PUBLISH_TIMEOUT;
+import static io.posrelay.ingest.IngestKeys.READY_KAFKA_WINDOW;
 import static io.posrelay.ingest.IngestKeys.REQUEST_DEADLINE;
 import static io.posrelay.ingest.IngestKeys.SHUTDOWN_TIMEOUT;
 import static io.posrelay.ingest.IngestKeys.SIGNATURE_MAX_SKEW;
@@ -39,6 +40,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.posrelay.ingest.http.IlkIngestChannelInitializer;
+import io.posrelay.ingest.kafka.KafkaContact;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.runtime.ServiceLauncher;
@@ -46,6 +48,7 @@ import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.kafka.TopicCheck;
+import io.posrelay.runtime.management.Health;
 import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.runtime.management.ServiceMetrics;
 import io.posrelay.runtime.secrets.RotatingSecrets;
@@ -63,6 +66,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,7 +81,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start} checks that the results topic exists before it creates the producer, and
  * binds the webhook's port last, so an open port means ready. Kafka may become unreachable later:
- * callbacks are then answered 503 until it is back. Uses epoll when available, else NIO.
+ * callbacks are then answered 503 until it is back, and {@code GET /health/ready} answers 503
+ * once Kafka has not answered for {@code ready.kafka-window.ms} ({@link KafkaContact}). Uses
+ * epoll when available, else NIO.
  *
  * <p>Thread-safe. Each server owns its own meter registry, so several can run in one JVM.
  */
@@ -97,6 +103,9 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
 
     /** The producer of results, configured as {@link IngestKeys#RESULTS_PRODUCER}. */
     Producer<String, PaymentResult> resultsProducer(ServiceConfig config);
+
+    /** The readiness probe of Kafka ({@link KafkaContact}); closed with the server. */
+    KafkaContact.Probe kafkaProbe(ServiceConfig config);
   }
 
   /** The real ones: {@link TopicCheck} with an admin client, and a {@code KafkaProducer}. */
@@ -111,6 +120,14 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     @Override
     public Producer<String, PaymentResult> resultsProducer(ServiceConfig config) {
       return PaymentResultPublisher.createProducer(IngestKeys.resultsProducerProperties(config));
+    }
+
+    @Override
+    public KafkaContact.Probe kafkaProbe(ServiceConfig config) {
+      return KafkaContact.describing(Admin.create(config.kafka().properties(TopicCheck.ROLE,
+              Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS),
+                  CommonClientConfigs.CLIENT_ID_CONFIG, "posrelay-ilk-ingest-ready-probe"))),
+          config.get(RESULTS_TOPIC));
     }
   };
 
@@ -127,12 +144,15 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
   private final EventLoopGroup acceptGroup;
   private final EventLoopGroup ioGroup;
   private final ChannelGroup connections;
+  private final Health health = new Health(SERVICE);
+  private final KafkaContact kafkaContact;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable ManagementServer management;
   private volatile @Nullable Channel serverChannel;
 
   private IlkIngestServer(ServiceConfig config, Optional<RotatingSecrets> ilkSecrets,
-      @Nullable SslContext tls, Producer<String, PaymentResult> producer) {
+      @Nullable SslContext tls, Producer<String, PaymentResult> producer,
+      KafkaContact.Probe probe, long kafkaAnsweredNanos) {
     this.config = config;
     this.ilkSecrets = ilkSecrets;
     this.tls = tls;
@@ -155,6 +175,24 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     acceptGroup =
         new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ilk-ingest-accept"), io);
     ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("ilk-ingest-io"), io);
+
+    kafkaContact = new KafkaContact(probe, publisher::lastAckNanos, config.get(READY_KAFKA_WINDOW),
+        kafkaAnsweredNanos, System::nanoTime, "ilk-ingest-kafka-probe");
+    // Liveness never asks Kafka (nor the send executor, which waits on it): an outage must not
+    // make the orchestrator restart ingest.
+    health.liveness("webhook-accept-loop", acceptGroup).liveness("webhook-event-loops", ioGroup)
+        .readiness("webhook-listener", this::listenerStatus)
+        .readiness("kafka", kafkaContact::status)
+        .bindTo(registry);
+  }
+
+  private Health.Status listenerStatus() {
+    Channel channel = serverChannel;
+    if (channel == null) {
+      return Health.Status.down("not bound yet");
+    }
+    return channel.isActive() ? Health.Status.up("listening on " + channel.localAddress() + ", "
+        + connections.size() + " connection(s)") : Health.Status.down("closed");
   }
 
   /**
@@ -183,12 +221,21 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
         ILK_SECRETS, RotatingSecrets.Rule.HMAC_SECRET);
     SslContext tls = tls(config);
     kafka.checkTopics(config);
+    long kafkaAnswered = System.nanoTime();
     Producer<String, PaymentResult> producer = kafka.resultsProducer(config);
-    IlkIngestServer server;
+    KafkaContact.Probe probe;
     try {
-      server = new IlkIngestServer(config, secrets, tls, producer);
+      probe = kafka.kafkaProbe(config);
     } catch (RuntimeException | Error e) {
       producer.close(Duration.ZERO);
+      throw e;
+    }
+    IlkIngestServer server;
+    try {
+      server = new IlkIngestServer(config, secrets, tls, producer, probe, kafkaAnswered);
+    } catch (RuntimeException | Error e) {
+      producer.close(Duration.ZERO);
+      probe.close();
       throw e;
     }
     try {
@@ -198,6 +245,7 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
       throw e;
     }
     server.publisher.warmUp();
+    server.kafkaContact.start();
     return server;
   }
 
@@ -223,7 +271,7 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
 
   private void bind() {
     management = ManagementServer.start(SERVICE, config.get(HOST), config.get(MANAGEMENT_PORT),
-        MANAGEMENT_PORT.name(), registry);
+        MANAGEMENT_PORT.name(), registry, health);
     Class<? extends ServerChannel> channelType =
         Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -311,6 +359,16 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
   }
 
   /**
+   * This server's liveness and readiness, as served on {@code /health/live} and {@code
+   * /health/ready}: readiness components {@code webhook-listener} and {@code kafka} ({@link
+   * KafkaContact}); liveness components {@code webhook-accept-loop} and {@code
+   * webhook-event-loops}.
+   */
+  public Health health() {
+    return health;
+  }
+
+  /**
    * Shuts down gracefully: stops accepting connections, answers new callbacks 503, waits for the
    * results in flight to be acked (their callers get their answers), flushes and closes the
    * producer, then closes connections, event loops and the management listener. Bounded by
@@ -321,6 +379,7 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    health.stopping();
     long deadline = System.nanoTime() + config.get(SHUTDOWN_TIMEOUT).toNanos();
     Channel server = serverChannel;
     if (server != null) {
@@ -350,6 +409,7 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     if (listener != null) {
       listener.close();
     }
+    kafkaContact.close();
     producerMetrics.close();
     metrics.close();
     log.info("ilk-ingest closed");

@@ -104,6 +104,13 @@ public final class IngestKeys {
           .derivedFrom(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, PUBLISH_TIMEOUT.name())
           .derivedFrom(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, PUBLISH_TIMEOUT.name());
 
+  /** How recent an answer from Kafka must be for ilk-ingest to be ready. */
+  public static final ConfigKey<Duration> READY_KAFKA_WINDOW = ConfigKey.millis(
+      "ready.kafka-window.ms", Duration.ofSeconds(15), Checks.between(1000, 600_000),
+      "GET /health/ready answers 503 when Kafka has not answered for this long: no publish"
+          + " acked and no probe (a DescribeTopics of topic.results, every partition with a"
+          + " leader, sent every third of this while no publish is acked) answered.");
+
   /** ilk-ingest's configuration table. */
   public static final ConfigSpec SPEC = ConfigSpec.builder("ilk-ingest",
           "Receives ILK payment-result callbacks (POST /ilk/v1/results), checks their signature,"
@@ -114,7 +121,7 @@ public final class IngestKeys {
       .keys(ListenerKeys.HOST, PORT, MANAGEMENT_PORT, ListenerKeys.TLS_CERT_FILE,
           ListenerKeys.TLS_KEY_FILE, PUBLISH_TIMEOUT, MAX_BODY_BYTES, MAX_IN_FLIGHT_PUBLISHES,
           MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_DEADLINE, SHUTDOWN_TIMEOUT, ILK_SECRET_FILE,
-          ILK_SECRETS, SIGNATURE_MAX_SKEW)
+          ILK_SECRETS, SIGNATURE_MAX_SKEW, READY_KAFKA_WINDOW)
       .constraint(c -> {
         if (c.get(IDLE_TIMEOUT).compareTo(c.get(PUBLISH_TIMEOUT)) <= 0) {
           throw c.invalid(IDLE_TIMEOUT,

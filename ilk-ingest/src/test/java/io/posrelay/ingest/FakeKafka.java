@@ -1,12 +1,15 @@
 package io.posrelay.ingest;
 
+import io.posrelay.ingest.kafka.KafkaContact;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 final class FakeKafka implements IlkIngestServer.KafkaClients {
   final MockProducer<String, PaymentResult> producer;
   final List<String> calls = new CopyOnWriteArrayList<>();
+  /** Whether the readiness probe finds Kafka; tests turn it off to play an outage. */
+  volatile boolean answers = true;
   private final @Nullable RuntimeException topicCheckFailure;
 
   private FakeKafka(boolean autoComplete, @Nullable RuntimeException topicCheckFailure) {
@@ -52,5 +57,11 @@ final class FakeKafka implements IlkIngestServer.KafkaClients {
   public Producer<String, PaymentResult> resultsProducer(ServiceConfig config) {
     calls.add("resultsProducer");
     return producer;
+  }
+
+  @Override
+  public KafkaContact.Probe kafkaProbe(ServiceConfig config) {
+    return timeout -> answers ? CompletableFuture.completedFuture("fake: 1 partition(s)")
+        : CompletableFuture.failedFuture(new TimeoutException("fake: no broker answers"));
   }
 }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ingest.kafka.KafkaContact;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.kafka.KafkaKeys;
+import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.v1.PaymentResult;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -113,6 +115,33 @@ class IlkIngestServerTest {
   }
 
   @Test
+  void ready_whileKafkaAnswers_503OnceItHasNotForTheWindow_andReadyAgainWhenItDoes()
+      throws Exception {
+    FakeKafka kafka = FakeKafka.acking();
+    server = IlkIngestServer.start(localConfig()
+        .set(IngestKeys.READY_KAFKA_WINDOW, Duration.ofSeconds(1)).build(), kafka);
+    HttpResponse<String> ready = get(server.managementPort(), ManagementServer.READY_PATH);
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.body()).startsWith("{\"service\":\"ilk-ingest\",\"status\":\"UP\"")
+        .contains("\"webhook-listener\":{\"status\":\"UP\",\"detail\":\"listening on")
+        .contains("\"kafka\":{\"status\":\"UP\",\"detail\":\"Kafka answered");
+    assertThat(get(server.managementPort(), ManagementServer.LIVE_PATH).statusCode())
+        .isEqualTo(200);
+
+    kafka.answers = false;
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> get(server.managementPort(), ManagementServer.READY_PATH).statusCode() == 503);
+    assertThat(server.health().ready().components().get("kafka").detail())
+        .contains("no answer from Kafka for").contains("fake: no broker answers");
+    assertThat(get(server.managementPort(), ManagementServer.LIVE_PATH).statusCode())
+        .as("Kafka down is not a reason to restart ingest").isEqualTo(200);
+
+    kafka.answers = true;
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> get(server.managementPort(), ManagementServer.READY_PATH).statusCode() == 200);
+  }
+
+  @Test
   void readyLine_saysWhereItListens() throws Exception {
     server = IlkIngestServer.start(localConfig()
         .set(KafkaKeys.RESULTS_TOPIC, "ilk.results").build(), FakeKafka.acking());
@@ -156,6 +185,11 @@ class IlkIngestServerTest {
       public Producer<String, PaymentResult> resultsProducer(ServiceConfig config) {
         return PaymentResultPublisher.createProducer(
             IngestKeys.resultsProducerProperties(config));
+      }
+
+      @Override
+      public KafkaContact.Probe kafkaProbe(ServiceConfig config) {
+        return IlkIngestServer.KAFKA.kafkaProbe(config);
       }
     };
     server = IlkIngestServer.start(localConfig()

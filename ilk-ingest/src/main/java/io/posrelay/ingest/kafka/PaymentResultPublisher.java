@@ -54,6 +54,7 @@ public final class PaymentResultPublisher {
   private boolean accepting = true; // guarded by this
   private boolean kafkaUnreachable; // guarded by this
   private boolean probeInFlight; // guarded by this
+  private volatile long lastAckNanos = Long.MIN_VALUE;
 
   /**
    * @param producer the producer, {@code acks=all} and idempotent; the caller closes it
@@ -145,6 +146,7 @@ public final class PaymentResultPublisher {
               meters.publishCompleted(System.nanoTime() - startNanos, error == null);
               kafkaReachable(error == null || !(error instanceof RetriableException));
               if (error == null) {
+                lastAckNanos = System.nanoTime();
                 log.info("stored result_id={} terminal_id={} transaction_id={} at {}-{}@{}",
                     result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
                     MaskedCardNumbers.redact(result.getTransactionId()),
@@ -237,6 +239,14 @@ public final class PaymentResultPublisher {
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }
     return true;
+  }
+
+  /**
+   * When the broker last acknowledged a publish, on the {@link System#nanoTime()} scale; {@link
+   * Long#MIN_VALUE} if it never did. Any thread; never blocks.
+   */
+  public long lastAckNanos() {
+    return lastAckNanos;
   }
 
   /** Records handed to the producer (or queued for it) and not yet acked or failed. */
