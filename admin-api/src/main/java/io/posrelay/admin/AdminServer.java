@@ -41,6 +41,7 @@ import io.posrelay.runtime.config.KafkaClientRole;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.kafka.KafkaKeys;
 import io.posrelay.runtime.kafka.TopicCheck;
+import io.posrelay.runtime.management.Health;
 import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.runtime.management.ServiceMetrics;
 import io.posrelay.runtime.secrets.RotatingSecrets;
@@ -75,6 +76,10 @@ import org.slf4j.LoggerFactory;
  * {@code tls-cert-file} and {@code tls-key-file}, gRPC and the peer fan-out speak TLS; {@code GET
  * /metrics} stays plain and open.
  *
+ * <p>{@code GET /health/ready} on the management port ({@link #health()}) is 200 while the ledger
+ * is RUNNING and the gRPC server serves; {@code /health/live} is 200 while the gRPC call executor
+ * answers and the ledger has not stopped for good ({@link AdminHealth}).
+ *
  * <p>Thread-safe. Each server owns its own {@link PrometheusMeterRegistry}, so several can run in
  * one JVM.
  */
@@ -93,6 +98,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   private final ServiceMetrics metrics = new ServiceMetrics();
   private final PrometheusMeterRegistry registry = metrics.registry();
   private final HealthStatusManager health = new HealthStatusManager();
+  private final Health managementHealth;
   private final EventFanout fanout = new EventFanout(WATCH_BUFFER_EVENTS, MAX_WATCHERS);
   private final ThreadPoolExecutor grpcExecutor;
   private @Nullable ResultRepublisher republisher;
@@ -101,7 +107,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   private @Nullable KafkaStreamsMetrics streamsMetrics;
   private @Nullable DeliveryEventsFeed feed;
   private @Nullable ManagementServer management;
-  private @Nullable Server grpc;
+  private volatile @Nullable Server grpc;
 
   private AdminServer(ServiceConfig config) {
     this.config = config;
@@ -110,6 +116,8 @@ public final class AdminServer implements ServiceLauncher.RunningService {
         .description("Open WatchDeliveryEvents streams")
         .register(registry);
     grpcExecutor = GrpcListener.executor();
+    managementHealth = AdminHealth.of(() -> ledger, () -> grpc, grpcExecutor, closed::get);
+    managementHealth.bindTo(registry);
   }
 
   /**
@@ -163,7 +171,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     feed = DeliveryEventsFeed.start(kafka(AdminKeys.DELIVERY_EVENTS_FEED, "events-feed"),
         topics.deliveryEvents(), fanout::publish, KAFKA_START_TIMEOUT);
     management = ManagementServer.start("admin-api", config.get(HOST),
-        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), registry);
+        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), registry, managementHealth);
     RotatingSecrets tokens = AdminKeys.operatorTokens(config).orElse(null);
     if (tokens == null) {
       log.warn("operator token check is OFF: admin gRPC calls are accepted without a token (set"
@@ -313,6 +321,15 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   }
 
   /**
+   * admin-api's liveness and readiness, as served on {@code /health/live} and {@code
+   * /health/ready} of the management port: readiness components {@code ledger} and {@code grpc};
+   * liveness components {@code ledger-streams} and {@code grpc-executor}.
+   */
+  public Health health() {
+    return managementHealth;
+  }
+
+  /**
    * Waits until the ledger is RUNNING: its stores restored, health SERVING.
    *
    * @return false if {@code timeout} passed first, or the ledger is not started
@@ -336,6 +353,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    managementHealth.stopping();
     health.enterTerminalState();
     fanout.closeAll();
     Server s = grpc;
