@@ -32,7 +32,8 @@ public final class ListenerKeys {
    */
   public static ConfigKey<Integer> managementPort(int defaultPort) {
     return ConfigKey.port("management.port", defaultPort,
-        "HTTP port of the management listener: GET /metrics (Prometheus).");
+        "HTTP port of the management listener: GET /metrics (Prometheus), /health/live and"
+            + " /health/ready (200 or 503, JSON).");
   }
 
   /**

@@ -2,6 +2,10 @@ package io.posrelay.testkit.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +136,49 @@ public final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException(
             name + " did not open port " + port + " within " + timeout.toSeconds() + " s; log "
                 + logFile + ":\n" + tail(40));
+      }
+      try {
+        process.onExit().get(200, TimeUnit.MILLISECONDS); // the pause between probes
+      } catch (ExecutionException | TimeoutException e) {
+        // still running: probe again
+      }
+    }
+  }
+
+  /**
+   * Waits until {@code url} answers 200, e.g. the child's {@code /health/ready}: the port is
+   * open and the service does its job.
+   *
+   * @param url a plain-HTTP URL on the child's management port
+   * @param timeout bound, > 0
+   * @throws IllegalStateException if the child exits or the URL does not answer 200 within
+   *     timeout; the message names the child, the URL, its last answer and its log file
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void awaitHttpOk(String url, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+        .build();
+    String last = "no answer";
+    while (true) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with code " + process.exitValue()
+            + " before " + url + " answered 200; log " + logFile + ":\n" + tail(40));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + ": " + url + " did not answer 200 within "
+            + timeout.toSeconds() + " s (last: " + last + "); log " + logFile + ":\n"
+            + tail(40));
       }
       try {
         process.onExit().get(200, TimeUnit.MILLISECONDS); // the pause between probes

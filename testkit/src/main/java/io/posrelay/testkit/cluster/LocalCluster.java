@@ -1,5 +1,6 @@
 package io.posrelay.testkit.cluster;
 
+import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.testkit.kafka.KafkaTopics;
 import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * <workDir>/logs/<name>.log}. Each child runs one command of the configuration's {@link
  * ChildLauncher}; {@code relayctl local}, {@code demo} and {@code bench} start their cluster here.
  *
- * <p>{@link #start} returns when every listener accepts connections and the topics exist. {@link
+ * <p>{@link #start} returns when the topics exist, every listener accepts connections and every
+ * service answers 200 on its management port's {@code /health/ready} (admin-api: its ledger is
+ * RUNNING; a relay node: its readers are reading and caught up; ilk-ingest: Kafka answers). {@link
  * #close()} stops the children in reverse start order (SIGTERM, bounded wait, then SIGKILL);
  * idempotent. A child that dies while the cluster runs is logged, not restarted.
  *
@@ -139,6 +142,7 @@ public final class LocalCluster implements AutoCloseable {
     KafkaTopics.create(bootstrap, kafkaSecurity, config.partitions(), config.startTimeout());
 
     Map<ChildProcess, List<Integer>> awaited = new LinkedHashMap<>();
+    Map<ChildProcess, Integer> managementPorts = new LinkedHashMap<>();
     List<String> ingestArgs = new ArrayList<>(serviceArgs("ilk-ingest", bootstrap, ingestPort,
         secure != null && embedded ? secure : null));
     ingestArgs.addAll(List.of("--management-port", Integer.toString(ingestMetricsPort)));
@@ -146,7 +150,9 @@ public final class LocalCluster implements AutoCloseable {
       ingestArgs.addAll(List.of("--ilk-secret-file", path(secure.ilkSecretFile())));
       ingestArgs.addAll(tlsArgs(secure));
     }
-    awaited.put(launch("ilk-ingest", ingestArgs, logs), List.of(ingestPort, ingestMetricsPort));
+    ChildProcess ingest = launch("ilk-ingest", ingestArgs, logs);
+    awaited.put(ingest, List.of(ingestPort, ingestMetricsPort));
+    managementPorts.put(ingest, ingestMetricsPort);
     for (int i = 0; i < posPorts.size(); i++) {
       List<String> args = new ArrayList<>(serviceArgs("relay-server", bootstrap, posPorts.get(i),
           secure != null && embedded ? secure : null));
@@ -171,6 +177,7 @@ public final class LocalCluster implements AutoCloseable {
         relayPorts.add(List.of(posPorts.get(i), relayMetricsPorts.get(i)));
       }
       awaited.put(relay, List.of(posPorts.get(i), relayMetricsPorts.get(i)));
+      managementPorts.put(relay, relayMetricsPorts.get(i));
     }
     if (admin) {
       List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort,
@@ -183,18 +190,28 @@ public final class LocalCluster implements AutoCloseable {
         adminArgs.addAll(tlsArgs(secure));
       }
       adminArgs.addAll(config.adminOptions());
-      awaited.put(launch("admin-api", adminArgs, logs), List.of(grpcPort, adminMetricsPort));
+      ChildProcess adminApi = launch("admin-api", adminArgs, logs);
+      awaited.put(adminApi, List.of(grpcPort, adminMetricsPort));
+      managementPorts.put(adminApi, adminMetricsPort);
     }
     for (Map.Entry<ChildProcess, List<Integer>> entry : awaited.entrySet()) {
       for (int port : entry.getValue()) {
         entry.getKey().awaitPort(port, config.startTimeout());
       }
     }
+    for (Map.Entry<ChildProcess, Integer> entry : managementPorts.entrySet()) {
+      entry.getKey().awaitHttpOk(readyUrl(entry.getValue()), config.startTimeout());
+    }
     endpoints =
         new LocalEndpoints(
             bootstrap, ingestPort, ingestMetricsPort, posPorts, relayMetricsPorts, grpcPort,
             adminMetricsPort,
             displayPath(logs), secure == null ? null : displayPath(secure.dir()));
+  }
+
+  /** A service's readiness URL on its (plain HTTP) management port. */
+  private static String readyUrl(int managementPort) {
+    return "http://" + LocalPorts.LOOPBACK + ":" + managementPort + ManagementServer.READY_PATH;
   }
 
   /** The listener's certificate and key: the same server certificate for every service. */
@@ -225,10 +242,11 @@ public final class LocalCluster implements AutoCloseable {
 
   /**
    * Starts relay node {@code index} (0-based) again with the same arguments and ports (its log
-   * goes to {@code <name>.restart-<n>.log}), and waits until its ports accept connections. The
-   * old process should be dead ({@link #killRelay}); a live one is stopped gracefully first.
+   * goes to {@code <name>.restart-<n>.log}), and waits until its ports accept connections and it
+   * answers 200 on {@code /health/ready}. The old process should be dead ({@link #killRelay}); a
+   * live one is stopped gracefully first.
    *
-   * @return how long the node took to open its ports
+   * @return how long the node took to be ready
    * @throws IndexOutOfBoundsException if there is no such relay node
    * @throws IllegalStateException if the node does not come up within the start timeout
    * @throws IOException if the process cannot be started
@@ -264,6 +282,7 @@ public final class LocalCluster implements AutoCloseable {
     for (int port : ports) {
       relay.awaitPort(port, config.startTimeout());
     }
+    relay.awaitHttpOk(readyUrl(ports.get(1)), config.startTimeout());
     return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
