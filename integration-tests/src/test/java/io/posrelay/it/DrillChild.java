@@ -1,6 +1,9 @@
 package io.posrelay.it;
 
+import io.posrelay.relay.RelayKeys;
+import io.posrelay.relay.RelayServer;
 import io.posrelay.relay.RelayServerCommand;
+import io.posrelay.runtime.ServiceLauncher;
 import io.posrelay.testkit.cluster.ChildGuard;
 import io.posrelay.testkit.cluster.ChildLauncher;
 import io.posrelay.testkit.cluster.ChildProcess;
@@ -14,8 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A process for drills that need a real {@code kill -9}: {@code relay-server} (the service's own
- * command) or {@code kafka} (the test kit's {@link EmbeddedKafka}) in a child JVM on this test's
+ * A process for drills that need a real {@code kill -9} or a real exit: {@code relay-server} (the
+ * service's own command), {@code relay-server-poisoned} (the same, with a results handler that
+ * throws on every result whose result_id starts with {@value #POISON}, as a handler bug would) or
+ * {@code kafka} (the test kit's {@link EmbeddedKafka}) in a child JVM on this test's
  * class path, started as a test kit {@link ChildProcess}, whose {@link ChildProcess#kill()} is
  * SIGKILL: no shutdown hook, drain or flush runs. The child follows this JVM ({@link
  * ChildGuard}): it exits if the tests die. {@code relay-server}'s flags are the service's own
@@ -25,6 +30,8 @@ import picocli.CommandLine.Option;
 final class DrillChild implements Callable<Integer> {
   private static final ChildLauncher LAUNCHER = new ChildLauncher(DrillChild.class.getName(),
       "java -cp <test classpath> " + DrillChild.class.getName());
+  /** Results whose result_id starts with this make {@code relay-server-poisoned}'s handler throw. */
+  static final String POISON = "POISON-";
   private static final List<String> JAVA_OPTIONS =
       List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
@@ -33,6 +40,12 @@ final class DrillChild implements Callable<Integer> {
     ChildGuard.installIfChild();
     CommandLine commandLine = new CommandLine(new DrillChild());
     commandLine.addSubcommand(RelayServerCommand.command(System.getenv()));
+    commandLine.addSubcommand("relay-server-poisoned", ServiceLauncher.command(RelayKeys.SPEC,
+        config -> RelayServer.start(config, result -> {
+          if (result.getResultId().startsWith(POISON)) {
+            throw new IllegalStateException("drill: handler bug on " + result.getResultId());
+          }
+        }), System.getenv()));
     System.exit(commandLine.execute(args));
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -143,6 +144,18 @@ public final class ChildProcess implements AutoCloseable {
         // still running: probe again
       }
     }
+  }
+
+  /**
+   * Waits for the child to exit by itself (a service that failed while running, say).
+   *
+   * @param timeout bound, >= 0
+   * @return its exit code, or empty if it still runs after {@code timeout}
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
   }
 
   /**
