@@ -7,7 +7,8 @@ import picocli.CommandLine;
 /**
  * {@code admin-api}: runs {@link AdminServer} until SIGTERM or Ctrl-C, then closes it gracefully.
  * Its options, environment variables and config-file keys are those of {@link AdminKeys#SPEC};
- * exit codes are {@link ServiceLauncher}'s (0 clean stop, 1 cannot start, 2 bad configuration).
+ * exit codes are {@link ServiceLauncher}'s (0 clean stop, 1 cannot start, 2 bad configuration,
+ * 3 failed while running).
  * Operator tokens are never a command-line value: {@code --operator-token-file} names a file, or
  * {@code POSRELAY_OPERATOR_TOKENS} holds them.
  */

@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * gracefully. Its options, environment variables and config-file keys are those of {@link
  * IngestKeys#SPEC} (a flag per key but the secrets, {@code --config FILE}, {@code
  * --print-config}, {@code --help}, {@code --version}); exit codes are {@link ServiceLauncher}'s
- * (0 clean stop, 1 cannot start, 2 bad configuration).
+ * (0 clean stop, 1 cannot start, 2 bad configuration, 3 failed while running).
  */
 public final class IlkIngestCommand {
   private IlkIngestCommand() {}

@@ -8,7 +8,8 @@ import picocli.CommandLine;
  * {@code relay-server}: runs one relay node until SIGTERM or Ctrl-C, then shuts it down
  * gracefully. Its options, environment variables and config-file keys are those of {@link
  * RelayKeys#SPEC}; exit codes are {@link ServiceLauncher}'s (0 clean stop, 1 cannot start, 2 bad
- * configuration).
+ * configuration, 3 failed while running: a Kafka reader died more often than it may be
+ * restarted).
  */
 public final class RelayServerCommand {
   private RelayServerCommand() {}
