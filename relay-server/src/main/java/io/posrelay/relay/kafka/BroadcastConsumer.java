@@ -55,12 +55,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>The reader dies</b> on any other Kafka error ({@link ConsumerErrorKind#FATAL}) or
  *       exception from the handler ({@link ConsumerErrorKind#HANDLER_FAILURE}): one ERROR line
  *       with the cause and the topic-partition@offset, counted, and {@link #snapshot()} says
- *       {@link ReaderState#RESTARTING} at once (readiness DOWN). After a backoff ({@link
- *       Restarts#firstBackoff()}, doubling) the poll loop resumes with the same Kafka consumer
- *       from the record that failed, which is handled again. A reader that dies more than {@link
- *       Restarts#max()} times within {@link Restarts#window()}, or on an {@link Error}, gives up:
- *       {@link ReaderState#FAILED}, and {@link #failure()} completes, on which the service exits
- *       so that the orchestrator replaces the process.
+ *       {@link ReaderSnapshot.State#RESTARTING} at once (readiness DOWN). After a backoff
+ *       ({@link ReaderRestarts}: 1, 2, 4 s by default) the poll loop resumes with the same Kafka
+ *       consumer from the record that failed, which is handled again. A reader that dies once
+ *       more than its restarts allow within their window, or on an {@link Error}, gives up:
+ *       {@link ReaderSnapshot.State#FAILED}, and {@link #failure()} completes, on which the
+ *       service exits so that the orchestrator replaces the process.
  * </ul>
  *
  * <p>The Kafka consumer is used by one thread at a time: the caller of {@link #start} until it
@@ -71,57 +71,19 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BroadcastConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-  /** A reader's state, as {@link #snapshot()} reports it. */
-  public enum ReaderState {
-    /** Created; {@link #start} has not returned yet. */
-    STARTING,
-    /** Polling and handing records to the handler. */
-    READING,
-    /** Died; waiting out the backoff before it resumes. */
-    RESTARTING,
-    /** Died too often (or on an Error) and gave up; {@link #failure()} is complete. */
-    FAILED,
-    /** Closed. */
-    STOPPED
-  }
-
-  /**
-   * How a reader that died is restarted.
-   *
-   * @param max restarts allowed within {@code window}; one more death gives up. 0 = never restart
-   * @param window how far back deaths count, > 0
-   * @param firstBackoff the wait before the first restart, >= 0; doubled for each further death
-   *     within the window
-   */
-  public record Restarts(int max, Duration window, Duration firstBackoff) {
-    /** 3 restarts within 10 minutes, after 1, 2 and 4 s: the 4th death within 10 min gives up. */
-    public static final Restarts DEFAULT =
-        new Restarts(3, Duration.ofMinutes(10), Duration.ofSeconds(1));
-
-    /**
-     * @throws IllegalArgumentException if a value is out of range
-     */
-    public Restarts {
-      if (max < 0 || window.isNegative() || window.isZero() || firstBackoff.isNegative()) {
-        throw new IllegalArgumentException("restarts: max " + max + ", window " + window
-            + ", first backoff " + firstBackoff + " (expected: >= 0, > 0, >= 0)");
-      }
-    }
-  }
-
   private final Consumer<String, V> consumer;
   private final String topic;
   private final java.util.function.Consumer<V> handler;
   private final java.util.function.Consumer<ConsumerErrorKind> errors;
   private final long refreshIntervalNanos;
-  private final Restarts restarts;
+  private final ReaderRestarts restarts;
   private final Thread thread;
   private final CompletableFuture<String> failure = new CompletableFuture<>();
   private final CountDownLatch closing = new CountDownLatch(1);
   private final ArrayDeque<Long> deaths = new ArrayDeque<>(); // poll thread only
   private volatile boolean running = true;
   private volatile boolean started;
-  private volatile ReaderState state = ReaderState.STARTING;
+  private volatile ReaderSnapshot.State state = ReaderSnapshot.State.STARTING;
   private volatile String detail = "starting";
   private volatile int partitions;
   private volatile long lagRecords = -1;
@@ -130,7 +92,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   private volatile @Nullable KafkaClientMetrics clientMetrics;
 
   /**
-   * A reader restarted as {@link Restarts#DEFAULT}.
+   * A reader restarted as {@link ReaderRestarts#DEFAULT}.
    *
    * @param consumer a consumer with no subscription; owned and closed by this object
    * @param topic the topic, e.g. {@code posrelay.results}
@@ -148,7 +110,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       java.util.function.Consumer<ConsumerErrorKind> errors,
       Duration refreshInterval,
       String threadName) {
-    this(consumer, topic, handler, errors, refreshInterval, threadName, Restarts.DEFAULT);
+    this(consumer, topic, handler, errors, refreshInterval, threadName, ReaderRestarts.DEFAULT);
   }
 
   /**
@@ -162,7 +124,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       java.util.function.Consumer<ConsumerErrorKind> errors,
       Duration refreshInterval,
       String threadName,
-      Restarts restarts) {
+      ReaderRestarts restarts) {
     this.consumer = consumer;
     this.topic = topic;
     this.handler = handler;
@@ -245,9 +207,9 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    * The reader's state now, for readiness ({@link ReaderReadiness}). Thread-safe, never blocks.
    */
   public ReaderSnapshot snapshot() {
-    ReaderState now = state;
-    if (now == ReaderState.READING && !thread.isAlive()) {
-      return new ReaderSnapshot(topic, ReaderState.FAILED, "poll thread " + thread.getName()
+    ReaderSnapshot.State now = state;
+    if (now == ReaderSnapshot.State.READING && !thread.isAlive()) {
+      return new ReaderSnapshot(topic, ReaderSnapshot.State.FAILED, "poll thread " + thread.getName()
           + " ended", partitions, lagRecords, 0);
     }
     return new ReaderSnapshot(topic, now, detail, partitions, lagRecords,
@@ -265,7 +227,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   private void run() {
     lastPollNanos = System.nanoTime();
     detail = "reading";
-    state = ReaderState.READING;
+    state = ReaderSnapshot.State.READING;
     try {
       while (running) {
         try {
@@ -279,8 +241,8 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     } catch (WakeupException e) {
       // close() woke the poll up; an unexpected wakeup is a ReaderDeath (see pollOnce)
     } finally {
-      if (state != ReaderState.FAILED) {
-        state = ReaderState.STOPPED;
+      if (state != ReaderSnapshot.State.FAILED) {
+        state = ReaderSnapshot.State.STOPPED;
         detail = "stopped";
       }
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
@@ -407,19 +369,19 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     String what = (death.kind == ConsumerErrorKind.HANDLER_FAILURE ? "handler failed" : "Kafka error")
         + " at " + death.coordinates + ": " + cause;
     boolean isError = cause instanceof Error;
-    if (isError || deaths.size() > restarts.max()) {
+    if (isError || restarts.givesUpAt(deaths.size())) {
       String reason = "reader of " + topic + " died " + (isError ? "on an Error" : deaths.size()
           + " times within " + restarts.window()) + ", last: " + what;
       detail = "failed: " + what;
-      state = ReaderState.FAILED;
+      state = ReaderSnapshot.State.FAILED;
       log.error("reader of {} died ({}); giving up after {} death(s) within {}: the process must"
           + " be replaced", topic, what, deaths.size(), restarts.window(), cause);
       failure.complete(reason);
       return false;
     }
-    long backoffNanos = restarts.firstBackoff().toNanos() << Math.min(20, deaths.size() - 1);
+    long backoffNanos = restarts.backoffAt(deaths.size()).toNanos();
     detail = "restarting in " + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms after: " + what;
-    state = ReaderState.RESTARTING;
+    state = ReaderSnapshot.State.RESTARTING;
     log.error("reader of {} died ({}); restart {} of {} in {} ms", topic, what, deaths.size(),
         restarts.max(), TimeUnit.NANOSECONDS.toMillis(backoffNanos), cause);
     try {
@@ -433,7 +395,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     death.rewind.forEach(consumer::seek);
     lastPollNanos = System.nanoTime();
     detail = "reading (restarted after: " + what + ")";
-    state = ReaderState.READING;
+    state = ReaderSnapshot.State.READING;
     log.info("reader of {} restarted; resuming at {}", topic,
         death.rewind.isEmpty() ? positions() : death.rewind.entrySet().stream()
             .map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(" ")));
@@ -486,7 +448,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     }
     if (!started) {
       started = true; // close once
-      state = ReaderState.STOPPED;
+      state = ReaderSnapshot.State.STOPPED;
       consumer.close(CloseOptions.timeout(timeout));
     } else if (thread.isAlive()) {
       consumer.wakeup();
@@ -502,24 +464,5 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   @Override
   public void close() {
     close(Duration.ofSeconds(5));
-  }
-
-  /**
-   * The reader died: why, where, and where to resume. Thrown by {@link #pollOnce()} on the poll
-   * thread; package-private for tests.
-   */
-  static final class ReaderDeath extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient ConsumerErrorKind kind;
-    final String coordinates;
-    final transient Map<TopicPartition, Long> rewind;
-
-    ReaderDeath(ConsumerErrorKind kind, String coordinates, Throwable cause,
-        Map<TopicPartition, Long> rewind) {
-      super(coordinates, cause, false, false);
-      this.kind = kind;
-      this.coordinates = coordinates;
-      this.rewind = rewind;
-    }
   }
 }

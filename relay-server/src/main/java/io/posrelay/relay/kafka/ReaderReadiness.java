@@ -1,6 +1,5 @@
 package io.posrelay.relay.kafka;
 
-import io.posrelay.relay.kafka.BroadcastConsumer.ReaderState;
 import io.posrelay.runtime.management.Health;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * A reader is UP when all of these hold:
  *
  * <ul>
- *   <li>it is {@link ReaderState#READING}: not starting, not waiting to restart after it died,
+ *   <li>it is {@link ReaderSnapshot.State#READING}: not starting, not waiting to restart after it died,
  *       not given up, not stopped, and its poll thread is alive;
  *   <li>it has its partitions: at least one is assigned (every partition of the topic is, by
  *       construction);

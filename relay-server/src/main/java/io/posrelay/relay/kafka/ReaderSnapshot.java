@@ -1,7 +1,5 @@
 package io.posrelay.relay.kafka;
 
-import io.posrelay.relay.kafka.BroadcastConsumer.ReaderState;
-
 /**
  * A broadcast reader's state at one moment ({@link BroadcastConsumer#snapshot()}). Immutable.
  *
@@ -13,5 +11,20 @@ import io.posrelay.relay.kafka.BroadcastConsumer.ReaderState;
  *     unknown (no fetch has answered since start or since a partition was added)
  * @param sinceLastPollNanos time since its last successful poll (or since it started), >= 0
  */
-public record ReaderSnapshot(String topic, ReaderState state, String detail, int partitions,
-    long lagRecords, long sinceLastPollNanos) {}
+public record ReaderSnapshot(String topic, State state, String detail, int partitions,
+    long lagRecords, long sinceLastPollNanos) {
+
+  /** Where a reader is in its life. */
+  public enum State {
+    /** Created; {@link BroadcastConsumer#start} has not returned yet. */
+    STARTING,
+    /** Polling and handing records to the handler. */
+    READING,
+    /** Died; waiting out the backoff before it resumes. */
+    RESTARTING,
+    /** Died too often (or on an Error) and gave up; {@link BroadcastConsumer#failure()} is done. */
+    FAILED,
+    /** Closed. */
+    STOPPED
+  }
+}

@@ -158,7 +158,7 @@ class BroadcastConsumerTest {
 
   /** A reader of {@link #mock} that restarts as told, handing values to {@code handler}. */
   private BroadcastConsumer<PaymentResult> reader(java.util.function.Consumer<PaymentResult> handler,
-      BroadcastConsumer.Restarts restarts) {
+      ReaderRestarts restarts) {
     return new BroadcastConsumer<>(mock, TOPIC, handler,
         new RelayMeters(meterRegistry)::consumerError, Duration.ofHours(1), "test-results",
         restarts);
@@ -186,7 +186,7 @@ class BroadcastConsumerTest {
         throw new MalformedRecordException("result_id=r-bad received_at out of range");
       }
       dispatched.add(result);
-    }, BroadcastConsumer.Restarts.DEFAULT);
+    }, ReaderRestarts.DEFAULT);
     ListAppender<ILoggingEvent> log = captureLog();
     try {
       refusing.assignAtEnd(Duration.ofSeconds(1));
@@ -212,16 +212,16 @@ class BroadcastConsumerTest {
     // A backoff longer than the test: the reader stays dead until closed.
     BroadcastConsumer<PaymentResult> dying = reader(result -> {
       throw new IllegalStateException("handler bug");
-    }, new BroadcastConsumer.Restarts(3, Duration.ofHours(1), Duration.ofHours(1)));
+    }, new ReaderRestarts(3, Duration.ofHours(1), Duration.ofHours(1)));
     ListAppender<ILoggingEvent> log = captureLog();
     try {
       dying.start(Duration.ofSeconds(1));
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> dying.snapshot().state() == BroadcastConsumer.ReaderState.READING);
+          .until(() -> dying.snapshot().state() == ReaderSnapshot.State.READING);
       mock.schedulePollTask(() -> mock.addRecord(record(P0, 0, "r-0")));
 
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> dying.snapshot().state() == BroadcastConsumer.ReaderState.RESTARTING);
+          .until(() -> dying.snapshot().state() == ReaderSnapshot.State.RESTARTING);
     } finally {
       dying.close(Duration.ofSeconds(5));
       ((Logger) LoggerFactory.getLogger(BroadcastConsumer.class)).detachAppender(log);
@@ -234,9 +234,9 @@ class BroadcastConsumerTest {
         .contains("java.lang.IllegalStateException: handler bug")
         .contains("restart 1 of 3");
     assertThat(ReaderReadiness.of(new ReaderSnapshot(TOPIC,
-        BroadcastConsumer.ReaderState.RESTARTING, "x", 1, 0, 0), 10, Duration.ofSeconds(15))
+        ReaderSnapshot.State.RESTARTING, "x", 1, 0, 0), 10, Duration.ofSeconds(15))
         .isUp()).isFalse();
-    assertThat(dying.snapshot().state()).isEqualTo(BroadcastConsumer.ReaderState.STOPPED);
+    assertThat(dying.snapshot().state()).isEqualTo(ReaderSnapshot.State.STOPPED);
     assertThat(mock.closed()).isTrue();
     assertThat(dying.failure().toCompletableFuture()).as("closed, not given up").isNotDone();
   }
@@ -250,15 +250,15 @@ class BroadcastConsumerTest {
         throw new IllegalStateException("bug");
       }
       dispatched.add(result);
-    }, BroadcastConsumer.Restarts.DEFAULT);
+    }, ReaderRestarts.DEFAULT);
     failing.assignAtEnd(Duration.ofSeconds(1));
     mock.addRecord(record(P0, 0, "r-0a"));
     mock.addRecord(record(P0, 1, "r-0b"));
     mock.addRecord(record(P0, 2, "r-0c"));
     mock.addRecord(record(P1, 0, "r-1a"));
 
-    BroadcastConsumer.ReaderDeath death =
-        catchThrowableOfType(BroadcastConsumer.ReaderDeath.class, failing::pollOnce);
+    ReaderDeath death =
+        catchThrowableOfType(ReaderDeath.class, failing::pollOnce);
 
     assertThat(death.coordinates).isEqualTo("posrelay.results-0@1");
     assertThat(death.rewind).containsEntry(P0, 1L);
@@ -281,7 +281,7 @@ class BroadcastConsumerTest {
         throw new IllegalStateException("transient");
       }
       dispatched.add(result);
-    }, new BroadcastConsumer.Restarts(3, Duration.ofHours(1), Duration.ZERO));
+    }, new ReaderRestarts(3, Duration.ofHours(1), Duration.ZERO));
     mock.schedulePollTask(() -> {
       mock.addRecord(record(P0, 0, "r-0a"));
       mock.addRecord(record(P0, 1, "r-0b"));
@@ -311,7 +311,7 @@ class BroadcastConsumerTest {
     mock.updateEndOffsets(Map.of(P0, 0L));
     BroadcastConsumer<PaymentResult> poisoned = reader(result -> {
       throw new IllegalStateException("deterministic bug");
-    }, new BroadcastConsumer.Restarts(2, Duration.ofHours(1), Duration.ZERO));
+    }, new ReaderRestarts(2, Duration.ofHours(1), Duration.ZERO));
     ListAppender<ILoggingEvent> log = captureLog();
     String reason;
     try {
@@ -329,7 +329,7 @@ class BroadcastConsumerTest {
 
     assertThat(reason).contains("reader of posrelay.results died 3 times within PT1H")
         .contains("posrelay.results-0@0").contains("deterministic bug");
-    assertThat(poisoned.snapshot().state()).isEqualTo(BroadcastConsumer.ReaderState.FAILED);
+    assertThat(poisoned.snapshot().state()).isEqualTo(ReaderSnapshot.State.FAILED);
     assertThat(errors("handler_failure")).isEqualTo(3);
     assertThat(errorLines(log)).hasSize(3);
     assertThat(errorLines(log).get(2)).contains("giving up");
@@ -340,7 +340,7 @@ class BroadcastConsumerTest {
     mock.updatePartitions(TOPIC, List.of(partition(0)));
     mock.updateEndOffsets(Map.of(P0, 0L));
     BroadcastConsumer<PaymentResult> restarting = reader(dispatched::add,
-        new BroadcastConsumer.Restarts(3, Duration.ofHours(1), Duration.ZERO));
+        new ReaderRestarts(3, Duration.ofHours(1), Duration.ZERO));
     try {
       restarting.start(Duration.ofSeconds(1));
       mock.setPollException(new KafkaException("topic authorization failed"));

@@ -2,7 +2,7 @@ package io.posrelay.relay.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posrelay.relay.kafka.BroadcastConsumer.ReaderState;
+import io.posrelay.relay.kafka.ReaderSnapshot.State;
 import io.posrelay.runtime.management.Health;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ class ReaderReadinessTest {
   private static final Duration GAP = Duration.ofSeconds(15);
 
   private static ReaderSnapshot reading(int partitions, long lag, Duration sinceLastPoll) {
-    return new ReaderSnapshot(TOPIC, ReaderState.READING, "reading", partitions, lag,
+    return new ReaderSnapshot(TOPIC, State.READING, "reading", partitions, lag,
         sinceLastPoll.toNanos());
   }
 
@@ -65,19 +65,19 @@ class ReaderReadinessTest {
 
   @Test
   void everyStateButReading_isDown_sayingWhy() {
-    assertThat(ReaderReadiness.of(snapshot(ReaderState.STARTING, "starting"), 100, GAP))
+    assertThat(ReaderReadiness.of(snapshot(State.STARTING, "starting"), 100, GAP))
         .isEqualTo(Health.Status.down("starting"));
-    assertThat(ReaderReadiness.of(snapshot(ReaderState.RESTARTING,
+    assertThat(ReaderReadiness.of(snapshot(State.RESTARTING,
         "restarting in 1000 ms after: handler failed at posrelay.results-0@7: boom"), 100, GAP))
         .isEqualTo(Health.Status.down(
             "died, restarting in 1000 ms after: handler failed at posrelay.results-0@7: boom"));
-    assertThat(ReaderReadiness.of(snapshot(ReaderState.FAILED, "failed: Kafka error"), 100, GAP))
+    assertThat(ReaderReadiness.of(snapshot(State.FAILED, "failed: Kafka error"), 100, GAP))
         .isEqualTo(Health.Status.down("failed: Kafka error"));
-    assertThat(ReaderReadiness.of(snapshot(ReaderState.STOPPED, "stopped"), 100, GAP))
+    assertThat(ReaderReadiness.of(snapshot(State.STOPPED, "stopped"), 100, GAP))
         .isEqualTo(Health.Status.down("stopped"));
   }
 
-  private static ReaderSnapshot snapshot(ReaderState state, String detail) {
+  private static ReaderSnapshot snapshot(State state, String detail) {
     return new ReaderSnapshot(TOPIC, state, detail, 3, 0, 0);
   }
 }
