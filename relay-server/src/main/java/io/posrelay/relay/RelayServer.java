@@ -111,7 +111,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   private final PrometheusMeterRegistry meterRegistry = metrics.registry();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ChannelGroup posChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final RelayHealth health = new RelayHealth();
+  private final RelayHealth relayHealth = new RelayHealth();
   private @Nullable EventLoopGroup bossGroup;
   private @Nullable EventLoopGroup workerGroup;
   private @Nullable ClaimPublisher claims;
@@ -203,11 +203,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
       deliveries.dispatch(result);
     }, meters, meterRegistry);
     results = consumer;
-    health.reader(consumer, "results-reader", config.get(READY_MAX_RESULTS_LAG));
+    relayHealth.reader(consumer, "results-reader", config.get(READY_MAX_RESULTS_LAG));
     BroadcastConsumer<TerminalSession> sessionsConsumer = clients.sessions(config,
         new SessionTakeover(nodeId, registry, meters), meters, meterRegistry);
     sessions = sessionsConsumer;
-    health.reader(sessionsConsumer, "sessions-reader", ReaderReadiness.NO_LAG_BOUND);
+    relayHealth.reader(sessionsConsumer, "sessions-reader", ReaderReadiness.NO_LAG_BOUND);
     consumer.start(KAFKA_START_TIMEOUT);
     sessionsConsumer.start(KAFKA_START_TIMEOUT);
     UndeliveredResults source = null;
@@ -230,7 +230,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
           new FailedDeliveryWatcher(registry, recovery, meters.sessions()), meters,
           meterRegistry);
       deliveryEvents = failures;
-      health.reader(failures, "delivery-events-reader", ReaderReadiness.NO_LAG_BOUND);
+      relayHealth.reader(failures, "delivery-events-reader", ReaderReadiness.NO_LAG_BOUND);
       failures.start(KAFKA_START_TIMEOUT);
     }
 
@@ -243,11 +243,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, io);
     workerGroup = workers;
     new NettyEventExecutorMetrics(workers).bindTo(meterRegistry);
-    health.posListener(() -> posChannel, posChannels, boss, workers);
-    health.health.bindTo(meterRegistry);
+    relayHealth.posListener(() -> posChannel, posChannels, boss, workers);
+    relayHealth.health.bindTo(meterRegistry);
 
     management = ManagementServer.start("relay-server", config.get(HOST),
-        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), meterRegistry, health.health);
+        config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), meterRegistry, relayHealth.health);
     ConnectionLimitHandler limit = new ConnectionLimitHandler(config.get(MAX_CONNECTIONS), meters);
     PosChannelInitializer pos =
         new PosChannelInitializer(nodeId, config.get(MAX_FRAME_BYTES),
@@ -312,7 +312,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
    */
   @Override
   public CompletionStage<String> failure() {
-    return health.failure;
+    return relayHealth.failure;
   }
 
   /**
@@ -322,7 +322,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
    * pos-accept-loop} and {@code pos-event-loops} for liveness.
    */
   public Health health() {
-    return health.health;
+    return relayHealth.health;
   }
 
   /**
@@ -371,7 +371,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    health.health.stopping();
+    relayHealth.health.stopping();
     try {
       closeChannel(posChannel);
       if (results != null) {
