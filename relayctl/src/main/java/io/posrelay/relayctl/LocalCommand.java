@@ -23,8 +23,10 @@ import picocli.CommandLine.Spec;
     description = {
       "The whole POS Relay cluster on 127.0.0.1, until Ctrl-C.",
       "Starts child processes: Kafka (embedded, unless"
-          + " --kafka), ilk-ingest, relay-1, relay-2 and admin-api. Prints one ready line with"
-          + " every endpoint, then runs until Ctrl-C/SIGTERM, which stops everything.",
+          + " --kafka), ilk-ingest, relay-1, relay-2 and admin-api. Once every service answers"
+          + " 200 on /health/ready, prints one ready line with every endpoint, each service's"
+          + " management URL (/metrics, /health/live, /health/ready) among them, then runs until"
+          + " Ctrl-C/SIGTERM, which stops everything.",
       "A node that dies (or that you kill) is reported, not restarted; restart it by hand, e.g."
           + " bin/relayctl relay-server --host 127.0.0.1 --node-id relay-1 --port 7001"
           + " --management-port 9101 --admin-address 127.0.0.1:9090 (local logs the exact"
