@@ -1,8 +1,6 @@
 package io.posrelay.admin.grpc;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -11,7 +9,6 @@ import io.grpc.stub.StreamObserver;
 import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.ledger.LedgerQueries;
 import io.posrelay.admin.ledger.LedgerQuery;
-import io.posrelay.admin.ledger.LedgerUnavailableException;
 import io.posrelay.admin.ledger.ResultRepublisher;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
@@ -33,13 +30,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code posrelay.admin.v1.DeliveryAdmin} over the ledger's stores ({@link LedgerQueries}) of this
@@ -60,14 +53,13 @@ import org.slf4j.LoggerFactory;
  * time, or Kafka that does not acknowledge the retry, makes the call UNAVAILABLE; a retry refused
  * because {@link ResultRepublisher}'s bound is full is RESOURCE_EXHAUSTED. The handler returns as
  * soon as it has asked: the answer is written from whichever thread completes the work (a gRPC
- * client thread, Kafka's producer thread), so the few threads of the gRPC executor are never held
- * by a slow peer or an unreachable broker. WatchDeliveryEvents, a stream that lasts as long as its
+ * client thread, Kafka's producer thread; {@link UnaryCalls}), so the few threads of the gRPC
+ * executor are never held by a slow peer or an unreachable broker. WatchDeliveryEvents, a stream that lasts as long as its
  * client wants, has no deadline of its own.
  *
  * <p>Thread-safe; holds no mutable state.
  */
 public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminImplBase {
-  private static final Logger log = LoggerFactory.getLogger(DeliveryAdminService.class);
   /** page_size when the request says 0. */
   public static final int DEFAULT_PAGE_SIZE = 50;
   /** The largest page; a larger page_size is served as this. */
@@ -118,7 +110,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   @Override
   public void listDeliveries(
       ListDeliveriesRequest request, StreamObserver<ListDeliveriesResponse> responseObserver) {
-    serve(responseObserver, deadline -> {
+    UnaryCalls.serve(responseObserver, deadline -> {
       Set<DeliveryStatus> statuses = statuses(request.getStatusesList());
       checkTerminalId(request.getTerminalId());
       String merchantId = request.getMerchantId();
@@ -161,13 +153,13 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
 
   @Override
   public void getDelivery(GetDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
-    serve(responseObserver, deadline -> find(request.getResultId(), deadline));
+    UnaryCalls.serve(responseObserver, deadline -> find(request.getResultId(), deadline));
   }
 
   @Override
   public void retryDelivery(
       RetryDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
-    serve(responseObserver, deadline -> find(request.getResultId(), deadline)
+    UnaryCalls.serve(responseObserver, deadline -> find(request.getResultId(), deadline)
         .thenCompose(delivery -> {
           DeliveryStatus status = delivery.getStatus();
           if (status != DeliveryStatus.DELIVERY_STATUS_FAILED
@@ -197,7 +189,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
 
   /** The status of a retry that Kafka did not take. */
   private static StatusRuntimeException retryFailed(Throwable error, Duration waited) {
-    Throwable cause = unwrap(error);
+    Throwable cause = UnaryCalls.unwrap(error);
     if (cause instanceof KafkaHandOff.Rejected rejected) {
       return switch (rejected.rejection()) {
         case FULL -> Status.RESOURCE_EXHAUSTED.withDescription("too many retries awaiting Kafka;"
@@ -220,7 +212,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
 
   @Override
   public void getStats(GetStatsRequest request, StreamObserver<GetStatsResponse> responseObserver) {
-    serve(responseObserver, deadline -> ledger.stats(clock.millis(), deadline).thenApply(stats -> {
+    UnaryCalls.serve(responseObserver, deadline -> ledger.stats(clock.millis(), deadline).thenApply(stats -> {
       GetStatsResponse.Builder b = GetStatsResponse.newBuilder();
       long total = 0;
       for (var e : stats.byStatus().entrySet()) {
@@ -242,7 +234,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   public void watchDeliveryEvents(
       WatchDeliveryEventsRequest request, StreamObserver<DeliveryEvent> responseObserver) {
     try {
-      checkNotOver();
+      UnaryCalls.checkNotOver();
       Set<DeliveryStatus> statuses = statuses(request.getStatusesList());
       String terminalId = request.getTerminalId();
       checkTerminalId(terminalId);
@@ -263,66 +255,6 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
     return ledger.get(resultId, deadline).thenApply(found -> found.orElseThrow(
         () -> Status.NOT_FOUND.withDescription("no delivery with result_id " + echo(resultId))
             .asRuntimeException()));
-  }
-
-  /** A unary call's work: given its deadline, the future of its response. */
-  private interface Call<T> {
-    CompletionStage<T> start(Deadline deadline);
-  }
-
-  /**
-   * Runs a unary call: starts its work on this (gRPC executor) thread with the call's one
-   * deadline, and writes the answer, or the failure as a status, from whichever thread completes
-   * the work.
-   */
-  private static <T> void serve(StreamObserver<T> observer, Call<T> call) {
-    CompletionStage<T> work;
-    try {
-      checkNotOver();
-      work = call.start(deadline());
-    } catch (RuntimeException e) {
-      work = CompletableFuture.failedFuture(e);
-    }
-    work.whenComplete((response, error) -> {
-      try {
-        if (error == null) {
-          observer.onNext(response);
-          observer.onCompleted();
-        } else {
-          observer.onError(status(error));
-        }
-      } catch (RuntimeException callOver) { // cancelled meanwhile: nobody is listening
-        log.debug("answer not written: {}", callOver.toString());
-      }
-    });
-  }
-
-  /** The call's one deadline: its client's, or {@link #CALL_DEADLINE} from now if sooner. */
-  private static Deadline deadline() {
-    Deadline own = Deadline.after(CALL_DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
-    Deadline client = Context.current().getDeadline();
-    return client == null ? own : client.minimum(own);
-  }
-
-  /** A failure as the status the client sees. */
-  private static StatusRuntimeException status(Throwable error) {
-    Throwable cause = unwrap(error);
-    if (cause instanceof StatusRuntimeException e) {
-      return e;
-    }
-    if (cause instanceof LedgerUnavailableException e) {
-      return Status.UNAVAILABLE.withDescription(e.getMessage()).withCause(e).asRuntimeException();
-    }
-    log.warn("DeliveryAdmin call failed", cause);
-    return Status.fromThrowable(cause).asRuntimeException();
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   private static Set<DeliveryStatus> statuses(List<DeliveryStatus> requested) {
@@ -356,17 +288,6 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
           + "ns (expected: a time between 1970 and 9999)");
     }
     return t.getSeconds() * 1000L + t.getNanos() / 1_000_000;
-  }
-
-  /** Fails fast if the client has gone or its deadline passed while the call was queued. */
-  private static void checkNotOver() {
-    Context context = Context.current();
-    if (context.isCancelled()) {
-      Status status = Contexts.statusFromCancelled(context);
-      throw (status == null ? Status.CANCELLED : status)
-          .augmentDescription("call was over before it was served")
-          .asRuntimeException();
-    }
   }
 
   private static StatusRuntimeException invalid(String description) {
