@@ -131,13 +131,24 @@ public final class AdminKeys {
       .derivedFrom(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.name())
       .derivedFrom(StreamsConfig.APPLICATION_SERVER_CONFIG,
           ADVERTISED_HOST.name() + " and " + PORT.name());
-  /** The producer of RetryDelivery's re-published results: {@code acks=all}, idempotent. */
+  /**
+   * The producer of RetryDelivery's re-published results: {@code acks=all}, idempotent, and
+   * within RetryDelivery's bound: a send gives up after 3 s ({@code max.block.ms}, {@code
+   * delivery.timeout.ms}; {@code request.timeout.ms} 2.5 s), before RetryDelivery stops waiting
+   * (4 s), so that the producer itself reports Kafka unreachable and further retries are refused
+   * at once instead of each waiting out the producer's timeouts (120 s by Kafka's defaults).
+   * RetryDelivery answers within 5 s whatever these say.
+   */
   public static final KafkaClientRole RETRY_PRODUCER = KafkaClientRole.of(PRODUCER,
           "retry producer")
       .require(ProducerConfig.ACKS_CONFIG, "all", "RetryDelivery answers OK only for a result"
           + " the broker cannot lose", "-1")
       .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
           "a retried send must not publish the result twice")
+      .byDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000)
+      .byDefault(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_500)
+      .byDefault(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000)
+      .byDefault(ProducerConfig.LINGER_MS_CONFIG, 0)
       .derivedFrom(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKeys.BOOTSTRAP_SERVERS.name())
       .derivedFrom(ProducerConfig.CLIENT_ID_CONFIG, APPLICATION_ID.name());
   /** The reader of delivery events for WatchDeliveryEvents: committed transitions only. */

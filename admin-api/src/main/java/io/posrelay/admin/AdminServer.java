@@ -35,6 +35,7 @@ import io.posrelay.admin.ledger.LedgerStreams;
 import io.posrelay.admin.ledger.LedgerTopology;
 import io.posrelay.admin.ledger.LedgerUnavailableException;
 import io.posrelay.admin.ledger.ResultRepublisher;
+import io.posrelay.admin.ledger.TerminalOwner;
 import io.posrelay.runtime.ServiceLauncher;
 import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.KafkaClientRole;
@@ -168,6 +169,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
             EventSerdes.paymentResult().serializer()),
         topics.results());
     republisher = pub;
+    pub.warmUp();
     feed = DeliveryEventsFeed.start(kafka(AdminKeys.DELIVERY_EVENTS_FEED, "events-feed"),
         topics.deliveryEvents(), fanout::publish, KAFKA_START_TIMEOUT);
     management = ManagementServer.start("admin-api", config.get(HOST),
@@ -179,8 +181,8 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     }
     OperatorAuthInterceptor auth = new OperatorAuthInterceptor(tokens,
         config.get(REFLECTION_REQUIRES_TOKEN), registry);
-    Peers others = new Peers(this::peerAddresses, peerCredentials(),
-        tokens == null ? null : tokens.currentText());
+    Peers others = new Peers(this::peerAddresses, this::ownerOfTerminal,
+        Peers.connect(peerCredentials()), tokens == null ? null : tokens.currentText());
     peers = others;
     LedgerQueries queries = new LedgerQueries(() -> runningLedger().partitions(),
         terminalId -> runningLedger().partitionOfTerminal(terminalId));
@@ -262,6 +264,11 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   private List<String> peerAddresses() {
     LedgerStreams l = ledger;
     return l == null ? List.of() : l.peers();
+  }
+
+  private TerminalOwner ownerOfTerminal(String terminalId) {
+    LedgerStreams l = ledger;
+    return l == null ? TerminalOwner.UNKNOWN : l.ownerOfTerminal(terminalId);
   }
 
   /**

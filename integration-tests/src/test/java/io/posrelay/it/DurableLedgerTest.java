@@ -227,6 +227,21 @@ class DurableLedgerTest {
       }
       assertThat(b.getStats(GetStatsRequest.getDefaultInstance()).getStatusCountsList())
           .isEqualTo(a.getStats(GetStatsRequest.getDefaultInstance()).getStatusCountsList());
+      // A listing of one terminal goes only to the instance that holds its partition (Kafka
+      // Streams' metadata), or is answered where it is asked: the same records either way.
+      for (int t = 0; t < 12; t++) {
+        String terminal = "TWO-" + run + "-" + t;
+        List<String> expected = new ArrayList<>();
+        for (int i = t; i < ids.size(); i += 12) {
+          expected.add(ids.get(i));
+        }
+        ListDeliveriesRequest one =
+            ListDeliveriesRequest.newBuilder().setTerminalId(terminal).setPageSize(2).build();
+        List<String> viaA = walk(a.withDeadlineAfter(10, TimeUnit.SECONDS), one, p -> null);
+        assertThat(viaA).as(terminal).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(walk(b.withDeadlineAfter(10, TimeUnit.SECONDS), one, p -> null))
+            .as(terminal).isEqualTo(viaA);
+      }
     } finally {
       if (channelA != null) {
         channelA.shutdownNow();

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -53,14 +54,35 @@ final class KafkaRelayClients implements RelayKafka {
   @Override
   public ClaimPublisher claims(ServiceConfig c, RelayMeters meters, MeterRegistry registry) {
     String topic = KafkaKeys.topics(c).claims();
-    KafkaEventPublisher<DeliveryClaim> events = new KafkaEventPublisher<>(
+    KafkaEventPublisher<DeliveryClaim> events = claimEvents(
         KafkaEventPublisher.createProducer(properties(c, RelayKeys.CLAIMS_PRODUCER, "claims"),
             topic, EventSerdes.deliveryClaim().serializer()),
-        topic, DeliveryClaim::getTerminalId,
-        claim -> "result_id=" + claim.getResultId() + " terminal_id=" + claim.getTerminalId()
-            + " outcome=" + claim.getOutcome(),
-        meters::claimPublishError);
+        topic, RelayKeys.nodeId(c), c.get(RelayKeys.MAX_IN_FLIGHT_PUBLISHES), meters);
     events.bindClientMetrics(registry);
+    return claimPublisher(events);
+  }
+
+  /**
+   * The claims publisher over {@code producer}: a bounded hand-off ({@code maxInFlight}) whose
+   * drops and failures count in {@code meters}, with its in-flight gauge registered.
+   */
+  static KafkaEventPublisher<DeliveryClaim> claimEvents(Producer<String, DeliveryClaim> producer,
+      String topic, String nodeId, int maxInFlight, RelayMeters meters) {
+    KafkaEventPublisher<DeliveryClaim> events = new KafkaEventPublisher<>(producer,
+        new KafkaEventPublisher.Topic<>(topic, DeliveryClaim::getTerminalId,
+            claim -> "result_id=" + claim.getResultId() + " terminal_id="
+                + claim.getTerminalId() + " outcome=" + claim.getOutcome(),
+            "unless a later claim of the result gets through, the ledger fails it at its claim"
+                + " deadline (UNCLAIMED) or ack backstop, and recovery redelivers it"),
+        nodeId + "-claims", maxInFlight, meters::claimPublishError, meters::claimDropped);
+    meters.gauge(RelayMeters.CLAIMS_IN_FLIGHT,
+        "Claims handed to the claims producer and not yet acknowledged by Kafka.",
+        events::inFlight);
+    return events;
+  }
+
+  /** {@code events} as the delivery logic's {@link ClaimPublisher}. */
+  static ClaimPublisher claimPublisher(KafkaEventPublisher<DeliveryClaim> events) {
     return new ClaimPublisher() {
       @Override
       public void publish(DeliveryClaim claim) {
@@ -86,14 +108,37 @@ final class KafkaRelayClients implements RelayKafka {
   public SessionPublisher sessionPublisher(ServiceConfig c, RelayMeters meters,
       MeterRegistry registry) {
     String topic = KafkaKeys.topics(c).sessions();
-    KafkaEventPublisher<TerminalSession> events = new KafkaEventPublisher<>(
+    KafkaEventPublisher<TerminalSession> events = sessionEvents(
         KafkaEventPublisher.createProducer(properties(c, RelayKeys.SESSIONS_PRODUCER, "sessions"),
             topic, EventSerdes.terminalSession().serializer()),
-        topic, TerminalSession::getTerminalId,
-        session -> "terminal_id=" + session.getTerminalId() + " session_id="
-            + session.getSessionId(),
-        meters.sessions()::publishError);
+        topic, RelayKeys.nodeId(c), c.get(RelayKeys.MAX_IN_FLIGHT_PUBLISHES), meters);
     events.bindClientMetrics(registry);
+    return sessionPublisher(events);
+  }
+
+  /**
+   * The sessions publisher over {@code producer}: a bounded hand-off ({@code maxInFlight}) whose
+   * drops and failures count in {@code meters}, with its in-flight gauge registered.
+   */
+  static KafkaEventPublisher<TerminalSession> sessionEvents(
+      Producer<String, TerminalSession> producer, String topic, String nodeId, int maxInFlight,
+      RelayMeters meters) {
+    KafkaEventPublisher<TerminalSession> events = new KafkaEventPublisher<>(producer,
+        new KafkaEventPublisher.Topic<>(topic, TerminalSession::getTerminalId,
+            session -> "terminal_id=" + session.getTerminalId() + " session_id="
+                + session.getSessionId(),
+            "the takeover of the terminal's older session on another node is late: that session"
+                + " lives until it ends by itself"),
+        nodeId + "-sessions", maxInFlight, meters.sessions()::publishError,
+        meters.sessions()::publishDropped);
+    meters.gauge(RelayMeters.SESSIONS_IN_FLIGHT,
+        "TerminalSession records handed to the sessions producer and not yet acknowledged.",
+        events::inFlight);
+    return events;
+  }
+
+  /** {@code events} as the session logic's {@link SessionPublisher}. */
+  static SessionPublisher sessionPublisher(KafkaEventPublisher<TerminalSession> events) {
     return new SessionPublisher() {
       @Override
       public void publish(TerminalSession session) {

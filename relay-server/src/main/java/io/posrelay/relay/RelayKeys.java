@@ -74,6 +74,13 @@ public final class RelayKeys {
       "max-concurrent-recoveries", 16, Checks.atLeast(1),
       "Most recovery asks (ListDeliveries) in flight to admin-api; other sessions' asks wait"
           + " their turn.");
+  /** Claims (and session announcements) awaiting Kafka. */
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT_PUBLISHES = ConfigKey.integer(
+      "max-in-flight-publishes", 20_000, Checks.between(1, 1_000_000),
+      "Most claims, and apart from them most session announcements, handed to Kafka and not yet"
+          + " acknowledged. Sends run off the POS event loops; beyond this (or at once while"
+          + " Kafka does not answer) one is dropped and counted: posrelay.relay.claims.dropped,"
+          + " posrelay.relay.sessions.dropped.");
   /** Outbound buffer low watermark. */
   public static final ConfigKey<Integer> WRITE_BUFFER_LOW_BYTES = ConfigKey.integer(
       "write-buffer.low-bytes", 32 * 1024, Checks.atLeast(1),
@@ -172,10 +179,10 @@ public final class RelayKeys {
           ListenerKeys.TLS_KEY_FILE, KafkaKeys.ACK_TIMEOUT, KafkaKeys.CLAIM_DEADLINE,
           HEARTBEAT_INTERVAL, HELLO_TIMEOUT, MAX_FRAME_BYTES, MAX_CONNECTIONS,
           WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES, WRITE_STALL_TIMEOUT, DEDUP_MAX_ENTRIES,
-          DEDUP_TTL, SHUTDOWN_DRAIN, PARTITION_REFRESH, ADMIN_ADDRESS, ADMIN_TOKEN_FILE,
-          ADMIN_TOKEN, ADMIN_TLS_CA_FILE, MAX_CONCURRENT_RECOVERIES, TERMINAL_SECRET_FILE,
-          TERMINAL_SECRETS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW, AUTH_COOLDOWN,
-          READY_MAX_RESULTS_LAG)
+          DEDUP_TTL, SHUTDOWN_DRAIN, PARTITION_REFRESH, MAX_IN_FLIGHT_PUBLISHES, ADMIN_ADDRESS,
+          ADMIN_TOKEN_FILE, ADMIN_TOKEN, ADMIN_TLS_CA_FILE, MAX_CONCURRENT_RECOVERIES,
+          TERMINAL_SECRET_FILE, TERMINAL_SECRETS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW,
+          AUTH_COOLDOWN, READY_MAX_RESULTS_LAG)
       .constraint(c -> {
         if (c.get(WRITE_BUFFER_HIGH_BYTES) <= c.get(WRITE_BUFFER_LOW_BYTES)) {
           throw c.invalid(WRITE_BUFFER_HIGH_BYTES,
@@ -199,7 +206,9 @@ public final class RelayKeys {
         .require(ProducerConfig.ACKS_CONFIG, "all", NO_LOSS, "-1")
         .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
             "a retried send must not write a claim or session twice")
-        // The first send happens on a Netty event loop: bound how long it may block.
+        // Sends run on the publisher's own thread (KafkaEventPublisher), never on an event loop:
+        // this bounds how long one send holds that thread (a cold metadata fetch, a full buffer)
+        // while later events queue, up to max-in-flight-publishes.
         .byDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)
         .derivedFrom(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKeys.BOOTSTRAP_SERVERS.name())
         .derivedFrom(ProducerConfig.CLIENT_ID_CONFIG, NODE_ID.name());

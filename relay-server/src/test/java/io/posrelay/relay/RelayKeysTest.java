@@ -45,6 +45,7 @@ class RelayKeysTest {
     assertThat(config.get(RelayKeys.ADMIN_ADDRESS)).isEqualTo("127.0.0.1:9090");
     assertThat(config.get(KafkaKeys.CLAIM_DEADLINE)).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.get(RelayKeys.MAX_CONCURRENT_RECOVERIES)).isEqualTo(16);
+    assertThat(config.get(RelayKeys.MAX_IN_FLIGHT_PUBLISHES)).isEqualTo(20_000);
     assertThat(config.get(RelayKeys.WRITE_BUFFER_LOW_BYTES)).isEqualTo(32 * 1024);
     assertThat(config.get(RelayKeys.WRITE_BUFFER_HIGH_BYTES)).isEqualTo(64 * 1024);
     assertThat(config.get(RelayKeys.WRITE_STALL_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));

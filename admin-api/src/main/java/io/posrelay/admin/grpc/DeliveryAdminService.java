@@ -1,18 +1,14 @@
 package io.posrelay.admin.grpc;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.Context;
-import io.grpc.Contexts;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.posrelay.admin.events.EventFanout;
-import io.posrelay.admin.ledger.LedgerPage;
 import io.posrelay.admin.ledger.LedgerQueries;
 import io.posrelay.admin.ledger.LedgerQuery;
-import io.posrelay.admin.ledger.LedgerStats;
-import io.posrelay.admin.ledger.LedgerUnavailableException;
 import io.posrelay.admin.ledger.ResultRepublisher;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
@@ -27,12 +23,14 @@ import io.posrelay.admin.v1.ReasonCount;
 import io.posrelay.admin.v1.RetryDeliveryRequest;
 import io.posrelay.admin.v1.StatusCount;
 import io.posrelay.admin.v1.WatchDeliveryEventsRequest;
+import io.posrelay.runtime.kafka.KafkaHandOff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -47,7 +45,19 @@ import java.util.regex.Pattern;
  * for an unknown result, FAILED_PRECONDITION for a retry of a result that is not FAILED or
  * EXPIRED, UNAVAILABLE ("ledger restoring") while the ledger is not
  * RUNNING, CANCELLED/DEADLINE_EXCEEDED if the call is already over when it reaches the handler.
- * Thread-safe.
+ *
+ * <p><b>Bounded in time, and no thread held while waiting.</b> Every unary call has one deadline:
+ * its client's, or {@link #CALL_DEADLINE} from its start if that comes first. The peers of a
+ * fanned-out query are asked in parallel with that deadline, and RetryDelivery waits for Kafka at
+ * most {@link #RETRY_PUBLISH_TIMEOUT} (never beyond the deadline). A peer that does not answer in
+ * time, or Kafka that does not acknowledge the retry, makes the call UNAVAILABLE; a retry refused
+ * because {@link ResultRepublisher}'s bound is full is RESOURCE_EXHAUSTED. The handler returns as
+ * soon as it has asked: the answer is written from whichever thread completes the work (a gRPC
+ * client thread, Kafka's producer thread; {@link UnaryCalls}), so the few threads of the gRPC
+ * executor are never held by a slow peer or an unreachable broker. WatchDeliveryEvents, a stream that lasts as long as its
+ * client wants, has no deadline of its own.
+ *
+ * <p>Thread-safe; holds no mutable state.
  */
 public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminImplBase {
   /** page_size when the request says 0. */
@@ -69,7 +79,13 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   /** More status filters than there are statuses, with room for repeats. */
   private static final int MAX_STATUSES = 16;
   private static final int MAX_ECHO_CHARS = 128;
-  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+  /** The longest any unary call takes: its deadline unless its client's comes first. */
+  public static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
+  /**
+   * How long RetryDelivery waits for Kafka's ack at most: less than {@link #CALL_DEADLINE}, so
+   * that the UNAVAILABLE answer is written before it.
+   */
+  public static final Duration RETRY_PUBLISH_TIMEOUT = Duration.ofSeconds(4);
 
   private final ClusterQueries ledger;
   private final ResultRepublisher republisher;
@@ -94,7 +110,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   @Override
   public void listDeliveries(
       ListDeliveriesRequest request, StreamObserver<ListDeliveriesResponse> responseObserver) {
-    serve(responseObserver, () -> {
+    UnaryCalls.serve(responseObserver, deadline -> {
       Set<DeliveryStatus> statuses = statuses(request.getStatusesList());
       checkTerminalId(request.getTerminalId());
       String merchantId = request.getMerchantId();
@@ -124,51 +140,79 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
       }
       String cursor = request.getPageToken().isEmpty()
           ? null : PageToken.decode(request.getPageToken(), filterHash);
-      LedgerPage page = ledger.list(request, query, filterHash, limit, cursor);
-      String next = page.next();
-      return ListDeliveriesResponse.newBuilder()
-          .addAllDeliveries(page.deliveries())
-          .setNextPageToken(next == null ? "" : PageToken.encode(filterHash, next))
-          .build();
+      return ledger.list(request, query, filterHash, limit, cursor, deadline)
+          .thenApply(page -> {
+            String next = page.next();
+            return ListDeliveriesResponse.newBuilder()
+                .addAllDeliveries(page.deliveries())
+                .setNextPageToken(next == null ? "" : PageToken.encode(filterHash, next))
+                .build();
+          });
     });
   }
 
   @Override
   public void getDelivery(GetDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
-    serve(responseObserver, () -> find(request.getResultId()));
+    UnaryCalls.serve(responseObserver, deadline -> find(request.getResultId(), deadline));
   }
 
   @Override
   public void retryDelivery(
       RetryDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
-    serve(responseObserver, () -> {
-      Delivery delivery = find(request.getResultId());
-      DeliveryStatus status = delivery.getStatus();
-      if (status != DeliveryStatus.DELIVERY_STATUS_FAILED
-          && status != DeliveryStatus.DELIVERY_STATUS_EXPIRED) {
-        throw Status.FAILED_PRECONDITION
-            .withDescription("result_id " + echo(delivery.getResultId()) + " is " + status
-                + " (expected: DELIVERY_STATUS_FAILED or DELIVERY_STATUS_EXPIRED)")
-            .asRuntimeException();
-      }
-      try {
-        republisher.republish(
-            delivery.getPaymentResult(), Math.max(1, delivery.getAttempt()) + 1, PUBLISH_TIMEOUT);
-      } catch (ExecutionException | TimeoutException e) {
-        throw Status.UNAVAILABLE.withDescription("could not publish the retry to Kafka")
-            .withCause(e).asRuntimeException();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
-      }
-      return delivery;
-    });
+    UnaryCalls.serve(responseObserver, deadline -> find(request.getResultId(), deadline)
+        .thenCompose(delivery -> {
+          DeliveryStatus status = delivery.getStatus();
+          if (status != DeliveryStatus.DELIVERY_STATUS_FAILED
+              && status != DeliveryStatus.DELIVERY_STATUS_EXPIRED) {
+            throw Status.FAILED_PRECONDITION
+                .withDescription("result_id " + echo(delivery.getResultId()) + " is " + status
+                    + " (expected: DELIVERY_STATUS_FAILED or DELIVERY_STATUS_EXPIRED)")
+                .asRuntimeException();
+          }
+          long leftNanos = Math.min(RETRY_PUBLISH_TIMEOUT.toNanos(),
+              deadline.timeRemaining(TimeUnit.NANOSECONDS));
+          if (leftNanos <= 0) {
+            throw Status.UNAVAILABLE.withDescription("no time left to publish the retry to Kafka"
+                + " before the call's deadline").asRuntimeException();
+          }
+          Duration wait = Duration.ofNanos(leftNanos);
+          return republisher.republish(delivery.getPaymentResult(),
+                  Math.max(1, delivery.getAttempt()) + 1, wait)
+              .handle((ok, error) -> {
+                if (error != null) {
+                  throw retryFailed(error, wait);
+                }
+                return delivery;
+              });
+        }));
+  }
+
+  /** The status of a retry that Kafka did not take. */
+  private static StatusRuntimeException retryFailed(Throwable error, Duration waited) {
+    Throwable cause = UnaryCalls.unwrap(error);
+    if (cause instanceof KafkaHandOff.Rejected rejected) {
+      return switch (rejected.rejection()) {
+        case FULL -> Status.RESOURCE_EXHAUSTED.withDescription("too many retries awaiting Kafka;"
+            + " retry later").asRuntimeException();
+        case KAFKA_UNREACHABLE -> Status.UNAVAILABLE.withDescription("Kafka unreachable: the"
+            + " retry was not published; retry later").asRuntimeException();
+        case STOPPED -> Status.UNAVAILABLE.withDescription("admin-api is shutting down: the retry"
+            + " was not published").asRuntimeException();
+      };
+    }
+    if (cause instanceof TimeoutException) {
+      return Status.UNAVAILABLE.withDescription("Kafka did not acknowledge the retry within "
+          + waited.toMillis() + " ms: it may still be published (a repeat is harmless,"
+          + " terminals deduplicate by result_id); retry later").withCause(cause)
+          .asRuntimeException();
+    }
+    return Status.UNAVAILABLE.withDescription("could not publish the retry to Kafka: " + cause)
+        .withCause(cause).asRuntimeException();
   }
 
   @Override
   public void getStats(GetStatsRequest request, StreamObserver<GetStatsResponse> responseObserver) {
-    serve(responseObserver, () -> {
-      LedgerStats stats = ledger.stats(clock.millis());
+    UnaryCalls.serve(responseObserver, deadline -> ledger.stats(clock.millis(), deadline).thenApply(stats -> {
       GetStatsResponse.Builder b = GetStatsResponse.newBuilder();
       long total = 0;
       for (var e : stats.byStatus().entrySet()) {
@@ -183,14 +227,14 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
           .setOldestPendingAge(com.google.protobuf.Duration.newBuilder()
               .setSeconds(age.getSeconds()).setNanos(age.getNano()))
           .build();
-    });
+    }));
   }
 
   @Override
   public void watchDeliveryEvents(
       WatchDeliveryEventsRequest request, StreamObserver<DeliveryEvent> responseObserver) {
     try {
-      checkNotOver();
+      UnaryCalls.checkNotOver();
       Set<DeliveryStatus> statuses = statuses(request.getStatusesList());
       String terminalId = request.getTerminalId();
       checkTerminalId(terminalId);
@@ -203,36 +247,14 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
     }
   }
 
-  private Delivery find(String resultId) {
+  private CompletableFuture<Delivery> find(String resultId, Deadline deadline) {
     if (!RESULT_ID.matcher(resultId).matches()) {
       throw invalid("result_id: '" + echo(resultId) + "' (expected: the result_id of a payment"
           + " result, 1.." + MAX_ID_CHARS + " visible ASCII characters)");
     }
-    return ledger.get(resultId).orElseThrow(() -> Status.NOT_FOUND
-        .withDescription("no delivery with result_id " + echo(resultId))
-        .asRuntimeException());
-  }
-
-  private interface Call<T> {
-    T run();
-  }
-
-  /** Runs a unary call, mapping ledger failures to statuses. */
-  private static <T> void serve(StreamObserver<T> observer, Call<T> call) {
-    T response;
-    try {
-      checkNotOver();
-      response = call.run();
-    } catch (StatusRuntimeException e) {
-      observer.onError(e);
-      return;
-    } catch (LedgerUnavailableException e) {
-      observer.onError(
-          Status.UNAVAILABLE.withDescription(e.getMessage()).withCause(e).asRuntimeException());
-      return;
-    }
-    observer.onNext(response);
-    observer.onCompleted();
+    return ledger.get(resultId, deadline).thenApply(found -> found.orElseThrow(
+        () -> Status.NOT_FOUND.withDescription("no delivery with result_id " + echo(resultId))
+            .asRuntimeException()));
   }
 
   private static Set<DeliveryStatus> statuses(List<DeliveryStatus> requested) {
@@ -266,17 +288,6 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
           + "ns (expected: a time between 1970 and 9999)");
     }
     return t.getSeconds() * 1000L + t.getNanos() / 1_000_000;
-  }
-
-  /** Fails fast if the client has gone or its deadline passed while the call was queued. */
-  private static void checkNotOver() {
-    Context context = Context.current();
-    if (context.isCancelled()) {
-      Status status = Contexts.statusFromCancelled(context);
-      throw (status == null ? Status.CANCELLED : status)
-          .augmentDescription("call was over before it was served")
-          .asRuntimeException();
-    }
   }
 
   private static StatusRuntimeException invalid(String description) {

@@ -8,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.posrelay.admin.ledger.TerminalOwner;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.auth.BearerToken;
 import java.io.IOException;
@@ -22,17 +23,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The other admin-api instances of the same Kafka Streams application that hold ledger
- * partitions, as gRPC stubs that ask for local-only answers ({@link LocalOnly}) and, when operator
- * tokens are on, carry this instance's current token ({@code authorization: Bearer …}). One
- * channel per peer address — TLS when this instance's listener is TLS (all instances of one
- * application are configured alike), plaintext otherwise — kept until {@link #close}.
- * Thread-safe.
+ * partitions, as asynchronous gRPC stubs that ask for local-only answers ({@link LocalOnly}) and,
+ * when operator tokens are on, carry this instance's current token ({@code authorization: Bearer
+ * …}); and which instance holds a given terminal's partition ({@link #ownerOfTerminal}), so that a
+ * one-terminal listing asks that instance only. One channel per peer address — TLS when this
+ * instance's listener is TLS (all instances of one application are configured alike), plaintext
+ * otherwise — kept until {@link #close}. Thread-safe.
  */
 public final class Peers implements AutoCloseable {
   /** No peers: a single instance. */
   public static final Peers NONE = new Peers(List::of);
 
   private final Supplier<List<String>> addresses;
+  private final Function<String, TerminalOwner> owners;
   private final Function<String, ManagedChannel> connect;
   private final ClientInterceptor headers;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -56,8 +59,17 @@ public final class Peers implements AutoCloseable {
    */
   public Peers(Supplier<List<String>> addresses, ChannelCredentials credentials,
       @Nullable String token) {
-    this(addresses, address -> NettyChannelBuilder.forTarget(address, credentials).build(),
-        token);
+    this(addresses, connect(credentials), token);
+  }
+
+  /**
+   * How to open a channel to a peer over the network.
+   *
+   * @param credentials plaintext, or TLS trusting the peers' certificates: {@link #credentials}
+   * @return a function from {@code host:port} to a new channel
+   */
+  public static Function<String, ManagedChannel> connect(ChannelCredentials credentials) {
+    return address -> NettyChannelBuilder.forTarget(address, credentials).build();
   }
 
   /**
@@ -93,7 +105,24 @@ public final class Peers implements AutoCloseable {
    */
   public Peers(Supplier<List<String>> addresses, Function<String, ManagedChannel> connect,
       @Nullable String token) {
+    this(addresses, terminalId -> TerminalOwner.UNKNOWN, connect, token);
+  }
+
+  /**
+   * Peers that know which instance holds each terminal's partition.
+   *
+   * @param addresses as above
+   * @param owners which instance holds a terminal's partition now ({@link
+   *     io.posrelay.admin.ledger.LedgerStreams#ownerOfTerminal}); must not block. {@link
+   *     TerminalOwner#UNKNOWN} makes a one-terminal listing ask every instance
+   * @param connect opens a channel to an address: {@link #connect(ChannelCredentials)}, or an
+   *     in-process channel in tests
+   * @param token the operator token to send; null = none
+   */
+  public Peers(Supplier<List<String>> addresses, Function<String, TerminalOwner> owners,
+      Function<String, ManagedChannel> connect, @Nullable String token) {
     this.addresses = addresses;
+    this.owners = owners;
     this.connect = connect;
     Metadata headers = LocalOnly.headers();
     if (token != null) {
@@ -107,12 +136,19 @@ public final class Peers implements AutoCloseable {
     this(addresses, connect, null);
   }
 
-  /** Stubs for the peers now; empty for a single instance. */
-  List<DeliveryAdminGrpc.DeliveryAdminBlockingStub> stubs() {
-    return addresses.get().stream()
-        .map(address -> DeliveryAdminGrpc.newBlockingStub(channel(address))
-            .withInterceptors(headers))
-        .toList();
+  /** Asynchronous stubs for the peers now; empty for a single instance. */
+  List<DeliveryAdminGrpc.DeliveryAdminStub> stubs() {
+    return addresses.get().stream().map(this::stub).toList();
+  }
+
+  /** An asynchronous stub for the peer at {@code address} ({@code host:port}). */
+  DeliveryAdminGrpc.DeliveryAdminStub stub(String address) {
+    return DeliveryAdminGrpc.newStub(channel(address)).withInterceptors(headers);
+  }
+
+  /** Which instance holds {@code terminalId}'s ledger partition now; never blocks. */
+  TerminalOwner ownerOfTerminal(String terminalId) {
+    return owners.apply(terminalId);
   }
 
   private ManagedChannel channel(String address) {

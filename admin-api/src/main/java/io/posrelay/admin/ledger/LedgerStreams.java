@@ -172,6 +172,31 @@ public final class LedgerStreams implements AutoCloseable {
   }
 
   /**
+   * Which instance holds {@code terminalId}'s partition as an active task now: the partition as
+   * {@link #partitionOfTerminal}, its active host from Kafka Streams' key query metadata. Never
+   * blocks (local metadata only).
+   *
+   * @return {@link TerminalOwner#HERE}, a {@link TerminalOwner.Peer} with its {@code
+   *     application.server}, or {@link TerminalOwner#UNKNOWN} when the metadata is not available
+   *     (a rebalance, not started)
+   */
+  public TerminalOwner ownerOfTerminal(String terminalId) {
+    KeyQueryMetadata metadata;
+    try {
+      metadata = streams.queryMetadataForKey(
+          LedgerStoreNames.RECORDS, terminalId, Serdes.String().serializer());
+    } catch (RuntimeException notRunning) { // StreamsNotStartedException, a closed instance
+      return TerminalOwner.UNKNOWN;
+    }
+    if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE
+        || metadata.activeHost() == null || metadata.activeHost().port() <= 0) {
+      return TerminalOwner.UNKNOWN;
+    }
+    String address = metadata.activeHost().host() + ":" + metadata.activeHost().port();
+    return address.equals(self) ? TerminalOwner.HERE : new TerminalOwner.Peer(address);
+  }
+
+  /**
    * The {@code application.server} ({@code host:port}) of every other instance of this
    * application that holds ledger partitions as active tasks now.
    */

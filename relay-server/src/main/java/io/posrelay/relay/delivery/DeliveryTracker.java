@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #dispatch} may be called from any thread and never blocks; all other
  * work on a session runs on that session's event loop, so per-session state needs no locks. Ack
- * timeouts are scheduled on the same event loop.
+ * timeouts are scheduled on the same event loop. Claims go to the {@link ClaimPublisher}, which
+ * never blocks the event loop: it queues them (bounded) for its own sending thread, and a claim it
+ * cannot queue is dropped and counted (see there for what the ledger then does).
  */
 public final class DeliveryTracker implements ResultDispatcher {
   private static final Logger log = LoggerFactory.getLogger(DeliveryTracker.class);
@@ -148,19 +150,22 @@ public final class DeliveryTracker implements ResultDispatcher {
       session.heldLive.add(result); // written after the recovered results
       return;
     }
-    deliver(session, result);
+    deliver(session, result, false);
   }
 
   /**
-   * Delivers a result found by recovery, at once (ahead of held live results). Skips it if it
-   * was acked on this node or is in flight on this session. Call on the session's event loop.
+   * Delivers a result found by recovery, at once (ahead of held live results). Skips it if it is
+   * in flight on this session, or if it was acked on this node: the ledger still lists it as
+   * undelivered only because it never got that DELIVERED claim (dropped while Kafka did not
+   * answer, or failed), so it is claimed DELIVERED again instead of being written again. Call on
+   * the session's event loop.
    *
    * @param session an open session of the result's terminal
    * @param result the undelivered result, as the ledger holds it
    */
   void redeliver(PosSession session, PaymentResult result) {
     if (session.isOpen()) {
-      deliver(session, result);
+      deliver(session, result, true);
     }
   }
 
@@ -175,18 +180,30 @@ public final class DeliveryTracker implements ResultDispatcher {
     PaymentResult held;
     while ((held = session.heldLive.poll()) != null) {
       if (session.isOpen()) {
-        deliver(session, held);
+        deliver(session, held, false);
       }
     }
   }
 
-  /** Runs on the session's event loop; the session is open. */
-  private void deliver(PosSession session, PaymentResult result) {
+  /**
+   * Runs on the session's event loop; the session is open.
+   *
+   * @param undeliveredInLedger whether the ledger listed it as undelivered (recovery)
+   */
+  private void deliver(PosSession session, PaymentResult result, boolean undeliveredInLedger) {
     String resultId = result.getResultId();
     if (acked.contains(resultId)) {
       meters.resultDuplicate(false);
-      log.debug("result_id={} terminal_id={} already acked here; not redelivered",
-          resultId, session.terminalId());
+      if (undeliveredInLedger) {
+        log.info("result_id={} terminal_id={} node_id={} acked here but undelivered in the ledger"
+            + " (its DELIVERED claim was lost); claiming it DELIVERED again", resultId,
+            session.terminalId(), nodeId);
+        publish(session, result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
+            FailureReason.FAILURE_REASON_UNSPECIFIED);
+      } else {
+        log.debug("result_id={} terminal_id={} already acked here; not redelivered",
+            resultId, session.terminalId());
+      }
       return;
     }
     if (session.inFlight.containsKey(resultId)) {

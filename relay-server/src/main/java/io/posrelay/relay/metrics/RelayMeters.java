@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.posrelay.runtime.kafka.KafkaHandOff;
 import io.posrelay.v1.FailureReason;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -51,9 +52,23 @@ import java.util.function.Supplier;
  *       <td>every Error frame sent to a terminal, by Error.Code (lowercase, without CODE_)</td></tr>
  *   <tr><td>{@value #CLAIMS_PUBLISH_ERRORS}</td><td>counter</td><td></td>
  *       <td>claims the claims producer failed to write to Kafka</td></tr>
+ *   <tr><td>{@value #CLAIMS_DROPPED}</td><td>counter</td><td>cause</td>
+ *       <td>claims never handed to Kafka: cause = full (max-in-flight-publishes claims were
+ *       already awaiting Kafka), kafka_unreachable (the last send timed out and a probe is in
+ *       flight) or stopped (the node is closing). The ledger then fails the result at its claim
+ *       deadline (UNCLAIMED) unless a later claim of it arrives; recovery redelivers it</td></tr>
+ *   <tr><td>{@value #CLAIMS_IN_FLIGHT}</td><td>gauge</td><td></td>
+ *       <td>claims handed to the claims producer and not yet acknowledged by Kafka</td></tr>
  *   <tr><td>{@value #SESSIONS_PUBLISH_ERRORS}</td><td>counter</td><td></td>
  *       <td>TerminalSession records the sessions producer failed to write to Kafka (takeover
  *       of this terminal's older session elsewhere may not happen)</td></tr>
+ *   <tr><td>{@value #SESSIONS_DROPPED}</td><td>counter</td><td>cause</td>
+ *       <td>TerminalSession records never handed to Kafka, causes as for {@value
+ *       #CLAIMS_DROPPED}: the takeover of that terminal's older session on another node is then
+ *       late (it ends by itself: idle timeout, or the terminal's next Hello)</td></tr>
+ *   <tr><td>{@value #SESSIONS_IN_FLIGHT}</td><td>gauge</td><td></td>
+ *       <td>TerminalSession records handed to the sessions producer and not yet
+ *       acknowledged</td></tr>
  *   <tr><td>{@value #SESSIONS_ERRORS}</td><td>counter</td><td>kind</td>
  *       <td>sessions consumer errors, kinds as for the results consumer</td></tr>
  *   <tr><td>{@value #DELIVERY_EVENTS_ERRORS}</td><td>counter</td><td>kind</td>
@@ -131,6 +146,14 @@ public final class RelayMeters {
   /** Counter name; see the class table. */
   public static final String CLAIMS_PUBLISH_ERRORS = "posrelay.relay.claims.publish.errors";
   /** Counter name; see the class table. */
+  public static final String CLAIMS_DROPPED = "posrelay.relay.claims.dropped";
+  /** Gauge name; see the class table. */
+  public static final String CLAIMS_IN_FLIGHT = "posrelay.relay.claims.in.flight";
+  /** Counter name; see the class table. */
+  public static final String SESSIONS_DROPPED = "posrelay.relay.sessions.dropped";
+  /** Gauge name; see the class table. */
+  public static final String SESSIONS_IN_FLIGHT = "posrelay.relay.sessions.in.flight";
+  /** Counter name; see the class table. */
   public static final String SESSIONS_PUBLISH_ERRORS = "posrelay.relay.sessions.publish.errors";
   /** Counter name; see the class table. */
   public static final String SESSIONS_ERRORS = "posrelay.relay.sessions.errors";
@@ -193,6 +216,8 @@ public final class RelayMeters {
   private final Map<ConsumerErrorKind, Counter> consumerErrors =
       new EnumMap<>(ConsumerErrorKind.class);
   private final Counter claimPublishErrors;
+  private final Map<KafkaHandOff.Rejection, Counter> claimsDropped =
+      new EnumMap<>(KafkaHandOff.Rejection.class);
   private final Timer deliveryLatency;
   private final Timer resultAge;
   private final SessionMeters sessions;
@@ -231,6 +256,12 @@ public final class RelayMeters {
     sessions = new SessionMeters(registry);
     claimPublishErrors =
         counter(registry, CLAIMS_PUBLISH_ERRORS, "Claims that could not be written to Kafka.");
+    for (KafkaHandOff.Rejection cause : KafkaHandOff.Rejection.values()) {
+      claimsDropped.put(cause, Counter.builder(CLAIMS_DROPPED)
+          .description("Claims never handed to Kafka, by cause.")
+          .tag("cause", cause.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
     deliveryLatency =
         Timer.builder(DELIVERY_LATENCY)
             .description("From writing a result to the terminal's ack.")
@@ -333,6 +364,15 @@ public final class RelayMeters {
   /** Counts a claim the Kafka producer failed to write. */
   public void claimPublishError() {
     claimPublishErrors.increment();
+  }
+
+  /**
+   * Counts a claim that was never handed to Kafka.
+   *
+   * @param cause why the claims producer's hand-off refused it
+   */
+  public void claimDropped(KafkaHandOff.Rejection cause) {
+    claimsDropped.get(cause).increment();
   }
 
   private Counter deliveries(String outcome, String reason) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.relay.metrics.RelayMeters.ConsumerErrorKind;
+import io.posrelay.runtime.kafka.KafkaHandOff;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -31,6 +32,8 @@ public final class SessionMeters {
   private final Map<Error.Code, Counter> framesRejected = new EnumMap<>(Error.Code.class);
   private final Map<Error.Code, Counter> errorsSent = new EnumMap<>(Error.Code.class);
   private final Counter sessionPublishErrors;
+  private final Map<KafkaHandOff.Rejection, Counter> sessionsDropped =
+      new EnumMap<>(KafkaHandOff.Rejection.class);
   private final Map<ConsumerErrorKind, Counter> sessionsErrors =
       new EnumMap<>(ConsumerErrorKind.class);
   private final Map<ConsumerErrorKind, Counter> deliveryEventsErrors =
@@ -80,6 +83,11 @@ public final class SessionMeters {
     }
     sessionPublishErrors = counter(registry, RelayMeters.SESSIONS_PUBLISH_ERRORS,
         "TerminalSession records that could not be written to Kafka.");
+    for (KafkaHandOff.Rejection cause : KafkaHandOff.Rejection.values()) {
+      sessionsDropped.put(cause, tagged(RelayMeters.SESSIONS_DROPPED,
+          "TerminalSession records never handed to Kafka, by cause.", "cause",
+          cause.name().toLowerCase(Locale.ROOT)));
+    }
     for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
       sessionsErrors.put(kind, tagged(RelayMeters.SESSIONS_ERRORS,
           "Sessions consumer errors by kind.", "kind", kind.name().toLowerCase(Locale.ROOT)));
@@ -148,6 +156,15 @@ public final class SessionMeters {
   /** Counts a TerminalSession the sessions producer failed to write. */
   public void publishError() {
     sessionPublishErrors.increment();
+  }
+
+  /**
+   * Counts a TerminalSession that was never handed to Kafka.
+   *
+   * @param cause why the sessions producer's hand-off refused it
+   */
+  public void publishDropped(KafkaHandOff.Rejection cause) {
+    sessionsDropped.get(cause).increment();
   }
 
   /**

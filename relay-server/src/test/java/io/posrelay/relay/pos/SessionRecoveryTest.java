@@ -180,6 +180,29 @@ class SessionRecoveryTest {
   }
 
   @Test
+  void resultAckedHereWhoseDeliveredClaimTheLedgerNeverGot_isClaimedDeliveredAgain_notRewritten() {
+    EmbeddedChannel ch = fx.connect("T-1");
+    ledger.last().complete(List.of());
+    ch.runPendingTasks();
+    fx.tracker.dispatch(result("r-1", "T-1"));
+    ch.runPendingTasks();
+    ch.writeInbound(ack("r-1"));
+    assertThat(writtenResultIds(ch)).containsExactly("r-1");
+    // Its DELIVERED claim was dropped (Kafka did not answer): the ledger failed it UNCLAIMED,
+    // and the FAILED event makes this node ask again.
+    fx.recovery.refetch(fx.registry.get("T-1"));
+    ch.runPendingTasks();
+    ledger.last().complete(List.of(
+        delivery("r-1", DeliveryStatus.DELIVERY_STATUS_FAILED, Duration.ofMinutes(1))));
+    ch.runPendingTasks();
+
+    assertThat(writtenResultIds(ch)).isEmpty();
+    assertThat(fx.claims.outcomes()).containsExactly("CLAIMED", "DELIVERED", "DELIVERED");
+    assertThat(fx.claims.all().get(2).getSessionId())
+        .isEqualTo(fx.registry.get("T-1").sessionId());
+  }
+
+  @Test
   void unreachableLedger_releasesLiveResults_andRetriesWithJitteredBackoff_whileTheSessionIsOpen() {
     List<Long> caps = new ArrayList<>();
     fx.jitter = cap -> {

@@ -1,4 +1,7 @@
-/** Kafka as every service uses it: the shared deployment keys and the start-up topic check. */
+/**
+ * Kafka as every service uses it: the shared deployment keys, the start-up topic check, and the
+ * bounded hand-off of records to a producer off the threads that must not wait for Kafka.
+ */
 @NullMarked
 package io.posrelay.runtime.kafka;
 

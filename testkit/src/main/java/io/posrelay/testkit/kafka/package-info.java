@@ -1,4 +1,7 @@
-/** An embedded single-node KRaft Kafka broker, and the POS Relay topics created on a cluster. */
+/**
+ * An embedded single-node KRaft Kafka broker, the POS Relay topics created on a cluster, and a
+ * producer that stalls as one does while Kafka is unreachable.
+ */
 @NullMarked
 package io.posrelay.testkit.kafka;
 
