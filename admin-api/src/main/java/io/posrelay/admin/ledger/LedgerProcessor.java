@@ -5,6 +5,7 @@ import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.ledger.v1.EarlyClaims;
 import io.posrelay.ledger.v1.LedgerRecord;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
@@ -128,10 +129,13 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
         String format = "delivery {} → {} result_id={} terminal_id={} node_id={} reason={}";
         Object[] args = {event.getFrom(), event.getTo(), event.getResultId(),
             event.getTerminalId(), event.getNodeId(), event.getReason()};
-        if (notable) {
-          log.info(format, args);
-        } else {
-          log.debug(format, args);
+        try (LogContext ignored = LogContext.open().resultId(event.getResultId())
+            .terminalId(event.getTerminalId()).nodeId(event.getNodeId())) {
+          if (notable) {
+            log.info(format, args);
+          } else {
+            log.debug(format, args);
+          }
         }
       }
     }
@@ -157,8 +161,10 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
         store.due.delete(entry.key);
         if (store.earlyClaims.delete(id) != null) {
           store.add(LedgerStoreNames.WAITING_EARLY_CLAIMS, -1);
-          log.warn("dropped claims for result_id={}: its result did not arrive within {}", id,
-              EARLY_CLAIM_MAX_AGE);
+          try (LogContext ignored = LogContext.open().resultId(id)) {
+            log.warn("dropped claims for result_id={}: its result did not arrive within {}", id,
+                EARLY_CLAIM_MAX_AGE);
+          }
         }
         continue;
       }
@@ -184,8 +190,11 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
     } else {
       EarlyClaims old = parseEarlyClaims(bytes);
       if (old.getClaimsCount() >= MAX_EARLY_CLAIMS_PER_RESULT) {
-        log.warn("dropped a claim for result_id={}: {} claims already wait for its result", id,
-            MAX_EARLY_CLAIMS_PER_RESULT);
+        try (LogContext ignored = LogContext.open().resultId(id).terminalId(claim.getTerminalId())
+            .nodeId(claim.getNodeId())) {
+          log.warn("dropped a claim for result_id={}: {} claims already wait for its result", id,
+              MAX_EARLY_CLAIMS_PER_RESULT);
+        }
         return;
       }
       waiting = old.toBuilder().addClaims(claim).build();

@@ -10,11 +10,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.posrelay.ingest.callback.IlkCallbackMapper;
 import io.posrelay.ingest.callback.InvalidCallbackException;
 import io.posrelay.ingest.callback.MaskedCardNumbers;
+import io.posrelay.ingest.callback.ResultLogFields;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.kafka.PublishRejectedException;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.runtime.log.ThrottledLog;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +81,9 @@ final class ResultsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         try {
           ctx.executor().execute(() -> answer(ctx, version, result, error, timeout));
         } catch (RejectedExecutionException e) {
-          log.debug("event loop gone; no answer for result_id={}", result.getResultId());
+          try (LogContext fields = ResultLogFields.of(result)) {
+            log.debug("event loop gone; no answer for result_id={}", result.getResultId());
+          }
         }
       }
     });
@@ -98,10 +102,12 @@ final class ResultsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
           IngestResponses.RETRY_AFTER_OVERLOADED_SECONDS, rejected.shuttingDown());
     } else {
       meters.request(Outcome.UNAVAILABLE);
-      if (error instanceof PublishTimeoutException) {
-        log.debug("publish timed out result_id={} terminal_id={} transaction_id={}",
-            result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
-            MaskedCardNumbers.redact(result.getTransactionId()));
+      if (error instanceof PublishTimeoutException && log.isDebugEnabled()) {
+        try (LogContext ignored = ResultLogFields.of(result)) {
+          log.debug("publish timed out result_id={} terminal_id={} transaction_id={}",
+              result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
+              MaskedCardNumbers.redact(result.getTransactionId()));
+        }
       }
       response = IngestResponses.unavailable(version,
           "result not stored: Kafka unavailable or slow; retry later",
