@@ -151,7 +151,9 @@ public final class RelayServer implements ServiceLauncher.RunningService {
 
   private void doStart(RelayKafka clients) throws Exception {
     clients.checkTopics(config);
-    RelayMeters meters = new RelayMeters(meterRegistry);
+    RelayMeters meters = new RelayMeters(meterRegistry,
+        DeliveryTracker.claimDelayFor(config.get(CLAIM_DEADLINE)), config.get(CLAIM_DEADLINE),
+        config.get(ACK_TIMEOUT));
     Clock clock = Clock.systemUTC();
     TerminalRegistry registry = new TerminalRegistry();
     meters.gauge(RelayMeters.TERMINALS_CONNECTED, "Terminals with a session on this node.",

@@ -206,15 +206,16 @@ public final class DeliveryTracker implements ResultDispatcher {
       meters.resultAge(
           Duration.between(Instant.ofEpochSecond(at.getSeconds(), at.getNanos()), clock.instant()));
     }
-    meters.claimed();
     if (claimDelayNanos == 0) {
       // The claim goes first: a write that fails at once reports FAILED inside writeAndFlush.
+      meters.claimed();
       publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
           FailureReason.FAILURE_REASON_UNSPECIFIED);
     } else {
       pending.claimTimer = session.eventLoop().schedule(() -> {
         pending.claimTimer = null;
         if (session.inFlight.get(resultId) == pending) {
+          meters.claimed();
           publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
               FailureReason.FAILURE_REASON_UNSPECIFIED);
         }
@@ -282,7 +283,7 @@ public final class DeliveryTracker implements ResultDispatcher {
     if (late != null) {
       // Acked after the ack timeout: the terminal has it after all.
       acked.add(resultId);
-      meters.delivered(nanoTime.getAsLong() - late.writtenAtNanos);
+      meters.lateAck(nanoTime.getAsLong() - late.writtenAtNanos);
       publish(session, late.result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
           FailureReason.FAILURE_REASON_UNSPECIFIED);
       try (LogContext ignored = logContext(session, resultId)) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.posrelay.runtime.management.LatencyBuckets;
 import io.posrelay.v1.FailureReason;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -26,8 +27,19 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #DELIVERIES_IN_FLIGHT}</td><td>gauge</td><td></td>
  *       <td>results written to a terminal and awaiting its ack</td></tr>
  *   <tr><td>{@value #DELIVERIES}</td><td>counter</td><td>outcome, reason</td>
- *       <td>claims produced: outcome = claimed | delivered | failed; reason = none or the
- *       failure reason in lowercase (ack_timeout, connection_lost, …)</td></tr>
+ *       <td>deliveries this node started, counted once each when it ends: outcome = delivered
+ *       (the terminal acked within the ack timeout; reason = none) | failed (reason = the failure
+ *       reason in lowercase: ack_timeout, connection_lost, write_failed, session_replaced,
+ *       node_shutdown). Their sum is the number of deliveries started, so the failed share is
+ *       failed / (delivered + failed). A redelivery is a new delivery.</td></tr>
+ *   <tr><td>{@value #DELIVERIES_CLAIMED}</td><td>counter</td><td></td>
+ *       <td>deliveries still awaiting the ack at the claim delay (500 ms by default), for which
+ *       an interim OUTCOME_CLAIMED claim was produced: the slow acks. Each also ends in
+ *       {@value #DELIVERIES}</td></tr>
+ *   <tr><td>{@value #ACKS_LATE}</td><td>counter</td><td></td>
+ *       <td>acks that came after the ack timeout, whose delivery had already counted as failed
+ *       (ack_timeout); a DELIVERED claim follows, and the ledger takes the result from FAILED
+ *       to DELIVERED</td></tr>
  *   <tr><td>{@value #RESULTS_RECEIVED}</td><td>counter</td><td></td>
  *       <td>results read from the results topic</td></tr>
  *   <tr><td>{@value #RESULTS_IGNORED}</td><td>counter</td><td></td>
@@ -38,9 +50,12 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #RESULTS_ERRORS}</td><td>counter</td><td>kind</td>
  *       <td>results consumer errors: bad_record (skipped), retriable, fatal</td></tr>
  *   <tr><td>{@value #DELIVERY_LATENCY}</td><td>timer</td><td></td>
- *       <td>from writing a result to the terminal's ack</td></tr>
+ *       <td>from writing a result to the terminal's ack (late acks included); histogram buckets
+ *       at the claim delay, claim deadline and ack timeout (service-runtime's {@code
+ *       LatencyBuckets})</td></tr>
  *   <tr><td>{@value #RESULT_AGE}</td><td>timer</td><td></td>
- *       <td>from ilk-ingest's received_at to writing the result to the terminal</td></tr>
+ *       <td>from ilk-ingest's received_at to writing the result to the terminal: the end-to-end
+ *       latency up to the terminal's socket; the same buckets</td></tr>
  *   <tr><td>{@value #FRAMES_REJECTED}</td><td>counter</td><td>code</td>
  *       <td>inbound frames rejected with an Error: code = malformed_frame, frame_too_large,
  *       hello_required, invalid_hello, unauthenticated</td></tr>
@@ -110,6 +125,10 @@ public final class RelayMeters {
   /** Counter name; see the class table. */
   public static final String DELIVERIES = "posrelay.relay.deliveries";
   /** Counter name; see the class table. */
+  public static final String DELIVERIES_CLAIMED = "posrelay.relay.deliveries.claimed";
+  /** Counter name; see the class table. */
+  public static final String ACKS_LATE = "posrelay.relay.acks.late";
+  /** Counter name; see the class table. */
   public static final String RESULTS_RECEIVED = "posrelay.relay.results.received";
   /** Counter name; see the class table. */
   public static final String RESULTS_IGNORED = "posrelay.relay.results.ignored";
@@ -174,6 +193,7 @@ public final class RelayMeters {
   private final MeterRegistry registry;
   private final Counter claimed;
   private final Counter delivered;
+  private final Counter lateAcks;
   private final Map<FailureReason, Counter> failed = new EnumMap<>(FailureReason.class);
   private final Counter received;
   private final Counter ignored;
@@ -191,11 +211,17 @@ public final class RelayMeters {
    * with {@link #gauge}, by the component that owns the value.
    *
    * @param registry the server's own registry, never the global one
+   * @param latencyThresholds this node's configured claim delay, claim deadline and ack timeout:
+   *     the latency timers get a histogram bucket at each, besides the defaults' (none given =
+   *     the defaults only)
    */
-  public RelayMeters(MeterRegistry registry) {
+  public RelayMeters(MeterRegistry registry, Duration... latencyThresholds) {
     this.registry = registry;
-    claimed = deliveries("claimed", "none");
+    claimed = counter(registry, DELIVERIES_CLAIMED, "Deliveries still awaiting the terminal's ack"
+        + " at the claim delay, for which an interim CLAIMED claim was produced (slow acks).");
     delivered = deliveries("delivered", "none");
+    lateAcks = counter(registry, ACKS_LATE, "Acks after the ack timeout, whose delivery had"
+        + " already counted as failed (ack_timeout); a DELIVERED claim follows.");
     for (FailureReason reason : FailureReason.values()) {
       // UNCLAIMED is the ledger's verdict, never a relay node's.
       if (reason != FailureReason.UNRECOGNIZED
@@ -220,17 +246,17 @@ public final class RelayMeters {
     sessions = new SessionMeters(registry);
     claimPublishErrors =
         counter(registry, CLAIMS_PUBLISH_ERRORS, "Claims that could not be written to Kafka.");
+    Duration[] buckets = LatencyBuckets.with(latencyThresholds);
     deliveryLatency =
         Timer.builder(DELIVERY_LATENCY)
-            .description("From writing a result to the terminal's ack.")
-            .publishPercentileHistogram()
-            .maximumExpectedValue(Duration.ofSeconds(30))
+            .description("From writing a result to the terminal's ack, late acks included.")
+            .serviceLevelObjectives(buckets)
             .register(registry);
     resultAge =
         Timer.builder(RESULT_AGE)
-            .description("From ilk-ingest's received_at to writing the result to the terminal.")
-            .publishPercentileHistogram()
-            .maximumExpectedValue(Duration.ofSeconds(30))
+            .description("From ilk-ingest's received_at to writing the result to the terminal:"
+                + " end-to-end latency up to the terminal's socket.")
+            .serviceLevelObjectives(buckets)
             .register(registry);
   }
 
@@ -254,13 +280,13 @@ public final class RelayMeters {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
-  /** Counts a claim OUTCOME_CLAIMED. */
+  /** Counts an interim OUTCOME_CLAIMED claim: a delivery still unacked at the claim delay. */
   public void claimed() {
     claimed.increment();
   }
 
   /**
-   * Counts a claim OUTCOME_DELIVERED and records the write-to-ack latency.
+   * Counts a delivery that ended acked (outcome delivered) and records the write-to-ack latency.
    *
    * @param latencyNanos from the write to the ack, nanoseconds, >= 0
    */
@@ -270,7 +296,18 @@ public final class RelayMeters {
   }
 
   /**
-   * Counts a claim OUTCOME_FAILED.
+   * Counts an ack after the ack timeout (its delivery already counted as failed) and records its
+   * write-to-ack latency.
+   *
+   * @param latencyNanos from the write to the ack, nanoseconds, >= 0
+   */
+  public void lateAck(long latencyNanos) {
+    lateAcks.increment();
+    deliveryLatency.record(Duration.ofNanos(Math.max(0, latencyNanos)));
+  }
+
+  /**
+   * Counts a delivery that ended failed (outcome failed).
    *
    * @param reason why the delivery failed
    */
@@ -326,7 +363,8 @@ public final class RelayMeters {
 
   private Counter deliveries(String outcome, String reason) {
     return Counter.builder(DELIVERIES)
-        .description("Delivery claims produced, by outcome and failure reason.")
+        .description("Deliveries this node started, each counted once when it ended: delivered"
+            + " (acked within the ack timeout) or failed, by failure reason.")
         .tag("outcome", outcome)
         .tag("reason", reason)
         .register(registry);
