@@ -11,6 +11,7 @@ import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -47,12 +48,19 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
   static final Duration IDLE = Duration.ofSeconds(1);
 
   private final DeliveryStateMachine machine;
+  private final IntConsumer duplicateClaims;
   private ProcessorContext<String, DeliveryEvent> context;
   private LedgerStore store;
   private long lastInputMs;
 
-  LedgerProcessor(DeliveryStateMachine machine) {
+  /**
+   * @param machine the state machine
+   * @param duplicateClaims told how many duplicate claims each input added (when it added any),
+   *     for a counter; called on the stream thread, so it must not block
+   */
+  LedgerProcessor(DeliveryStateMachine machine, IntConsumer duplicateClaims) {
     this.machine = machine;
+    this.duplicateClaims = duplicateClaims;
   }
 
   @Override
@@ -116,6 +124,12 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
   private void apply(String id, @Nullable LedgerRecord before, DeliveryStateMachine.Change change) {
     if (change.record() != before) {
       store.save(id, before, change.record());
+      LedgerRecord after = change.record();
+      int added = (after == null ? 0 : after.getDelivery().getDuplicateClaims())
+          - (before == null ? 0 : before.getDelivery().getDuplicateClaims());
+      if (added > 0 && after != null) {
+        duplicateClaims.accept(added);
+      }
     }
     for (DeliveryEvent event : change.events()) {
       context.forward(new Record<>(event.getTerminalId(), event, context.currentSystemTimeMs()));
