@@ -183,7 +183,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
           RotatingSecrets.Rule.BEARER_TOKEN).map(RotatingSecrets::currentText).orElse("");
       GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.get(ADMIN_ADDRESS),
           token, config.get(ADMIN_TLS_CA_FILE).orElse(null), RECOVERY_DEADLINE,
-          RECOVERY_MAX_PAGES);
+          RECOVERY_MAX_PAGES, meters.recoveryClientInterceptor());
       undelivered = grpc;
       source = grpc;
     }

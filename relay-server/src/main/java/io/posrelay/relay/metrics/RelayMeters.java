@@ -1,9 +1,13 @@
 package io.posrelay.relay.metrics;
 
+import io.grpc.ClientInterceptor;
+import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
+import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.runtime.management.LatencyBuckets;
 import io.posrelay.v1.FailureReason;
 import java.time.Duration;
@@ -105,6 +109,12 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #HELLO_TIMEOUTS}</td><td>counter</td><td></td>
  *       <td>connections closed with CODE_HELLO_REQUIRED because no frame arrived within
  *       hello-timeout.ms</td></tr>
+ *   <tr><td>{@value #GRPC_CLIENT_DURATION}</td><td>timer</td><td>service, method, methodType,
+ *       statusCode</td><td>the recovery asks to admin-api ({@code ListDeliveries}, one call per
+ *       page) by final status: OK, UNAVAILABLE (admin-api down or restoring), DEADLINE_EXCEEDED,
+ *       UNAUTHENTICATED…; buckets at the system's thresholds. Micrometer's {@link
+ *       MetricCollectingClientInterceptor}, which also counts {@value #GRPC_CLIENT_REQUESTS} and
+ *       {@value #GRPC_CLIENT_RESPONSES} (messages) by method</td></tr>
  *   <tr><td>{@value #TLS_HANDSHAKE_FAILURES}</td><td>counter</td><td></td>
  *       <td>POS connections closed because their TLS handshake failed (not TLS, untrusted,
  *       no common protocol or cipher)</td></tr>
@@ -176,6 +186,12 @@ public final class RelayMeters {
   public static final String HELLO_TIMEOUTS = "posrelay.relay.hello.timeouts";
   /** Counter name; see the class table. */
   public static final String TLS_HANDSHAKE_FAILURES = "posrelay.relay.tls.handshake.failures";
+  /** Timer name (Micrometer's gRPC binder); see the class table. */
+  public static final String GRPC_CLIENT_DURATION = "grpc.client.processing.duration";
+  /** Counter name (Micrometer's gRPC binder); see the class table. */
+  public static final String GRPC_CLIENT_REQUESTS = "grpc.client.requests.sent";
+  /** Counter name (Micrometer's gRPC binder); see the class table. */
+  public static final String GRPC_CLIENT_RESPONSES = "grpc.client.responses.received";
 
   /**
    * Kinds of consumer errors, the {@code kind} tag of {@value #RESULTS_ERRORS} and {@value
@@ -267,6 +283,21 @@ public final class RelayMeters {
    */
   public SessionMeters sessions() {
     return sessions;
+  }
+
+  /**
+   * The interceptor that counts and times the recovery asks to admin-api ({@value
+   * #GRPC_CLIENT_DURATION}); {@code ListDeliveries} is registered at once (OK at 0).
+   *
+   * @return a new interceptor over this registry, for the channel to admin-api
+   */
+  public ClientInterceptor recoveryClientInterceptor() {
+    Duration[] buckets = LatencyBuckets.with();
+    MetricCollectingClientInterceptor interceptor = new MetricCollectingClientInterceptor(
+        registry, counter -> counter, timer -> timer.serviceLevelObjectives(buckets),
+        Status.Code.OK);
+    interceptor.preregisterMethod(DeliveryAdminGrpc.getListDeliveriesMethod());
+    return interceptor;
   }
 
   /**
