@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.admin.v1.DeliveryStatus;
+import io.posrelay.runtime.management.GrpcLabels;
 import io.posrelay.runtime.management.LatencyBuckets;
 import io.posrelay.v1.FailureReason;
 import java.time.Duration;
@@ -50,12 +51,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@value #WATCHERS}</td><td>gauge</td><td></td>
  *       <td>open WatchDeliveryEvents streams</td></tr>
  *   <tr><td>{@value #GRPC_SERVER_REQUESTS}</td><td>counter</td><td>service, method,
- *       methodType</td><td>request messages received, per gRPC method (Micrometer's
- *       {@link MetricCollectingServerInterceptor})</td></tr>
+ *       method_type</td><td>request messages received, per gRPC method (Micrometer's
+ *       {@link MetricCollectingServerInterceptor}; its camelCase tags renamed to snake_case, as
+ *       Prometheus' lint wants)</td></tr>
  *   <tr><td>{@value #GRPC_SERVER_RESPONSES}</td><td>counter</td><td>service, method,
- *       methodType</td><td>response messages sent</td></tr>
- *   <tr><td>{@value #GRPC_SERVER_DURATION}</td><td>timer</td><td>service, method, methodType,
- *       statusCode</td><td>calls by method and final status (OK, UNAVAILABLE, UNAUTHENTICATED…):
+ *       method_type</td><td>response messages sent</td></tr>
+ *   <tr><td>{@value #GRPC_SERVER_DURATION}</td><td>timer</td><td>service, method, method_type,
+ *       status_code</td><td>calls by method and final status (OK, UNAVAILABLE, UNAUTHENTICATED…):
  *       their rate, errors and duration; buckets at the system's thresholds ({@link
  *       LatencyBuckets}). Only the methods admin-api serves appear, so the tags are
  *       bounded</td></tr>
@@ -154,6 +156,7 @@ public final class AdminMeters {
    */
   public ServerInterceptor grpcServerInterceptor(io.grpc.ServiceDescriptor... services) {
     Duration[] buckets = LatencyBuckets.with();
+    GrpcLabels.snakeCase(registry);
     MetricCollectingServerInterceptor interceptor = new MetricCollectingServerInterceptor(
         registry, counter -> counter, timer -> timer.serviceLevelObjectives(buckets),
         Status.Code.OK);

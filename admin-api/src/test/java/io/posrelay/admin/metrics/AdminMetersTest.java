@@ -94,8 +94,8 @@ class AdminMetersTest {
         NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     try {
       assertThat(registry.scrape()).contains("grpc_server_processing_duration_seconds_count{"
-          + "method=\"ListDeliveries\",methodType=\"UNARY\","
-          + "service=\"posrelay.admin.v1.DeliveryAdmin\",statusCode=\"OK\"} 0");
+          + "method=\"ListDeliveries\",method_type=\"UNARY\","
+          + "service=\"posrelay.admin.v1.DeliveryAdmin\",status_code=\"OK\"} 0");
 
       HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(HealthCheckRequest.getDefaultInstance());
@@ -107,12 +107,12 @@ class AdminMetersTest {
       String scrape = registry.scrape();
       assertThat(scrape)
           .contains("grpc_server_processing_duration_seconds_count{method=\"Check\","
-              + "methodType=\"UNARY\",service=\"grpc.health.v1.Health\",statusCode=\"OK\"} 1")
+              + "method_type=\"UNARY\",service=\"grpc.health.v1.Health\",status_code=\"OK\"} 1")
           .contains("grpc_server_processing_duration_seconds_count{method=\"GetStats\","
-              + "methodType=\"UNARY\",service=\"posrelay.admin.v1.DeliveryAdmin\","
-              + "statusCode=\"UNAUTHENTICATED\"} 1")
+              + "method_type=\"UNARY\",service=\"posrelay.admin.v1.DeliveryAdmin\","
+              + "status_code=\"UNAUTHENTICATED\"} 1")
           .contains("grpc_server_processing_duration_seconds_bucket{method=\"Check\","
-              + "methodType=\"UNARY\",service=\"grpc.health.v1.Health\",statusCode=\"OK\","
+              + "method_type=\"UNARY\",service=\"grpc.health.v1.Health\",status_code=\"OK\","
               + "le=\"3.0\"} 1");
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
+import io.posrelay.runtime.management.GrpcLabels;
 import io.posrelay.runtime.management.LatencyBuckets;
 import io.posrelay.v1.FailureReason;
 import java.time.Duration;
@@ -109,8 +110,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #HELLO_TIMEOUTS}</td><td>counter</td><td></td>
  *       <td>connections closed with CODE_HELLO_REQUIRED because no frame arrived within
  *       hello-timeout.ms</td></tr>
- *   <tr><td>{@value #GRPC_CLIENT_DURATION}</td><td>timer</td><td>service, method, methodType,
- *       statusCode</td><td>the recovery asks to admin-api ({@code ListDeliveries}, one call per
+ *   <tr><td>{@value #GRPC_CLIENT_DURATION}</td><td>timer</td><td>service, method, method_type,
+ *       status_code</td><td>the recovery asks to admin-api ({@code ListDeliveries}, one call per
  *       page) by final status: OK, UNAVAILABLE (admin-api down or restoring), DEADLINE_EXCEEDED,
  *       UNAUTHENTICATED…; buckets at the system's thresholds. Micrometer's {@link
  *       MetricCollectingClientInterceptor}, which also counts {@value #GRPC_CLIENT_REQUESTS} and
@@ -293,6 +294,7 @@ public final class RelayMeters {
    */
   public ClientInterceptor recoveryClientInterceptor() {
     Duration[] buckets = LatencyBuckets.with();
+    GrpcLabels.snakeCase(registry);
     MetricCollectingClientInterceptor interceptor = new MetricCollectingClientInterceptor(
         registry, counter -> counter, timer -> timer.serviceLevelObjectives(buckets),
         Status.Code.OK);

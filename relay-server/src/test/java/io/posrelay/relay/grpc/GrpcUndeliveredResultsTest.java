@@ -75,10 +75,10 @@ class GrpcUndeliveredResultsTest {
   void recoveryAsks_areCountedAndTimedByStatus_onTheRelaysRegistry() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     start(5, new RelayMeters(registry).recoveryClientInterceptor());
-    String listDeliveries = "method=\"ListDeliveries\",methodType=\"UNARY\","
+    String listDeliveries = "method=\"ListDeliveries\",method_type=\"UNARY\","
         + "service=\"posrelay.admin.v1.DeliveryAdmin\"";
     assertThat(registry.scrape()).contains(
-        "grpc_client_processing_duration_seconds_count{" + listDeliveries + ",statusCode=\"OK\"} 0");
+        "grpc_client_processing_duration_seconds_count{" + listDeliveries + ",status_code=\"OK\"} 0");
 
     assertThat(client.fetch("T-1").toCompletableFuture().get(5, TimeUnit.SECONDS)).hasSize(3);
     failWith = Status.UNAVAILABLE.withDescription("ledger restoring");
@@ -87,9 +87,9 @@ class GrpcUndeliveredResultsTest {
 
     assertThat(registry.scrape())
         .contains("grpc_client_processing_duration_seconds_count{" + listDeliveries
-            + ",statusCode=\"OK\"} 3")
+            + ",status_code=\"OK\"} 3")
         .contains("grpc_client_processing_duration_seconds_count{" + listDeliveries
-            + ",statusCode=\"UNAVAILABLE\"} 1");
+            + ",status_code=\"UNAVAILABLE\"} 1");
   }
 
   @AfterEach
