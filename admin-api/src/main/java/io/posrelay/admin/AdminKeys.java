@@ -13,6 +13,7 @@ import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.kafka.KafkaKeys;
 import io.posrelay.runtime.kafka.TopicCheck;
+import io.posrelay.runtime.log.LogKeys;
 import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -175,6 +176,7 @@ public final class AdminKeys {
               + " stores backed by changelog topics) and the DeliveryAdmin gRPC API, with gRPC"
               + " health, server reflection and /metrics.")
       .keys(KafkaKeys.DEPLOYMENT)
+      .keys(LogKeys.ALL)
       .keys(ListenerKeys.HOST, PORT, MANAGEMENT_PORT, ListenerKeys.TLS_CERT_FILE,
           ListenerKeys.TLS_KEY_FILE, PEER_TLS_CA_FILE, OPERATOR_TOKEN_FILE, OPERATOR_TOKENS,
           REFLECTION_REQUIRES_TOKEN, KafkaKeys.CLAIM_DEADLINE, KafkaKeys.ACK_TIMEOUT,

@@ -17,6 +17,7 @@ import static io.posrelay.runtime.kafka.KafkaKeys.CLAIM_DEADLINE;
 import io.grpc.ChannelCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -30,6 +31,8 @@ import io.posrelay.admin.grpc.GrpcListener;
 import io.posrelay.admin.grpc.Peers;
 import io.posrelay.admin.ledger.DeliveryEventsTopic;
 import io.posrelay.admin.ledger.LedgerMeters;
+import io.posrelay.admin.metrics.AdminMeters;
+import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.ledger.LedgerQueries;
 import io.posrelay.admin.ledger.LedgerStreams;
 import io.posrelay.admin.ledger.LedgerTopology;
@@ -92,12 +95,13 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   /** How long {@link #start} waits for the ledger to be RUNNING before it binds gRPC anyway. */
   private static final Duration RUNNING_WAIT = Duration.ofMinutes(2);
   /** Gauge: open WatchDeliveryEvents streams. */
-  public static final String WATCHERS_METER = "posrelay.admin.watchers";
+  public static final String WATCHERS_METER = AdminMeters.WATCHERS;
 
   private final ServiceConfig config;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ServiceMetrics metrics = new ServiceMetrics();
   private final PrometheusMeterRegistry registry = metrics.registry();
+  private final AdminMeters meters = new AdminMeters(registry);
   private final HealthStatusManager health = new HealthStatusManager();
   private final Health managementHealth;
   private final EventFanout fanout = new EventFanout(WATCH_BUFFER_EVENTS, MAX_WATCHERS);
@@ -171,7 +175,10 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     republisher = pub;
     pub.warmUp();
     feed = DeliveryEventsFeed.start(kafka(AdminKeys.DELIVERY_EVENTS_FEED, "events-feed"),
-        topics.deliveryEvents(), fanout::publish, KAFKA_START_TIMEOUT);
+        topics.deliveryEvents(), event -> {
+          meters.transition(event); // read_committed: each committed transition once
+          fanout.publish(event);
+        }, KAFKA_START_TIMEOUT);
     management = ManagementServer.start("admin-api", config.get(HOST),
         config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), registry, managementHealth);
     RotatingSecrets tokens = AdminKeys.operatorTokens(config).orElse(null);
@@ -208,7 +215,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   private LedgerStreams startLedger(TopicNames topics, int grpcPort) {
     LedgerStreams streams = LedgerStreams.start(
         LedgerTopology.build(topics, config.get(CLAIM_DEADLINE), config.get(ACK_TIMEOUT),
-            config.get(RETENTION), config.get(GRACE)),
+            config.get(RETENTION), config.get(GRACE), meters::duplicateClaims),
         AdminKeys.ledgerProperties(config, grpcPort),
         running -> {
           if (!closed.get()) {
@@ -226,7 +233,8 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     String host = config.get(HOST);
     int port = config.get(PORT);
     Server server = GrpcListener.build(new InetSocketAddress(host, port), serverCredentials(),
-        grpcExecutor, service, health, auth);
+        grpcExecutor, service, health, auth, meters.grpcServerInterceptor(
+            DeliveryAdminGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor()));
     try {
       grpc = server.start();
     } catch (IOException e) {

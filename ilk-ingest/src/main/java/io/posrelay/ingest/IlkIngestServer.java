@@ -157,7 +157,7 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     this.ilkSecrets = ilkSecrets;
     this.tls = tls;
     this.producer = producer;
-    meters = new IngestMeters(registry);
+    meters = new IngestMeters(registry, config.get(PUBLISH_TIMEOUT));
     producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(registry);
 

@@ -11,6 +11,7 @@ import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.kafka.KafkaKeys;
 import io.posrelay.runtime.kafka.TopicCheck;
+import io.posrelay.runtime.log.LogKeys;
 import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +119,7 @@ public final class IngestKeys {
               + " after the broker acknowledged. Prometheus metrics at GET /metrics on"
               + " management.port.")
       .keys(KafkaKeys.DEPLOYMENT)
+      .keys(LogKeys.ALL)
       .keys(ListenerKeys.HOST, PORT, MANAGEMENT_PORT, ListenerKeys.TLS_CERT_FILE,
           ListenerKeys.TLS_KEY_FILE, PUBLISH_TIMEOUT, MAX_BODY_BYTES, MAX_IN_FLIGHT_PUBLISHES,
           MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_DEADLINE, SHUTDOWN_TIMEOUT, ILK_SECRET_FILE,

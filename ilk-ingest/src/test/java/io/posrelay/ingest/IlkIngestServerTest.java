@@ -79,6 +79,9 @@ class IlkIngestServerTest {
     assertThat(metrics.body())
         .contains("posrelay_ingest_requests_total{outcome=\"accepted\"} 1.0")
         .contains("posrelay_ingest_publish_latency_seconds_count{outcome=\"acked\"} 1")
+        .contains("posrelay_ingest_request_duration_seconds_count{outcome=\"accepted\"} 1")
+        .contains("posrelay_ingest_request_duration_seconds_bucket{outcome=\"accepted\",le=\"3.0\"} 1")
+        .contains("posrelay_ingest_request_duration_seconds_count{outcome=\"unavailable\"} 0")
         .contains("jvm_memory_used_bytes")
         .contains("posrelay_ingest_connections");
     assertThat(server.meterRegistry().scrape()).contains("posrelay_ingest_requests_total");

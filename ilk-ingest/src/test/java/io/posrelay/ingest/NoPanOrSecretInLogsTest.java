@@ -9,7 +9,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.read.ListAppender;
+import io.posrelay.runtime.log.LogFormat;
+import io.posrelay.runtime.log.LogFormats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every log line ilk-ingest writes, at every level, while it is fed card numbers (PANs) and its
- * signing secret in every place a client can put them: none of them may appear.
+ * signing secret in every place a client can put them: none of them may appear, in the message,
+ * the MDC fields or the exception, nor in the line as {@code log-format=text} or {@code json}
+ * writes it.
  */
 class NoPanOrSecretInLogsTest {
 
@@ -36,7 +42,21 @@ class NoPanOrSecretInLogsTest {
       "4111-1111-1111-1111", "4111.1111.1111.1111", "5361480000000014", CURRENT);
 
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  /** Each event also as both console formats write it, rendered on the logging thread. */
+  private final List<String> rendered = Collections.synchronizedList(new ArrayList<>());
+  private final Encoder<ILoggingEvent> json = LogFormats.encoder(root.getLoggerContext(),
+      LogFormat.JSON);
+  private final Encoder<ILoggingEvent> text = LogFormats.encoder(root.getLoggerContext(),
+      LogFormat.TEXT);
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      event.prepareForDeferredProcessing();
+      rendered.add(new String(json.encode(event), UTF_8));
+      rendered.add(new String(text.encode(event), UTF_8));
+      super.append(event);
+    }
+  };
   private Level rootLevel;
   private IlkIngestServer server;
   private final HttpClient http = HttpClient.newBuilder()
@@ -115,6 +135,16 @@ class NoPanOrSecretInLogsTest {
     for (String line : lines) {
       for (String forbidden : FORBIDDEN) {
         assertThat(line).as("a log line").doesNotContain(forbidden);
+      }
+    }
+    List<String> formatted = List.copyOf(rendered);
+    assertThat(formatted).as("the stored line in JSON, its MDC fields redacted")
+        .anyMatch(line -> line.startsWith("{") && line.contains("\"message\":\"stored result_id=")
+            && line.contains("\"transaction_id\":\"411111******1111\""));
+    for (String line : formatted) {
+      for (String forbidden : FORBIDDEN) {
+        assertThat(line).as("a log line as log-format=text|json writes it")
+            .doesNotContain(forbidden);
       }
     }
   }

@@ -9,7 +9,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -34,6 +37,8 @@ import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.log.LogFormat;
+import io.posrelay.runtime.log.LogFormats;
 import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.testkit.secure.SecureMaterial;
 import io.posrelay.v1.PaymentResult;
@@ -45,6 +50,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * files {@code relayctl local --secure} creates, TLS on every listener — fed card numbers and
  * forged credentials, while every log line of every component (io.posrelay at TRACE, libraries
  * at INFO) is captured. No line may contain a full card number, a secret, a terminal or operator
- * token, or a signature, whether the input was accepted or refused.
+ * token, or a signature, whether the input was accepted or refused: not its message, MDC fields
+ * or exception, nor the line as either console format writes it ({@code log-format=text} and
+ * {@code json}, rendered on the logging thread as the services' appenders would).
  */
 @ExtendWith(SharedKafka.class)
 class NoPanOrSecretInAnyLogTest {
@@ -89,8 +97,22 @@ class NoPanOrSecretInAnyLogTest {
     String forgedOperatorToken = "forged-operator-token-0123456789abcdefghij";
     List<String> signatures = new ArrayList<>();
 
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
     LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+    // Every event is also rendered as it is logged, on the logging thread (whose MDC it carries),
+    // in both console formats a service can run with: log-format=json and text.
+    Encoder<ILoggingEvent> json = LogFormats.encoder(logback, LogFormat.JSON);
+    Encoder<ILoggingEvent> text = LogFormats.encoder(logback, LogFormat.TEXT);
+    List<String> jsonLines = Collections.synchronizedList(new ArrayList<>());
+    List<String> textLines = Collections.synchronizedList(new ArrayList<>());
+    ListAppender<ILoggingEvent> captured = new ListAppender<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        event.prepareForDeferredProcessing();
+        jsonLines.add(new String(json.encode(event), StandardCharsets.UTF_8));
+        textLines.add(new String(text.encode(event), StandardCharsets.UTF_8));
+        super.append(event);
+      }
+    };
     Logger root = logback.getLogger(Logger.ROOT_LOGGER_NAME);
     Logger ours = logback.getLogger("io.posrelay");
     Level rootLevel = root.getLevel();
@@ -213,9 +235,27 @@ class NoPanOrSecretInAnyLogTest {
     for (String secret : forbidden) {
       assertThat(lines).as("no log line contains %s…", secret.substring(0, 4))
           .noneMatch(l -> l.contains(secret));
+      assertThat(List.copyOf(jsonLines)).as("no JSON log line contains %s…", secret.substring(0, 4))
+          .noneMatch(l -> l.contains(secret));
+      assertThat(List.copyOf(textLines)).as("no text log line contains %s…", secret.substring(0, 4))
+          .noneMatch(l -> l.contains(secret));
     }
-    System.out.printf("log scan: %d lines from every component, %d forbidden values, none found%n",
-        lines.size(), forbidden.size());
+    ObjectMapper mapper = new ObjectMapper();
+    List<JsonNode> objects = new ArrayList<>();
+    for (String line : List.copyOf(jsonLines)) {
+      assertThat(line).as("one JSON object per line").endsWith("\n");
+      assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n");
+      objects.add(mapper.readTree(line));
+    }
+    assertThat(objects).as("JSON lines name the terminal in their MDC fields")
+        .anyMatch(o -> o.path("mdc").path("terminal_id").asText().equals(tid)
+            && o.path("loggerName").asText().startsWith("io.posrelay.relay"))
+        .anyMatch(o -> o.path("mdc").path("terminal_id").asText().equals(tid)
+            && o.path("mdc").has("result_id")
+            && o.path("loggerName").asText().startsWith("io.posrelay.admin"));
+    System.out.printf("log scan: %d lines from every component (also as %d JSON and %d text"
+            + " lines), %d forbidden values, none found%n", lines.size(), jsonLines.size(),
+        textLines.size(), forbidden.size());
   }
 
   private static HttpResponse<String> post(HttpClient https, URI webhook, String body,

@@ -11,6 +11,7 @@ import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.kafka.KafkaKeys;
 import io.posrelay.runtime.kafka.TopicCheck;
+import io.posrelay.runtime.log.LogKeys;
 import io.posrelay.runtime.secrets.RotatingSecrets;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -175,6 +176,7 @@ public final class RelayKeys {
               + " from Kafka and delivers those of the terminals it holds.")
       .keys(NODE_ID)
       .keys(KafkaKeys.DEPLOYMENT)
+      .keys(LogKeys.ALL)
       .keys(ListenerKeys.HOST, PORT, MANAGEMENT_PORT, ListenerKeys.TLS_CERT_FILE,
           ListenerKeys.TLS_KEY_FILE, KafkaKeys.ACK_TIMEOUT, KafkaKeys.CLAIM_DEADLINE,
           HEARTBEAT_INTERVAL, HELLO_TIMEOUT, MAX_FRAME_BYTES, MAX_CONNECTIONS,

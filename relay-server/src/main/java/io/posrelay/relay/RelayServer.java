@@ -182,7 +182,9 @@ public final class RelayServer implements ServiceLauncher.RunningService {
 
   private void doStart(RelayKafka clients, Consumer<PaymentResult> resultsTap) throws Exception {
     clients.checkTopics(config);
-    RelayMeters meters = new RelayMeters(meterRegistry);
+    RelayMeters meters = new RelayMeters(meterRegistry,
+        DeliveryTracker.claimDelayFor(config.get(CLAIM_DEADLINE)), config.get(CLAIM_DEADLINE),
+        config.get(ACK_TIMEOUT));
     Clock clock = Clock.systemUTC();
     TerminalRegistry registry = new TerminalRegistry();
     meters.gauge(RelayMeters.TERMINALS_CONNECTED, "Terminals with a session on this node.",
@@ -216,7 +218,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
           RotatingSecrets.Rule.BEARER_TOKEN).map(RotatingSecrets::currentText).orElse("");
       GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.get(ADMIN_ADDRESS),
           token, config.get(ADMIN_TLS_CA_FILE).orElse(null), RECOVERY_DEADLINE,
-          RECOVERY_MAX_PAGES);
+          RECOVERY_MAX_PAGES, meters.recoveryClientInterceptor());
       undelivered = grpc;
       source = grpc;
     }

@@ -5,6 +5,9 @@ import io.posrelay.runtime.config.ConfigSources;
 import io.posrelay.runtime.config.ConfigSpec;
 import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.log.LogFormat;
+import io.posrelay.runtime.log.LogFormats;
+import io.posrelay.runtime.log.LogKeys;
 import io.posrelay.runtime.log.TopicCheckLogFilter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,7 +38,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * Runs a service as a process: its command line derived from its {@link ConfigSpec} (one flag per
  * key that is not a secret, a {@code true|false} key's flag alone meaning {@code true}; {@code
  * --config FILE}, {@code --print-config}, {@code --help}, {@code --version}), start, a ready line,
- * and a graceful stop on SIGTERM or Ctrl-C.
+ * and a graceful stop on SIGTERM or Ctrl-C. A service whose table lists {@link LogKeys#ALL} gets its
+ * console log format ({@code log-format}: text or json) applied before it starts ({@link
+ * LogFormats}).
  *
  * <table>
  *   <caption>Exit codes</caption>
@@ -240,6 +245,9 @@ public final class ServiceLauncher {
         cmd.commandLine().getOut().print(config.describe());
         cmd.commandLine().getOut().flush();
         return 0;
+      }
+      if (spec.key(LogKeys.LOG_FORMAT.name()).isPresent()) {
+        LogFormats.apply(LogFormat.of(config.get(LogKeys.LOG_FORMAT)));
       }
       if (!config.kafka().unknownKeys().isEmpty()) {
         log.warn("{}: no Kafka client knows {}; passed on to every client as given",

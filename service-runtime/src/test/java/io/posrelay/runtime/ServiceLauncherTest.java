@@ -11,6 +11,7 @@ import io.posrelay.runtime.config.ConfigKey;
 import io.posrelay.runtime.config.ConfigSpec;
 import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.ServiceConfig;
+import io.posrelay.runtime.log.LogKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -247,6 +248,25 @@ class ServiceLauncherTest {
 
     assertThat(cmd.execute("--strict-mode", "maybe")).isEqualTo(2);
     assertThat(err.toString()).contains("strict-mode: maybe (expected: true or false)");
+  }
+
+  static final ConfigSpec LOGGING_SPEC = ConfigSpec.builder("test-service", "A test service.")
+      .keys(LogKeys.ALL)
+      .build();
+
+  @Test
+  void logFormat_isAKeyOfEveryServiceThatListsIt_textOrJsonOnly() {
+    StringWriter output = new StringWriter();
+    CommandLine cmd = ServiceLauncher.command(LOGGING_SPEC, never(),
+            Map.of("POSRELAY_LOG_FORMAT", "JSON"))
+        .setOut(new PrintWriter(output, true)).setErr(new PrintWriter(err, true));
+    assertThat(cmd.execute("--print-config")).as(err.toString()).isZero();
+    assertThat(output.toString()).contains("log-format=JSON");
+
+    CommandLine bad = ServiceLauncher.command(LOGGING_SPEC, never(), Map.of())
+        .setErr(new PrintWriter(err, true));
+    assertThat(bad.execute("--log-format", "xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("log-format: xml").contains("text|json");
   }
 
   private String switchPrintConfig(String... args) {

@@ -1,5 +1,6 @@
 package io.posrelay.admin.auth;
 
+import io.posrelay.admin.metrics.AdminMeters;
 import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.admin.v1.auth.BearerToken;
 import io.grpc.Grpc;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OperatorAuthInterceptor implements ServerInterceptor {
   /** Counter: admin calls rejected for want of a valid operator token, tagged {@code reason}. */
-  public static final String FAILURES_METER = "posrelay.admin.auth.failures";
+  public static final String FAILURES_METER = AdminMeters.AUTH_FAILURES;
   /** Services open without a token, always. */
   static final Set<String> HEALTH = Set.of("grpc.health.v1.Health");
   /** Services open without a token unless reflection requires one. */

@@ -4,7 +4,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ArrayBlockingQueue;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.TlsServerCredentials;
@@ -60,6 +63,15 @@ public final class GrpcListener {
    * the JUL logger and its level are not garbage-collected.
    */
   private static final java.util.logging.Logger CONNECTIONS_LOG = quietConnections();
+
+  /** Passes every call on untouched. */
+  private static final ServerInterceptor NO_METERS = new ServerInterceptor() {
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+        ServerCallHandler<Q, A> next) {
+      return next.startCall(call, headers);
+    }
+  };
 
   private GrpcListener() {}
 
@@ -119,6 +131,16 @@ public final class GrpcListener {
   }
 
   /**
+   * Builds the server without meters; see {@link #build(InetSocketAddress, ServerCredentials,
+   * Executor, DeliveryAdminService, HealthStatusManager, ServerInterceptor, ServerInterceptor)}.
+   */
+  public static Server build(InetSocketAddress address, ServerCredentials credentials,
+      Executor executor, DeliveryAdminService service, HealthStatusManager health,
+      ServerInterceptor auth) {
+    return build(address, credentials, executor, service, health, auth, NO_METERS);
+  }
+
+  /**
    * Builds the server; {@link Server#start()} binds it.
    *
    * @param address where to listen; port 0 = a free port
@@ -126,11 +148,13 @@ public final class GrpcListener {
    * @param executor runs the calls (bounded: its queue is admin-api's backpressure)
    * @param service DeliveryAdmin
    * @param health the health service's manager
-   * @param auth sees every call first (operator authentication)
+   * @param auth sees every call first (operator authentication), after {@code meters}
+   * @param meters sees every call before anything else, to count and time it with its final
+   *     status (admin-api's {@code AdminMeters#grpcServerInterceptor})
    */
   public static Server build(InetSocketAddress address, ServerCredentials credentials,
       Executor executor, DeliveryAdminService service, HealthStatusManager health,
-      ServerInterceptor auth) {
+      ServerInterceptor auth, ServerInterceptor meters) {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address, credentials)
             .executor(executor)
@@ -141,6 +165,7 @@ public final class GrpcListener {
             .maxConnectionIdle(5, TimeUnit.MINUTES)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
-    return AdminServices.addTo(builder, service, health, auth).build();
+    // The interceptor added last runs first: meters see the calls auth refuses, with their status.
+    return AdminServices.addTo(builder, service, health, auth).intercept(meters).build();
   }
 }

@@ -2,6 +2,7 @@ package io.posrelay.admin.ledger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.posrelay.admin.metrics.AdminMeters;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.v1.FailureReason;
 import java.time.Clock;
@@ -11,8 +12,10 @@ import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every meter of the ledger, read from the incremental counts of the partitions this instance
+ * The ledger's gauges, read from the incremental counts of the partitions this instance
  * holds (sum over instances for the application's totals). NaN while the ledger is not RUNNING.
+ * Listed with every other meter of admin-api in {@link AdminMeters}; the monotonic counts
+ * (transitions, duplicate claims) are there too.
  * A scrape reads the counts once per second at most. Thread-safe.
  *
  * <ul>
@@ -24,13 +27,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LedgerMeters {
   /** Gauge: records per status. */
-  public static final String DELIVERIES = "posrelay.ledger.deliveries";
+  public static final String DELIVERIES = AdminMeters.LEDGER_DELIVERIES;
   /** Gauge: FAILED or EXPIRED records per failure reason. */
-  public static final String FAILED = "posrelay.ledger.failed";
+  public static final String FAILED = AdminMeters.LEDGER_FAILED;
   /** Gauge: duplicate claims over the records held. */
-  public static final String DUPLICATE_CLAIMS = "posrelay.ledger.duplicate.claims";
+  public static final String DUPLICATE_CLAIMS = AdminMeters.LEDGER_DUPLICATE_CLAIMS;
   /** Gauge, seconds: age of the oldest PENDING result. */
-  public static final String OLDEST_PENDING_AGE = "posrelay.ledger.oldest.pending.age";
+  public static final String OLDEST_PENDING_AGE = AdminMeters.LEDGER_OLDEST_PENDING_AGE;
 
   private static final long CACHE_MS = 1_000;
 

@@ -5,11 +5,13 @@ import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.ledger.v1.EarlyClaims;
 import io.posrelay.ledger.v1.LedgerRecord;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,12 +48,19 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
   static final Duration IDLE = Duration.ofSeconds(1);
 
   private final DeliveryStateMachine machine;
+  private final IntConsumer duplicateClaims;
   private ProcessorContext<String, DeliveryEvent> context;
   private LedgerStore store;
   private long lastInputMs;
 
-  LedgerProcessor(DeliveryStateMachine machine) {
+  /**
+   * @param machine the state machine
+   * @param duplicateClaims told how many duplicate claims each input added (when it added any),
+   *     for a counter; called on the stream thread, so it must not block
+   */
+  LedgerProcessor(DeliveryStateMachine machine, IntConsumer duplicateClaims) {
     this.machine = machine;
+    this.duplicateClaims = duplicateClaims;
   }
 
   @Override
@@ -115,6 +124,12 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
   private void apply(String id, @Nullable LedgerRecord before, DeliveryStateMachine.Change change) {
     if (change.record() != before) {
       store.save(id, before, change.record());
+      LedgerRecord after = change.record();
+      int added = (after == null ? 0 : after.getDelivery().getDuplicateClaims())
+          - (before == null ? 0 : before.getDelivery().getDuplicateClaims());
+      if (added > 0 && after != null) {
+        duplicateClaims.accept(added);
+      }
     }
     for (DeliveryEvent event : change.events()) {
       context.forward(new Record<>(event.getTerminalId(), event, context.currentSystemTimeMs()));
@@ -128,10 +143,13 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
         String format = "delivery {} → {} result_id={} terminal_id={} node_id={} reason={}";
         Object[] args = {event.getFrom(), event.getTo(), event.getResultId(),
             event.getTerminalId(), event.getNodeId(), event.getReason()};
-        if (notable) {
-          log.info(format, args);
-        } else {
-          log.debug(format, args);
+        try (LogContext ignored = LogContext.open().resultId(event.getResultId())
+            .terminalId(event.getTerminalId()).nodeId(event.getNodeId())) {
+          if (notable) {
+            log.info(format, args);
+          } else {
+            log.debug(format, args);
+          }
         }
       }
     }
@@ -157,8 +175,10 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
         store.due.delete(entry.key);
         if (store.earlyClaims.delete(id) != null) {
           store.add(LedgerStoreNames.WAITING_EARLY_CLAIMS, -1);
-          log.warn("dropped claims for result_id={}: its result did not arrive within {}", id,
-              EARLY_CLAIM_MAX_AGE);
+          try (LogContext ignored = LogContext.open().resultId(id)) {
+            log.warn("dropped claims for result_id={}: its result did not arrive within {}", id,
+                EARLY_CLAIM_MAX_AGE);
+          }
         }
         continue;
       }
@@ -184,8 +204,11 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
     } else {
       EarlyClaims old = parseEarlyClaims(bytes);
       if (old.getClaimsCount() >= MAX_EARLY_CLAIMS_PER_RESULT) {
-        log.warn("dropped a claim for result_id={}: {} claims already wait for its result", id,
-            MAX_EARLY_CLAIMS_PER_RESULT);
+        try (LogContext ignored = LogContext.open().resultId(id).terminalId(claim.getTerminalId())
+            .nodeId(claim.getNodeId())) {
+          log.warn("dropped a claim for result_id={}: {} claims already wait for its result", id,
+              MAX_EARLY_CLAIMS_PER_RESULT);
+        }
         return;
       }
       waiting = old.toBuilder().addClaims(claim).build();

@@ -3,6 +3,7 @@ package io.posrelay.admin.ledger;
 import io.posrelay.v1.kafka.EventSerdes;
 import io.posrelay.v1.kafka.TopicNames;
 import java.time.Duration;
+import java.util.function.IntConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -48,6 +49,23 @@ public final class LedgerTopology {
    */
   public static Topology build(TopicNames topics,
       Duration claimDeadline, Duration ackTimeout, Duration retention, Duration grace) {
+    return build(topics, claimDeadline, ackTimeout, retention, grace, count -> { });
+  }
+
+  /**
+   * The ledger's topology, telling {@code duplicateClaims} of each duplicate claim it records.
+   *
+   * @param topics as {@link #build(TopicNames, Duration, Duration, Duration, Duration)}
+   * @param claimDeadline as there
+   * @param ackTimeout as there
+   * @param retention as there
+   * @param grace as there
+   * @param duplicateClaims told how many duplicate claims an input added, on the stream thread
+   *     (when processed: an input processed again after an aborted transaction tells again); must
+   *     not block, e.g. a counter's {@code increment}
+   */
+  public static Topology build(TopicNames topics, Duration claimDeadline, Duration ackTimeout,
+      Duration retention, Duration grace, IntConsumer duplicateClaims) {
     DeliveryStateMachine machine =
         new DeliveryStateMachine(claimDeadline, ackTimeout, retention, grace);
     Topology topology = new Topology();
@@ -62,7 +80,8 @@ public final class LedgerTopology {
         EventSerdes.deliveryClaim().deserializer(),
         topics.claims());
     topology.addProcessor(
-        PROCESSOR, () -> new LedgerProcessor(machine), RESULTS_SOURCE, CLAIMS_SOURCE);
+        PROCESSOR, () -> new LedgerProcessor(machine, duplicateClaims), RESULTS_SOURCE,
+        CLAIMS_SOURCE);
     topology.addSink(
         EVENTS_SINK,
         topics.deliveryEvents(),

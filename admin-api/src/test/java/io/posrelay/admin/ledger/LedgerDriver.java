@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,6 +34,8 @@ public final class LedgerDriver implements AutoCloseable {
   public static final Duration GRACE = Duration.ofHours(1);
 
   public final TopologyTestDriver driver;
+  /** Duplicate claims the processor reported, as admin-api's counter counts them. */
+  public final AtomicInteger duplicateClaimsCounted = new AtomicInteger();
   private final TestInputTopic<String, PaymentResult> results;
   private final TestInputTopic<String, DeliveryClaim> claims;
   private final TestOutputTopic<String, DeliveryEvent> events;
@@ -60,7 +63,8 @@ public final class LedgerDriver implements AutoCloseable {
     Properties props = AdminKeys.ledgerProperties(config, 1);
     TopicNames topics = KafkaKeys.topics(config);
     driver = new TopologyTestDriver(
-        LedgerTopology.build(topics, CLAIM_DEADLINE, ACK_TIMEOUT, RETENTION, GRACE), props, start);
+        LedgerTopology.build(topics, CLAIM_DEADLINE, ACK_TIMEOUT, RETENTION, GRACE,
+            duplicateClaimsCounted::addAndGet), props, start);
     now = start;
     results = driver.createInputTopic(topics.results(), Serdes.String().serializer(),
         EventSerdes.paymentResult().serializer());

@@ -202,6 +202,8 @@ class LedgerTopologyTest {
     assertThat(d.getStatus()).isEqualTo(DELIVERY_STATUS_DELIVERED);
     assertThat(d.getDuplicateClaims()).isEqualTo(1);
     assertThat(ledger.queries.stats(ledger.now().toEpochMilli()).duplicateClaims()).isEqualTo(1);
+    assertThat(ledger.duplicateClaimsCounted).as("posrelay_ledger_claims_duplicate_total")
+        .hasValue(1);
   }
 
   @Test

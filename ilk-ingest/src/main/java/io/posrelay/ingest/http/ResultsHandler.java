@@ -10,11 +10,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.posrelay.ingest.callback.IlkCallbackMapper;
 import io.posrelay.ingest.callback.InvalidCallbackException;
 import io.posrelay.ingest.callback.MaskedCardNumbers;
+import io.posrelay.ingest.callback.ResultLogFields;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.kafka.PublishRejectedException;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.runtime.log.ThrottledLog;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -56,12 +58,13 @@ final class ResultsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    long receivedNanos = System.nanoTime();
     HttpVersion version = request.protocolVersion();
     PaymentResult result;
     try {
       result = mapper.map(request.content());
     } catch (InvalidCallbackException e) {
-      meters.request(Outcome.INVALID);
+      meters.request(Outcome.INVALID, System.nanoTime() - receivedNanos);
       invalidCallbacks.warn("rejected ILK callback from {}: {} {}", ctx.channel().remoteAddress(),
           e.error(), e.getMessage());
       ctx.writeAndFlush(IngestResponses.invalid(version, e));
@@ -74,34 +77,40 @@ final class ResultsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         publishTimeoutMillis, TimeUnit.MILLISECONDS);
     acked.whenComplete((ignored, error) -> {
       if (ctx.executor().inEventLoop()) {
-        answer(ctx, version, result, error, timeout);
+        answer(ctx, version, result, error, timeout, receivedNanos);
       } else {
         try {
-          ctx.executor().execute(() -> answer(ctx, version, result, error, timeout));
+          ctx.executor().execute(
+              () -> answer(ctx, version, result, error, timeout, receivedNanos));
         } catch (RejectedExecutionException e) {
-          log.debug("event loop gone; no answer for result_id={}", result.getResultId());
+          try (LogContext fields = ResultLogFields.of(result)) {
+            log.debug("event loop gone; no answer for result_id={}", result.getResultId());
+          }
         }
       }
     });
   }
 
   private void answer(ChannelHandlerContext ctx, HttpVersion version, PaymentResult result,
-      @Nullable Throwable error, ScheduledFuture<?> timeout) {
+      @Nullable Throwable error, ScheduledFuture<?> timeout, long receivedNanos) {
     timeout.cancel(false);
+    long tookNanos = System.nanoTime() - receivedNanos;
     FullHttpResponse response;
     if (error == null) {
-      meters.request(Outcome.ACCEPTED);
+      meters.request(Outcome.ACCEPTED, tookNanos);
       response = IngestResponses.accepted(version, result.getResultId());
     } else if (error instanceof PublishRejectedException rejected) {
-      meters.request(Outcome.OVERLOADED);
+      meters.request(Outcome.OVERLOADED, tookNanos);
       response = IngestResponses.unavailable(version, rejected.getMessage(),
           IngestResponses.RETRY_AFTER_OVERLOADED_SECONDS, rejected.shuttingDown());
     } else {
-      meters.request(Outcome.UNAVAILABLE);
-      if (error instanceof PublishTimeoutException) {
-        log.debug("publish timed out result_id={} terminal_id={} transaction_id={}",
-            result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
-            MaskedCardNumbers.redact(result.getTransactionId()));
+      meters.request(Outcome.UNAVAILABLE, tookNanos);
+      if (error instanceof PublishTimeoutException && log.isDebugEnabled()) {
+        try (LogContext ignored = ResultLogFields.of(result)) {
+          log.debug("publish timed out result_id={} terminal_id={} transaction_id={}",
+              result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
+              MaskedCardNumbers.redact(result.getTransactionId()));
+        }
       }
       response = IngestResponses.unavailable(version,
           "result not stored: Kafka unavailable or slow; retry later",

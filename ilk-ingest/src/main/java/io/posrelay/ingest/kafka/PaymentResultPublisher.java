@@ -1,7 +1,9 @@
 package io.posrelay.ingest.kafka;
 
 import io.posrelay.ingest.callback.MaskedCardNumbers;
+import io.posrelay.ingest.callback.ResultLogFields;
 import io.posrelay.ingest.metrics.IngestMeters;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.runtime.log.ThrottledLog;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.ProtobufSerializer;
@@ -147,10 +149,14 @@ public final class PaymentResultPublisher {
               kafkaReachable(error == null || !(error instanceof RetriableException));
               if (error == null) {
                 lastAckNanos = System.nanoTime();
-                log.info("stored result_id={} terminal_id={} transaction_id={} at {}-{}@{}",
-                    result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
-                    MaskedCardNumbers.redact(result.getTransactionId()),
-                    metadata.topic(), metadata.partition(), metadata.offset());
+                if (log.isDebugEnabled()) { // one per accepted callback: DEBUG, not INFO
+                  try (LogContext ignored = ResultLogFields.of(result)) {
+                    log.debug("stored result_id={} terminal_id={} transaction_id={} at {}-{}@{}",
+                        result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
+                        MaskedCardNumbers.redact(result.getTransactionId()),
+                        metadata.topic(), metadata.partition(), metadata.offset());
+                  }
+                }
                 acked.complete(null);
               } else {
                 failed(result, error);
@@ -192,9 +198,11 @@ public final class PaymentResultPublisher {
   }
 
   private void failed(PaymentResult result, Throwable error) {
-    failures.warn("Kafka publish failed result_id={} terminal_id={} transaction_id={}: {}",
-        result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
-        MaskedCardNumbers.redact(result.getTransactionId()), error.toString());
+    try (LogContext ignored = ResultLogFields.of(result)) {
+      failures.warn("Kafka publish failed result_id={} terminal_id={} transaction_id={}: {}",
+          result.getResultId(), MaskedCardNumbers.redact(result.getTerminalId()),
+          MaskedCardNumbers.redact(result.getTransactionId()), error.toString());
+    }
   }
 
   /**

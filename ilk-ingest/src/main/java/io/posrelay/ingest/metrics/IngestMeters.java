@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import io.posrelay.runtime.management.LatencyBuckets;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +29,17 @@ public final class IngestMeters {
   public static final String REQUESTS = "posrelay.ingest.requests";
   /**
    * Timer from handing a result to the producer until the broker acked or failed it, tagged
-   * {@code outcome=acked|failed}; histogram buckets 5 ms..10 s.
+   * {@code outcome=acked|failed}; the histogram buckets of {@link #REQUEST_DURATION}.
    */
   public static final String PUBLISH_LATENCY = "posrelay.ingest.publish.latency";
+  /**
+   * Timer of the webhook's callbacks, from the whole request received to the answer handed to the
+   * connection, tagged {@code outcome=accepted|invalid|overloaded|unavailable} (the callbacks
+   * that reached the results handler: routed, signature checked); histogram buckets at the
+   * system's thresholds (service-runtime's {@code LatencyBuckets}: 0.5, 3 and 5 s among them; 5 s
+   * is also the default publish timeout, after which a callback is answered 503).
+   */
+  public static final String REQUEST_DURATION = "posrelay.ingest.request.duration";
   /** Gauge of records handed to the producer and not yet acked or failed. */
   public static final String PUBLISH_IN_FLIGHT = "posrelay.ingest.publish.in.flight";
   /** Gauge of open HTTP connections. */
@@ -70,7 +80,12 @@ public final class IngestMeters {
     }
   }
 
+  /** The outcomes {@link #REQUEST_DURATION} is recorded for. */
+  private static final List<Outcome> TIMED = List.of(Outcome.ACCEPTED, Outcome.INVALID,
+      Outcome.OVERLOADED, Outcome.UNAVAILABLE);
+
   private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
+  private final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
   private final Timer publishAcked;
   private final Timer publishFailed;
   private final Counter connectionsRejected;
@@ -84,34 +99,65 @@ public final class IngestMeters {
    *     one would share the same counters)
    */
   public IngestMeters(MeterRegistry registry) {
+    this(registry, Duration.ZERO);
+  }
+
+  /**
+   * Registers the counters and timers on {@code registry}, {@link #REQUEST_DURATION} with a
+   * bucket at {@code publishTimeout} too.
+   *
+   * @param registry as {@link #IngestMeters(MeterRegistry)}
+   * @param publishTimeout the configured {@code publish-timeout.ms}; zero = the defaults only
+   */
+  public IngestMeters(MeterRegistry registry, Duration publishTimeout) {
     this.registry = registry;
+    Duration[] buckets = LatencyBuckets.with(publishTimeout);
+    for (Outcome outcome : TIMED) {
+      durations.put(outcome, Timer.builder(REQUEST_DURATION)
+          .description("ILK callbacks from the whole request received to the answer, by outcome")
+          .tag("outcome", outcome.tagValue())
+          .serviceLevelObjectives(buckets)
+          .register(registry));
+    }
     for (Outcome outcome : Outcome.values()) {
       requests.put(outcome, Counter.builder(REQUESTS)
           .description("ILK callback HTTP requests by outcome")
           .tag("outcome", outcome.tagValue())
           .register(registry));
     }
-    publishAcked = publishTimer(registry, "acked");
-    publishFailed = publishTimer(registry, "failed");
+    publishAcked = publishTimer(registry, "acked", buckets);
+    publishFailed = publishTimer(registry, "failed", buckets);
     connectionsRejected = Counter.builder(CONNECTIONS_REJECTED)
         .description("Connections closed on accept because max-connections was reached")
         .register(registry);
   }
 
-  private static Timer publishTimer(MeterRegistry registry, String outcome) {
+  private static Timer publishTimer(MeterRegistry registry, String outcome, Duration[] buckets) {
     return Timer.builder(PUBLISH_LATENCY)
         .description("Time from handing a result to the Kafka producer until acked or failed")
         .tag("outcome", outcome)
-        .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10))
+        .serviceLevelObjectives(buckets)
         .register(registry);
   }
 
   /** Counts one HTTP request answered with {@code outcome} ({@link #REQUESTS}). */
   public void request(Outcome outcome) {
     requests.get(outcome).increment();
+  }
+
+  /**
+   * Counts one callback answered with {@code outcome} ({@link #REQUESTS}) and records how long it
+   * took ({@link #REQUEST_DURATION}).
+   *
+   * @param outcome accepted, invalid, overloaded or unavailable (others are only counted)
+   * @param nanos from the whole request received to the answer, nanoseconds
+   */
+  public void request(Outcome outcome, long nanos) {
+    request(outcome);
+    Timer timer = durations.get(outcome);
+    if (timer != null) {
+      timer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
   }
 
   /**

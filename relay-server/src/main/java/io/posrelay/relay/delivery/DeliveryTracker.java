@@ -3,6 +3,7 @@ package io.posrelay.relay.delivery;
 import com.google.protobuf.Timestamp;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
@@ -195,14 +196,18 @@ public final class DeliveryTracker implements ResultDispatcher {
     if (acked.contains(resultId)) {
       meters.resultDuplicate(false);
       if (undeliveredInLedger) {
-        log.info("result_id={} terminal_id={} node_id={} acked here but undelivered in the ledger"
-            + " (its DELIVERED claim was lost); claiming it DELIVERED again", resultId,
-            session.terminalId(), nodeId);
+        try (LogContext ignored = logContext(session, resultId)) {
+          log.info("result_id={} terminal_id={} node_id={} acked here but undelivered in the"
+              + " ledger (its DELIVERED claim was lost); claiming it DELIVERED again", resultId,
+              session.terminalId(), nodeId);
+        }
         publish(session, result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
             FailureReason.FAILURE_REASON_UNSPECIFIED);
-      } else {
-        log.debug("result_id={} terminal_id={} already acked here; not redelivered",
-            resultId, session.terminalId());
+      } else if (log.isDebugEnabled()) {
+        try (LogContext ignored = logContext(session, resultId)) {
+          log.debug("result_id={} terminal_id={} already acked here; not redelivered",
+              resultId, session.terminalId());
+        }
       }
       return;
     }
@@ -225,30 +230,37 @@ public final class DeliveryTracker implements ResultDispatcher {
     session.inFlight.put(resultId, pending);
     session.timedOut.remove(resultId);
     inFlight.incrementAndGet();
-    meters.claimed();
     if (claimDelayNanos == 0) {
       // The claim goes first: a write that fails at once reports FAILED inside writeAndFlush.
+      meters.claimed();
       publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
           FailureReason.FAILURE_REASON_UNSPECIFIED);
     } else {
       pending.claimTimer = session.eventLoop().schedule(() -> {
         pending.claimTimer = null;
         if (session.inFlight.get(resultId) == pending) {
+          meters.claimed();
           publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
               FailureReason.FAILURE_REASON_UNSPECIFIED);
         }
       }, claimDelayNanos, TimeUnit.NANOSECONDS);
     }
-    log.debug("result_id={} terminal_id={} node_id={} writing", resultId, session.terminalId(),
-        nodeId);
+    if (log.isDebugEnabled()) {
+      try (LogContext ignored = logContext(session, resultId)) {
+        log.debug("result_id={} terminal_id={} node_id={} writing", resultId,
+            session.terminalId(), nodeId);
+      }
+    }
     session
         .channel()
         .writeAndFlush(PosFrame.newBuilder().setPaymentResult(result).build())
         .addListener(
             f -> {
               if (!f.isSuccess()) {
-                log.info("result_id={} terminal_id={} node_id={} write failed: {}",
-                    resultId, session.terminalId(), nodeId, String.valueOf(f.cause()));
+                try (LogContext ignored = logContext(session, resultId)) {
+                  log.info("result_id={} terminal_id={} node_id={} write failed: {}",
+                      resultId, session.terminalId(), nodeId, String.valueOf(f.cause()));
+                }
                 fail(session, resultId, pending, FailureReason.FAILURE_REASON_WRITE_FAILED);
               }
             });
@@ -283,23 +295,33 @@ public final class DeliveryTracker implements ResultDispatcher {
       meters.delivered(nanoTime.getAsLong() - pending.writtenAtNanos);
       publish(session, pending.result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
           FailureReason.FAILURE_REASON_UNSPECIFIED);
-      log.debug("result_id={} terminal_id={} node_id={} delivered", resultId,
-          session.terminalId(), nodeId);
+      if (log.isDebugEnabled()) {
+        try (LogContext ignored = logContext(session, resultId)) {
+          log.debug("result_id={} terminal_id={} node_id={} delivered", resultId,
+              session.terminalId(), nodeId);
+        }
+      }
       return;
     }
     PendingDelivery late = session.timedOut.remove(resultId);
     if (late != null) {
       // Acked after the ack timeout: the terminal has it after all.
       acked.add(resultId);
-      meters.delivered(nanoTime.getAsLong() - late.writtenAtNanos);
+      meters.lateAck(nanoTime.getAsLong() - late.writtenAtNanos);
       publish(session, late.result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
           FailureReason.FAILURE_REASON_UNSPECIFIED);
-      log.info("result_id={} terminal_id={} node_id={} acked after the ack timeout", resultId,
-          session.terminalId(), nodeId);
+      try (LogContext ignored = logContext(session, resultId)) {
+        log.info("result_id={} terminal_id={} node_id={} acked after the ack timeout", resultId,
+            session.terminalId(), nodeId);
+      }
       return;
     }
-    log.debug("result_id={} terminal_id={} ack for a result not in flight; ignored", resultId,
-        session.terminalId());
+    if (log.isDebugEnabled()) {
+      try (LogContext ignored = logContext(session, resultId)) {
+        log.debug("result_id={} terminal_id={} ack for a result not in flight; ignored",
+            resultId, session.terminalId());
+      }
+    }
   }
 
   /**
@@ -335,9 +357,11 @@ public final class DeliveryTracker implements ResultDispatcher {
     meters.failed(FailureReason.FAILURE_REASON_WRITE_FAILED);
     publish(session, result, DeliveryClaim.Outcome.OUTCOME_FAILED,
         FailureReason.FAILURE_REASON_WRITE_FAILED);
-    log.info("result_id={} terminal_id={} node_id={} delivery failed: WRITE_FAILED (outbound "
-            + "buffer full: the terminal is not reading); disconnecting", result.getResultId(),
-        session.terminalId(), nodeId);
+    try (LogContext ignored = logContext(session, result.getResultId())) {
+      log.info("result_id={} terminal_id={} node_id={} delivery failed: WRITE_FAILED (outbound "
+              + "buffer full: the terminal is not reading); disconnecting", result.getResultId(),
+          session.terminalId(), nodeId);
+    }
     if (session.markClosing(FailureReason.FAILURE_REASON_WRITE_FAILED)) {
       meters.sessions().writeStall(false);
     }
@@ -377,9 +401,16 @@ public final class DeliveryTracker implements ResultDispatcher {
       decrementInFlight();
       meters.failed(reason);
       publish(session, pending.result, DeliveryClaim.Outcome.OUTCOME_FAILED, reason);
-      log.info("result_id={} terminal_id={} node_id={} delivery failed: {}", resultId,
-          session.terminalId(), nodeId, reason);
+      try (LogContext ignored = logContext(session, resultId)) {
+        log.info("result_id={} terminal_id={} node_id={} delivery failed: {}", resultId,
+            session.terminalId(), nodeId, reason);
+      }
     }
+  }
+
+  /** The MDC fields of a line about {@code resultId} on {@code session}; close it after. */
+  private LogContext logContext(PosSession session, String resultId) {
+    return LogContext.open().resultId(resultId).terminalId(session.terminalId()).nodeId(nodeId);
   }
 
   private void decrementInFlight() {

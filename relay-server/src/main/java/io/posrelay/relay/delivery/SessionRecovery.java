@@ -2,6 +2,7 @@ package io.posrelay.relay.delivery;
 
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.PaymentResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,8 +148,10 @@ public final class SessionRecovery {
     if (session.recoveryFailing) {
       session.recoveryFailing = false;
       meters.sessions().recoveryAbandoned();
-      log.info("terminal_id={} session_id={} closed before recovery succeeded",
-          session.terminalId(), session.sessionId());
+      try (LogContext ignored = LogContext.open().terminalId(session.terminalId())) {
+        log.info("terminal_id={} session_id={} closed before recovery succeeded",
+            session.terminalId(), session.sessionId());
+      }
     }
   }
 
@@ -213,8 +216,10 @@ public final class SessionRecovery {
     List<PaymentResult> due = UndeliveredSelection.due(deliveries, now, claimDeadline);
     meters.sessions().recoveryResults(due.size());
     if (!due.isEmpty()) {
-      log.info("terminal_id={} session_id={} recovering {} undelivered result(s)",
-          session.terminalId(), session.sessionId(), due.size());
+      try (LogContext ignored = LogContext.open().terminalId(session.terminalId())) {
+        log.info("terminal_id={} session_id={} recovering {} undelivered result(s)",
+            session.terminalId(), session.sessionId(), due.size());
+      }
     }
     for (PaymentResult result : due) {
       tracker.redeliver(session, result);
@@ -238,6 +243,12 @@ public final class SessionRecovery {
   }
 
   private void onFailure(PosSession session, int attempt, @Nullable Throwable error) {
+    try (LogContext ignored = LogContext.open().terminalId(session.terminalId())) {
+      onFailureLogged(session, attempt, error);
+    }
+  }
+
+  private void onFailureLogged(PosSession session, int attempt, @Nullable Throwable error) {
     meters.sessions().recoveryFetch(false);
     tracker.releaseHeld(session);
     Throwable cause = error instanceof CompletionException && error.getCause() != null

@@ -1,6 +1,7 @@
 package io.posrelay.relay.grpc;
 
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -106,6 +107,19 @@ public final class GrpcUndeliveredResults implements UndeliveredResults, AutoClo
    */
   public static GrpcUndeliveredResults create(String target, String token,
       @Nullable Path tlsCaFile, Duration deadline, int maxPages) {
+    return create(target, token, tlsCaFile, deadline, maxPages, null);
+  }
+
+  /**
+   * As {@link #create(String, String, Path, Duration, int)}, with {@code meters} on the channel.
+   *
+   * @param meters counts and times every call ({@code RelayMeters#recoveryClientInterceptor});
+   *     null = none
+   * @throws IllegalArgumentException as {@link #create(String, String, Path, Duration, int)}
+   */
+  public static GrpcUndeliveredResults create(String target, String token,
+      @Nullable Path tlsCaFile, Duration deadline, int maxPages,
+      @Nullable ClientInterceptor meters) {
     ChannelCredentials credentials;
     if (tlsCaFile == null) {
       credentials = InsecureChannelCredentials.create();
@@ -119,6 +133,9 @@ public final class GrpcUndeliveredResults implements UndeliveredResults, AutoClo
       }
     }
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, credentials);
+    if (meters != null) {
+      builder.intercept(meters);
+    }
     return new GrpcUndeliveredResults(builder.build(), token, deadline, maxPages);
   }
 

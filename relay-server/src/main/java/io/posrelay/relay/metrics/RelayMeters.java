@@ -1,10 +1,16 @@
 package io.posrelay.relay.metrics;
 
+import io.grpc.ClientInterceptor;
+import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
+import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.runtime.kafka.KafkaHandOff;
+import io.posrelay.runtime.management.GrpcLabels;
+import io.posrelay.runtime.management.LatencyBuckets;
 import io.posrelay.v1.FailureReason;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -27,8 +33,19 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #DELIVERIES_IN_FLIGHT}</td><td>gauge</td><td></td>
  *       <td>results written to a terminal and awaiting its ack</td></tr>
  *   <tr><td>{@value #DELIVERIES}</td><td>counter</td><td>outcome, reason</td>
- *       <td>claims produced: outcome = claimed | delivered | failed; reason = none or the
- *       failure reason in lowercase (ack_timeout, connection_lost, …)</td></tr>
+ *       <td>deliveries this node started, counted once each when it ends: outcome = delivered
+ *       (the terminal acked within the ack timeout; reason = none) | failed (reason = the failure
+ *       reason in lowercase: ack_timeout, connection_lost, write_failed, session_replaced,
+ *       node_shutdown). Their sum is the number of deliveries started, so the failed share is
+ *       failed / (delivered + failed). A redelivery is a new delivery.</td></tr>
+ *   <tr><td>{@value #DELIVERIES_CLAIMED}</td><td>counter</td><td></td>
+ *       <td>deliveries still awaiting the ack at the claim delay (500 ms by default), for which
+ *       an interim OUTCOME_CLAIMED claim was produced: the slow acks. Each also ends in
+ *       {@value #DELIVERIES}</td></tr>
+ *   <tr><td>{@value #ACKS_LATE}</td><td>counter</td><td></td>
+ *       <td>acks that came after the ack timeout, whose delivery had already counted as failed
+ *       (ack_timeout); a DELIVERED claim follows, and the ledger takes the result from FAILED
+ *       to DELIVERED</td></tr>
  *   <tr><td>{@value #RESULTS_RECEIVED}</td><td>counter</td><td></td>
  *       <td>results read from the results topic</td></tr>
  *   <tr><td>{@value #RESULTS_IGNORED}</td><td>counter</td><td></td>
@@ -42,9 +59,12 @@ import java.util.function.Supplier;
  *       handler_failure (the handler threw): after either of the last two the reader died and
  *       restarts, or the process exits</td></tr>
  *   <tr><td>{@value #DELIVERY_LATENCY}</td><td>timer</td><td></td>
- *       <td>from writing a result to the terminal's ack</td></tr>
+ *       <td>from writing a result to the terminal's ack (late acks included); histogram buckets
+ *       at the claim delay, claim deadline and ack timeout (service-runtime's {@code
+ *       LatencyBuckets})</td></tr>
  *   <tr><td>{@value #RESULT_AGE}</td><td>timer</td><td></td>
- *       <td>from ilk-ingest's received_at to writing the result to the terminal</td></tr>
+ *       <td>from ilk-ingest's received_at to writing the result to the terminal: the end-to-end
+ *       latency up to the terminal's socket; the same buckets</td></tr>
  *   <tr><td>{@value #FRAMES_REJECTED}</td><td>counter</td><td>code</td>
  *       <td>inbound frames rejected with an Error: code = malformed_frame, frame_too_large,
  *       hello_required, invalid_hello, unauthenticated</td></tr>
@@ -108,6 +128,12 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #HELLO_TIMEOUTS}</td><td>counter</td><td></td>
  *       <td>connections closed with CODE_HELLO_REQUIRED because no frame arrived within
  *       hello-timeout.ms</td></tr>
+ *   <tr><td>{@value #GRPC_CLIENT_DURATION}</td><td>timer</td><td>service, method, method_type,
+ *       status_code</td><td>the recovery asks to admin-api ({@code ListDeliveries}, one call per
+ *       page) by final status: OK, UNAVAILABLE (admin-api down or restoring), DEADLINE_EXCEEDED,
+ *       UNAUTHENTICATED…; buckets at the system's thresholds. Micrometer's {@link
+ *       MetricCollectingClientInterceptor}, which also counts {@value #GRPC_CLIENT_REQUESTS} and
+ *       {@value #GRPC_CLIENT_RESPONSES} (messages) by method</td></tr>
  *   <tr><td>{@value #TLS_HANDSHAKE_FAILURES}</td><td>counter</td><td></td>
  *       <td>POS connections closed because their TLS handshake failed (not TLS, untrusted,
  *       no common protocol or cipher)</td></tr>
@@ -127,6 +153,10 @@ public final class RelayMeters {
   public static final String DELIVERIES_IN_FLIGHT = "posrelay.relay.deliveries.in.flight";
   /** Counter name; see the class table. */
   public static final String DELIVERIES = "posrelay.relay.deliveries";
+  /** Counter name; see the class table. */
+  public static final String DELIVERIES_CLAIMED = "posrelay.relay.deliveries.claimed";
+  /** Counter name; see the class table. */
+  public static final String ACKS_LATE = "posrelay.relay.acks.late";
   /** Counter name; see the class table. */
   public static final String RESULTS_RECEIVED = "posrelay.relay.results.received";
   /** Counter name; see the class table. */
@@ -183,6 +213,12 @@ public final class RelayMeters {
   public static final String HELLO_TIMEOUTS = "posrelay.relay.hello.timeouts";
   /** Counter name; see the class table. */
   public static final String TLS_HANDSHAKE_FAILURES = "posrelay.relay.tls.handshake.failures";
+  /** Timer name (Micrometer's gRPC binder); see the class table. */
+  public static final String GRPC_CLIENT_DURATION = "grpc.client.processing.duration";
+  /** Counter name (Micrometer's gRPC binder); see the class table. */
+  public static final String GRPC_CLIENT_REQUESTS = "grpc.client.requests.sent";
+  /** Counter name (Micrometer's gRPC binder); see the class table. */
+  public static final String GRPC_CLIENT_RESPONSES = "grpc.client.responses.received";
 
   /**
    * Kinds of consumer errors, the {@code kind} tag of {@value #RESULTS_ERRORS} and {@value
@@ -208,6 +244,7 @@ public final class RelayMeters {
   private final MeterRegistry registry;
   private final Counter claimed;
   private final Counter delivered;
+  private final Counter lateAcks;
   private final Map<FailureReason, Counter> failed = new EnumMap<>(FailureReason.class);
   private final Counter received;
   private final Counter ignored;
@@ -227,11 +264,17 @@ public final class RelayMeters {
    * with {@link #gauge}, by the component that owns the value.
    *
    * @param registry the server's own registry, never the global one
+   * @param latencyThresholds this node's configured claim delay, claim deadline and ack timeout:
+   *     the latency timers get a histogram bucket at each, besides the defaults' (none given =
+   *     the defaults only)
    */
-  public RelayMeters(MeterRegistry registry) {
+  public RelayMeters(MeterRegistry registry, Duration... latencyThresholds) {
     this.registry = registry;
-    claimed = deliveries("claimed", "none");
+    claimed = counter(registry, DELIVERIES_CLAIMED, "Deliveries still awaiting the terminal's ack"
+        + " at the claim delay, for which an interim CLAIMED claim was produced (slow acks).");
     delivered = deliveries("delivered", "none");
+    lateAcks = counter(registry, ACKS_LATE, "Acks after the ack timeout, whose delivery had"
+        + " already counted as failed (ack_timeout); a DELIVERED claim follows.");
     for (FailureReason reason : FailureReason.values()) {
       // UNCLAIMED is the ledger's verdict, never a relay node's.
       if (reason != FailureReason.UNRECOGNIZED
@@ -262,17 +305,17 @@ public final class RelayMeters {
           .tag("cause", cause.name().toLowerCase(Locale.ROOT))
           .register(registry));
     }
+    Duration[] buckets = LatencyBuckets.with(latencyThresholds);
     deliveryLatency =
         Timer.builder(DELIVERY_LATENCY)
-            .description("From writing a result to the terminal's ack.")
-            .publishPercentileHistogram()
-            .maximumExpectedValue(Duration.ofSeconds(30))
+            .description("From writing a result to the terminal's ack, late acks included.")
+            .serviceLevelObjectives(buckets)
             .register(registry);
     resultAge =
         Timer.builder(RESULT_AGE)
-            .description("From ilk-ingest's received_at to writing the result to the terminal.")
-            .publishPercentileHistogram()
-            .maximumExpectedValue(Duration.ofSeconds(30))
+            .description("From ilk-ingest's received_at to writing the result to the terminal:"
+                + " end-to-end latency up to the terminal's socket.")
+            .serviceLevelObjectives(buckets)
             .register(registry);
   }
 
@@ -286,6 +329,22 @@ public final class RelayMeters {
   }
 
   /**
+   * The interceptor that counts and times the recovery asks to admin-api ({@value
+   * #GRPC_CLIENT_DURATION}); {@code ListDeliveries} is registered at once (OK at 0).
+   *
+   * @return a new interceptor over this registry, for the channel to admin-api
+   */
+  public ClientInterceptor recoveryClientInterceptor() {
+    Duration[] buckets = LatencyBuckets.with();
+    GrpcLabels.snakeCase(registry);
+    MetricCollectingClientInterceptor interceptor = new MetricCollectingClientInterceptor(
+        registry, counter -> counter, timer -> timer.serviceLevelObjectives(buckets),
+        Status.Code.OK);
+    interceptor.preregisterMethod(DeliveryAdminGrpc.getListDeliveriesMethod());
+    return interceptor;
+  }
+
+  /**
    * Registers a gauge that reads {@code value} at scrape time.
    *
    * @param name one of the gauge names of this class
@@ -296,13 +355,13 @@ public final class RelayMeters {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
-  /** Counts a claim OUTCOME_CLAIMED. */
+  /** Counts an interim OUTCOME_CLAIMED claim: a delivery still unacked at the claim delay. */
   public void claimed() {
     claimed.increment();
   }
 
   /**
-   * Counts a claim OUTCOME_DELIVERED and records the write-to-ack latency.
+   * Counts a delivery that ended acked (outcome delivered) and records the write-to-ack latency.
    *
    * @param latencyNanos from the write to the ack, nanoseconds, >= 0
    */
@@ -312,7 +371,18 @@ public final class RelayMeters {
   }
 
   /**
-   * Counts a claim OUTCOME_FAILED.
+   * Counts an ack after the ack timeout (its delivery already counted as failed) and records its
+   * write-to-ack latency.
+   *
+   * @param latencyNanos from the write to the ack, nanoseconds, >= 0
+   */
+  public void lateAck(long latencyNanos) {
+    lateAcks.increment();
+    deliveryLatency.record(Duration.ofNanos(Math.max(0, latencyNanos)));
+  }
+
+  /**
+   * Counts a delivery that ended failed (outcome failed).
    *
    * @param reason why the delivery failed
    */
@@ -377,7 +447,8 @@ public final class RelayMeters {
 
   private Counter deliveries(String outcome, String reason) {
     return Counter.builder(DELIVERIES)
-        .description("Delivery claims produced, by outcome and failure reason.")
+        .description("Deliveries this node started, each counted once when it ended: delivered"
+            + " (acked within the ack timeout) or failed, by failure reason.")
         .tag("outcome", outcome)
         .tag("reason", reason)
         .register(registry);

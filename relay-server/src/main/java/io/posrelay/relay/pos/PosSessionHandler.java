@@ -23,6 +23,7 @@ import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.TerminalSession;
 import java.io.IOException;
@@ -192,11 +193,15 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
                     .setSessionId(fresh.sessionId())
                     .setHeartbeatIntervalMs(heartbeatIntervalMillis))
             .build());
-    log.debug("terminal_id={} session_id={} node_id={} connected from {}", fresh.terminalId(),
-        fresh.sessionId(), nodeId, ctx.channel().remoteAddress());
+    try (LogContext ignored = LogContext.open().terminalId(fresh.terminalId()).nodeId(nodeId)) {
+      log.debug("terminal_id={} session_id={} node_id={} connected from {}", fresh.terminalId(),
+          fresh.sessionId(), nodeId, ctx.channel().remoteAddress());
+      if (replaced != null) {
+        log.info("terminal_id={} node_id={} session_id={} replaced by session_id={}",
+            fresh.terminalId(), nodeId, replaced.sessionId(), fresh.sessionId());
+      }
+    }
     if (replaced != null) {
-      log.info("terminal_id={} node_id={} session_id={} replaced by session_id={}",
-          fresh.terminalId(), nodeId, replaced.sessionId(), fresh.sessionId());
       try {
         replaced.eventLoop().execute(() -> SessionTakeover.replace(replaced,
             "session " + fresh.sessionId(), false, meters));
@@ -243,9 +248,12 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
           || current.markClosing(FailureReason.FAILURE_REASON_WRITE_FAILED))) {
         closing = true;
         meters.sessions().writeStall(true);
-        log.info("terminal_id={} node_id={} not reading: outbound buffer full for longer than "
-            + "the write stall timeout; disconnecting",
-            current == null ? "-" : current.terminalId(), nodeId);
+        try (LogContext ignored = LogContext.open()
+            .terminalId(current == null ? "" : current.terminalId()).nodeId(nodeId)) {
+          log.info("terminal_id={} node_id={} not reading: outbound buffer full for longer than "
+              + "the write stall timeout; disconnecting",
+              current == null ? "-" : current.terminalId(), nodeId);
+        }
         ctx.close(); // no Error frame: the terminal does not read
       }
       return;
@@ -270,10 +278,12 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
     closing = true;
     PosSession ended = session;
     if (ended != null) {
-      tracker.onSessionClosed(ended);
-      recovery.onSessionClosed(ended);
-      log.debug("terminal_id={} session_id={} node_id={} disconnected", ended.terminalId(),
-          ended.sessionId(), nodeId);
+      try (LogContext ignored = LogContext.open().terminalId(ended.terminalId()).nodeId(nodeId)) {
+        tracker.onSessionClosed(ended);
+        recovery.onSessionClosed(ended);
+        log.debug("terminal_id={} session_id={} node_id={} disconnected", ended.terminalId(),
+            ended.sessionId(), nodeId);
+      }
     }
     super.channelInactive(ctx);
   }

@@ -7,6 +7,7 @@ import io.posrelay.relay.delivery.PosSession;
 import io.posrelay.relay.delivery.RecordChecks;
 import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.TerminalSession;
 import java.time.Instant;
@@ -65,11 +66,14 @@ public final class SessionTakeover implements Consumer<TerminalSession> {
     try {
       local.eventLoop().execute(() -> {
         if (registry.get(local.terminalId()) == local) {
-          log.info("terminal_id={} node_id={} session_id={} replaced by session_id={} on "
-                  + "node_id={}", local.terminalId(), nodeId, local.sessionId(),
-              announced.getSessionId(), announced.getNodeId());
-          replace(local, "session " + announced.getSessionId() + " on node "
-              + announced.getNodeId(), true, meters);
+          try (LogContext ignored =
+              LogContext.open().terminalId(local.terminalId()).nodeId(nodeId)) {
+            log.info("terminal_id={} node_id={} session_id={} replaced by session_id={} on "
+                    + "node_id={}", local.terminalId(), nodeId, local.sessionId(),
+                announced.getSessionId(), announced.getNodeId());
+            replace(local, "session " + announced.getSessionId() + " on node "
+                + announced.getNodeId(), true, meters);
+          }
         }
       });
     } catch (RejectedExecutionException shuttingDown) {

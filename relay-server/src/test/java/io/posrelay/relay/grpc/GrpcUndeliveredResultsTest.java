@@ -15,7 +15,10 @@ import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.posrelay.relay.delivery.RecoveryRefusedException;
+import io.posrelay.relay.metrics.RelayMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
 
 /** The ledger client against an in-process DeliveryAdmin. */
 class GrpcUndeliveredResultsTest {
@@ -53,11 +57,39 @@ class GrpcUndeliveredResultsTest {
       };
 
   private void start(int maxPages) throws Exception {
+    start(maxPages, null);
+  }
+
+  private void start(int maxPages, io.grpc.@Nullable ClientInterceptor meters) throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor().addService(ledger).build()
         .start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = new GrpcUndeliveredResults(channel, Duration.ofSeconds(5), maxPages);
+    InProcessChannelBuilder channel = InProcessChannelBuilder.forName(name).directExecutor();
+    if (meters != null) {
+      channel.intercept(meters);
+    }
+    client = new GrpcUndeliveredResults(channel.build(), Duration.ofSeconds(5), maxPages);
+  }
+
+  @Test
+  void recoveryAsks_areCountedAndTimedByStatus_onTheRelaysRegistry() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    start(5, new RelayMeters(registry).recoveryClientInterceptor());
+    String listDeliveries = "method=\"ListDeliveries\",method_type=\"UNARY\","
+        + "service=\"posrelay.admin.v1.DeliveryAdmin\"";
+    assertThat(registry.scrape()).contains(
+        "grpc_client_processing_duration_seconds_count{" + listDeliveries + ",status_code=\"OK\"} 0");
+
+    assertThat(client.fetch("T-1").toCompletableFuture().get(5, TimeUnit.SECONDS)).hasSize(3);
+    failWith = Status.UNAVAILABLE.withDescription("ledger restoring");
+    assertThatThrownBy(() -> client.fetch("T-1").toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+
+    assertThat(registry.scrape())
+        .contains("grpc_client_processing_duration_seconds_count{" + listDeliveries
+            + ",status_code=\"OK\"} 3")
+        .contains("grpc_client_processing_duration_seconds_count{" + listDeliveries
+            + ",status_code=\"UNAVAILABLE\"} 1");
   }
 
   @AfterEach

@@ -22,4 +22,25 @@ class RelayMetersTest {
         .contains("posrelay_relay_deliveries_total{outcome=\"failed\",reason=\"ack_timeout\"} 1.0")
         .contains("posrelay_relay_delivery_latency_seconds_count 0");
   }
+
+  @Test
+  void deliveries_areDeliveredOrFailedOnly_claimedIsItsOwnMeter_andLatencyHasTheSloBuckets() {
+    RelayMeters meters = new RelayMeters(registry, java.time.Duration.ofMillis(333),
+        java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3));
+    meters.claimed();
+    meters.delivered(java.time.Duration.ofMillis(600).toNanos());
+
+    String scrape = registry.scrape();
+    assertThat(scrape)
+        .contains("posrelay_relay_deliveries_total{outcome=\"delivered\",reason=\"none\"} 1.0")
+        .contains("posrelay_relay_deliveries_claimed_total 1.0")
+        .contains("posrelay_relay_acks_late_total 0.0")
+        .doesNotContain("outcome=\"claimed\"")
+        .contains("posrelay_relay_delivery_latency_seconds_bucket{le=\"0.333\"} 0")
+        .contains("posrelay_relay_delivery_latency_seconds_bucket{le=\"0.5\"} 0")
+        .contains("posrelay_relay_delivery_latency_seconds_bucket{le=\"2.0\"} 1")
+        .contains("posrelay_relay_delivery_latency_seconds_bucket{le=\"3.0\"} 1")
+        .contains("posrelay_relay_delivery_latency_seconds_bucket{le=\"5.0\"} 1")
+        .contains("posrelay_relay_result_age_seconds_bucket{le=\"3.0\"} 0");
+  }
 }

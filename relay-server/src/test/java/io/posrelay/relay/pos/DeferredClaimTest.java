@@ -9,6 +9,7 @@ import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.SessionRecovery;
+import io.posrelay.relay.metrics.RelayMeters;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,5 +92,49 @@ class DeferredClaimTest {
     ch.runScheduledPendingTasks();
     assertThat(fx.claims.outcomes()).containsExactly("FAILED/CONNECTION_LOST");
     assertThat(tracker.inFlight()).isZero();
+  }
+
+  // posrelay_relay_deliveries_total counts each delivery once, when it ends (delivered or
+  // failed); the interim CLAIMED claim of a slow ack is posrelay_relay_deliveries_claimed_total.
+  // Before, every write counted outcome=claimed and its ack outcome=delivered as well.
+
+  @Test
+  void fastAck_countsOneDeliveredDelivery_andNoClaimed() {
+    ch.writeInbound(ack("r-1"));
+
+    assertThat(fx.counter(RelayMeters.DELIVERIES, "outcome", "delivered")).isEqualTo(1);
+    assertThat(fx.counter(RelayMeters.DELIVERIES_CLAIMED)).isZero();
+    assertThat(fx.meterRegistry.find(RelayMeters.DELIVERIES).tag("outcome", "claimed").counter())
+        .isNull();
+  }
+
+  @Test
+  void slowAck_countsOneDeliveredDelivery_andOneClaimed() {
+    ch.advanceTimeBy(CLAIM_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.writeInbound(ack("r-1"));
+
+    assertThat(fx.counter(RelayMeters.DELIVERIES, "outcome", "delivered")).isEqualTo(1);
+    assertThat(fx.counter(RelayMeters.DELIVERIES_CLAIMED)).isEqualTo(1);
+    assertThat(failedDeliveries()).isZero();
+  }
+
+  @Test
+  void ackAfterTheAckTimeout_countsTheDeliveryOnceAsFailed_andTheAckAsLate() {
+    ch.advanceTimeBy(PosFixture.ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.writeInbound(ack("r-1"));
+
+    assertThat(fx.claims.outcomes()).containsExactly("CLAIMED", "FAILED/ACK_TIMEOUT", "DELIVERED");
+    assertThat(fx.counter(RelayMeters.DELIVERIES, "outcome", "failed", "reason", "ack_timeout"))
+        .isEqualTo(1);
+    assertThat(fx.counter(RelayMeters.DELIVERIES, "outcome", "delivered")).isZero();
+    assertThat(fx.counter(RelayMeters.ACKS_LATE)).isEqualTo(1);
+    assertThat(fx.meterRegistry.find(RelayMeters.DELIVERY_LATENCY).timer().count()).isEqualTo(1);
+  }
+
+  private double failedDeliveries() {
+    return fx.meterRegistry.find(RelayMeters.DELIVERIES).tag("outcome", "failed").counters()
+        .stream().mapToDouble(c -> c.count()).sum();
   }
 }
