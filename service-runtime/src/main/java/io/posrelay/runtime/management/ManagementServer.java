@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * which slows accepting rather than growing without bound. Thread-safe.
  */
 public final class ManagementServer implements AutoCloseable {
+  /** The liveness endpoint's path: {@value}. */
+  public static final String LIVE_PATH = "/health/live";
+  /** The readiness endpoint's path: {@value}. */
+  public static final String READY_PATH = "/health/ready";
+
   private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
