@@ -8,16 +8,16 @@ import java.util.regex.Pattern;
 
 /**
  * What build this process runs: the project's version and the git commit it was built from, as
- * the build wrote them into {@code io/posrelay/runtime/build-info.properties} (Maven resource
- * filtering of {@code project.version}, and {@code git.commit.id.abbrev} from
- * git-commit-id-maven-plugin). {@code --version} prints it and every service exports it as the
- * gauge {@code posrelay_build_info{version,revision} 1}.
+ * service-runtime's build wrote them into {@code io/posrelay/runtime/build-info.properties}
+ * ({@code project.version}, and {@code git rev-parse --short=12 HEAD}). {@code --version} prints
+ * it and every service exports it as the gauge {@code posrelay_build_info{version,revision} 1}.
  *
- * <p>A value the build could not fill in (a build outside a git clone, or classes run from an IDE
- * that does not filter resources) reads as {@value #UNKNOWN}. Immutable and thread-safe.
+ * <p>A value the build could not fill in (a build outside a git clone, or classes compiled by an
+ * IDE that skipped that step) reads as {@value #UNKNOWN}. Immutable and thread-safe.
  *
  * @param version the project's version, e.g. {@code 0.1.0-SNAPSHOT}, or {@value #UNKNOWN}
- * @param revision the git commit, 12 hexadecimal digits, or {@value #UNKNOWN}
+ * @param revision the git commit, 12 hexadecimal digits (more if 12 are ambiguous), or {@value
+ *     #UNKNOWN}
  */
 public record BuildInfo(String version, String revision) {
   /** A value the build did not fill in: {@value}. */

@@ -20,7 +20,7 @@ class BuildInfoTest {
 
     assertThat(build.version()).isEqualTo(System.getProperty("posrelay.project.version"))
         .isNotEqualTo(BuildInfo.UNKNOWN);
-    assertThat(build.revision()).matches("[0-9a-f]{12}");
+    assertThat(build.revision()).matches("[0-9a-f]{12,40}");
     // Built and tested in one run of the build, from a git clone: HEAD is what was built.
     gitHead().ifPresent(head -> assertThat(head).startsWith(build.revision()));
   }
