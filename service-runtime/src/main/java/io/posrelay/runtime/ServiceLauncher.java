@@ -207,9 +207,9 @@ public final class ServiceLauncher {
     return lines.toArray(String[]::new);
   }
 
+  /** {@code --version}: the service and its build, e.g. {@code relay-server 0.1.0 (revision …)}. */
   private static String version(ConfigSpec spec) {
-    String version = ServiceLauncher.class.getPackage().getImplementationVersion();
-    return spec.service() + " " + (version == null ? "(development build)" : version);
+    return spec.service() + " " + BuildInfo.current();
   }
 
   /** The command's action: load the configuration, start, wait for the end. */
