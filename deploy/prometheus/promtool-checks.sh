@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The Prometheus checks CI runs after `mvn -B verify` (.ci/run):
+# The Prometheus checks `mvn -B verify` runs after integration-tests' tests (its exec-maven-plugin
+# execution promtool-checks; -Dpromtool.skip leaves them out):
 #   1. promtool check rules  deploy/prometheus/alerts.yml           (the rules parse and are sound)
 #   2. promtool test rules   deploy/prometheus/alerts.test.yml      (each rule fires when it should)
 #   3. promtool check rules  on the dashboard's queries             (each panel's PromQL parses)

@@ -8,6 +8,7 @@ import io.posrelay.relay.RelayKeys;
 import io.posrelay.runtime.BuildInfo;
 import io.posrelay.runtime.config.ConfigDocs;
 import io.posrelay.runtime.config.ConfigSpec;
+import io.posrelay.runtime.management.ManagementServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -37,13 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SharedKafka.class)
 class ServicePackagesIT {
-  /**
-   * The management path whose 200 says that a service is ready. The launcher logs its ready line
-   * only once the service has started (listeners bound, Kafka reached, topics checked), and
-   * {@code /metrics} answers from then on; when the services serve {@code
-   * ManagementServer.READY_PATH}, that is the path to ask here.
-   */
-  static final String READY_PROBE_PATH = "/metrics";
+  /** The management path whose 200 says that a service is ready: its readiness endpoint. */
+  static final String READY_PROBE_PATH = ManagementServer.READY_PATH;
 
   /** How long one service may take to become ready: JVM start included, on a busy machine. */
   private static final Duration READY_BOUND = Duration.ofSeconds(120);
@@ -141,7 +137,7 @@ class ServicePackagesIT {
       assertThat(p.readyLine()).as("logged through the package's config/logback.xml")
           .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[main] "
               + "\\S*ServiceLauncher - " + p.service + " .*ready: .*");
-      String metrics = p.get(managementPort, "/metrics").body();
+      String metrics = p.get(managementPort, ManagementServer.METRICS_PATH).body();
       assertThat(metrics).contains("posrelay_build_info{revision=\"" + build.revision()
           + "\",version=\"" + version() + "\"} 1");
       System.out.printf(Locale.ROOT, "PACKAGE %s: ready %d ms after bin/%s started%n", p.service,
