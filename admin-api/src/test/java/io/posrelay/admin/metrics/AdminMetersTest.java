@@ -2,6 +2,7 @@ package io.posrelay.admin.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
@@ -32,6 +33,7 @@ import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.kafka.Topics;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,8 +106,9 @@ class AdminMetersTest {
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
               e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
 
-      String scrape = registry.scrape();
-      assertThat(scrape)
+      // The server records a call when it closes it, which may come just after the client has
+      // its status: wait for the record, not for the client.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry.scrape())
           .contains("grpc_server_processing_duration_seconds_count{method=\"Check\","
               + "method_type=\"UNARY\",service=\"grpc.health.v1.Health\",status_code=\"OK\"} 1")
           .contains("grpc_server_processing_duration_seconds_count{method=\"GetStats\","
@@ -113,7 +116,7 @@ class AdminMetersTest {
               + "status_code=\"UNAUTHENTICATED\"} 1")
           .contains("grpc_server_processing_duration_seconds_bucket{method=\"Check\","
               + "method_type=\"UNARY\",service=\"grpc.health.v1.Health\",status_code=\"OK\","
-              + "le=\"3.0\"} 1");
+              + "le=\"3.0\"} 1"));
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
