@@ -18,7 +18,7 @@
  * </pre>
  *
  * Public outside their package: what the server and the pipeline call, and for other modules
- * {@link io.posrelay.ingest.callback.IlkResultIds} and {@link
+ * {@link io.posrelay.ilk.v1.IlkResultIds} and {@link
  * io.posrelay.ingest.metrics.IngestMeters} (the meter names). ILK's secrets are loaded by
  * service-runtime's {@link io.posrelay.runtime.secrets.RotatingSecrets}; ILK's side of the
  * signature ({@code relayctl ilk-sim}) is {@link io.posrelay.ilk.v1.IlkSignatures}. Only

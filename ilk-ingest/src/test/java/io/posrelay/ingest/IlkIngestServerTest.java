@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.ingest.kafka.KafkaContact;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.runtime.config.ListenerKeys;

@@ -18,7 +18,7 @@ import io.posrelay.admin.v1.DeliveryStep;
 import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.ListDeliveriesResponse;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
 import java.net.http.HttpResponse;

@@ -7,7 +7,7 @@ import com.google.common.net.HostAndPort;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;

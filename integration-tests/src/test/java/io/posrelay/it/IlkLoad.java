@@ -1,6 +1,6 @@
 package io.posrelay.it;
 
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;

@@ -10,7 +10,7 @@ import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.admin.v1.RetryDeliveryRequest;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.metrics.RelayMeters;

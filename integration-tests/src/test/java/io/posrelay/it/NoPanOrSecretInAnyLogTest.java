@@ -27,7 +27,7 @@ import io.posrelay.admin.v1.auth.BearerToken;
 import io.posrelay.ilk.v1.IlkSignatures;
 import io.posrelay.ingest.IlkIngestServer;
 import io.posrelay.ingest.IngestKeys;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.Hello;

@@ -17,7 +17,7 @@ import io.posrelay.admin.v1.DeliveryStep;
 import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.admin.v1.RetryDeliveryRequest;
 import io.posrelay.admin.v1.WatchDeliveryEventsRequest;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;

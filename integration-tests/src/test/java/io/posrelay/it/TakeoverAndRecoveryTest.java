@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.pos.v1.Error;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.metrics.RelayMeters;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.posrelay.ingest.IlkIngestServer;
 import io.posrelay.ingest.IngestKeys;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.ingest.metrics.IngestMeters;
 import io.posrelay.testkit.cluster.LocalPorts;
 import io.posrelay.testkit.kafka.EmbeddedKafka;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.Timestamp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.v1.PaymentResult;
 import java.io.IOException;
 import java.io.InputStream;

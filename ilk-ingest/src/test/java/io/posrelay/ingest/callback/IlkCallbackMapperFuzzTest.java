@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.v1.PaymentResult;
 import java.math.BigInteger;
 import java.time.Clock;

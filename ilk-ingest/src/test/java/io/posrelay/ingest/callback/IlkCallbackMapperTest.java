@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
 import io.netty.buffer.Unpooled;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.v1.PaymentResult;
 import java.math.BigInteger;
 import java.time.Clock;

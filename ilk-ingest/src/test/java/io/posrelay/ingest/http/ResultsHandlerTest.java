@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posrelay.ingest.IngestKeys;
 import io.posrelay.ingest.http.EmbeddedIngest.Response;
-import io.posrelay.ingest.callback.IlkResultIds;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.ingest.metrics.IngestMeters.Outcome;
 import io.posrelay.v1.PaymentResult;
 import java.time.Duration;

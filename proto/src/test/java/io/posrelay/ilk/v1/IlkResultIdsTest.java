@@ -1,4 +1,4 @@
-package io.posrelay.ingest.callback;
+package io.posrelay.ilk.v1;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
