@@ -2,7 +2,9 @@ package io.posrelay.relay.delivery;
 
 import com.google.protobuf.Timestamp;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.metrics.DeliveryMeters;
 import io.posrelay.relay.metrics.RelayMeters;
+import io.posrelay.relay.metrics.SessionMeters;
 import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.FailureReason;
@@ -53,7 +55,8 @@ public final class DeliveryTracker implements ResultDispatcher {
   private final TerminalRegistry registry;
   private final AckedResults acked;
   private final ClaimPublisher claims;
-  private final RelayMeters meters;
+  private final DeliveryMeters meters;
+  private final SessionMeters sessionMeters;
   private final long ackTimeoutNanos;
   private final long claimDelayNanos;
   private final Clock clock;
@@ -87,7 +90,8 @@ public final class DeliveryTracker implements ResultDispatcher {
     this.registry = registry;
     this.acked = acked;
     this.claims = claims;
-    this.meters = meters;
+    this.meters = meters.deliveries();
+    this.sessionMeters = meters.sessions();
     this.ackTimeoutNanos = ackTimeout.toNanos();
     if (claimDelay.isNegative()) {
       throw new IllegalArgumentException("claimDelay: " + claimDelay + " (expected: >= 0)");
@@ -363,7 +367,7 @@ public final class DeliveryTracker implements ResultDispatcher {
           session.terminalId(), nodeId);
     }
     if (session.markClosing(FailureReason.FAILURE_REASON_WRITE_FAILED)) {
-      meters.sessions().writeStall(false);
+      sessionMeters.writeStall(false);
     }
     session.channel().close();
   }

@@ -99,7 +99,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    * @param handler receives every non-null value, on the poll thread; must not block; throws
    *     {@link MalformedRecordException} for a record it refuses (skipped); any other exception
    *     kills the reader (see the class doc)
-   * @param errors counts consumer errors by kind (e.g. {@code meters::consumerError})
+   * @param errors counts consumer errors by kind (e.g. {@code meters.deliveries()::consumerError})
    * @param refreshInterval how often to look for added partitions, > 0
    * @param threadName the poll thread's name
    */
