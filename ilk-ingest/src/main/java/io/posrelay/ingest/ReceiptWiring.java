@@ -55,7 +55,9 @@ final class ReceiptWiring {
    */
   static @Nullable ReceiptSender start(ServiceConfig config, MeterRegistry registry,
       Health health) throws Exception {
+    ReceiptMeters meters = new ReceiptMeters(registry);
     if (!IngestKeys.receiptsEnabled(config)) {
+      meters.gauges(registry, () -> 0, () -> 0); // served (at 0) for dashboards and alerts
       return null;
     }
     String events = config.get(DELIVERY_EVENTS_TOPIC);
@@ -65,7 +67,6 @@ final class ReceiptWiring {
         List.of(events, deadLetters), List.of());
     RotatingSecrets secrets = ListenerKeys.secrets(config, ILK_RECEIPT_SECRET_FILE,
         ILK_RECEIPT_SECRETS, RotatingSecrets.Rule.HMAC_SECRET).orElseThrow();
-    ReceiptMeters meters = new ReceiptMeters(registry);
     ReceiptSender sender = new ReceiptSender(
         new KafkaConsumer<>(IngestKeys.receiptsConsumerProperties(config),
             new StringDeserializer(), EventSerdes.deliveryEvent().deserializer()),
