@@ -161,7 +161,7 @@ public final class IngestKeys {
    * The receipt sender's consumer of delivery events: a consumer group ({@link
    * #ILK_RECEIPT_GROUP_ID}), {@code read_committed} (the ledger writes transactionally; an aborted
    * transition must get no receipt), offsets committed by the sender only, from the earliest
-   * retained event for a new group.
+   * retained event for a new group, and a 10 s session timeout.
    */
   public static final KafkaClientRole RECEIPTS_CONSUMER =
       KafkaClientRole.of(CONSUMER, "receipts consumer")
@@ -170,6 +170,12 @@ public final class IngestKeys {
           .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, RECEIPT_ONCE)
           .byDefault(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
           .byDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100)
+          // An instance killed with SIGKILL holds its partitions, and so their receipts, until
+          // the group coordinator misses its heartbeats for session.timeout.ms: 45 s by default.
+          // 10 s (heartbeats every 3 s), as for admin-api's ledger, bounds that gap; a longer
+          // stall costs one rebalance, after which the new owner re-sends from the last commit.
+          .byDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
+          .byDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_333)
           .byDefault(ConsumerConfig.CLIENT_ID_CONFIG, "posrelay-ilk-receipts")
           .derivedFrom(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKeys.BOOTSTRAP_SERVERS.name())
           .derivedFrom(ConsumerConfig.GROUP_ID_CONFIG, ILK_RECEIPT_GROUP_ID.name());
