@@ -36,6 +36,7 @@ import io.posrelay.ingest.http.IlkIngestChannelInitializer;
 import io.posrelay.ingest.kafka.KafkaContact;
 import io.posrelay.ingest.kafka.PaymentResultPublisher;
 import io.posrelay.ingest.metrics.IngestMeters;
+import io.posrelay.ingest.receipt.ReceiptSender;
 import io.posrelay.runtime.ServiceLauncher;
 import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.ListenerKeys;
@@ -96,6 +97,7 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable ManagementServer management;
   private volatile @Nullable Channel serverChannel;
+  private volatile @Nullable ReceiptSender receipts;
 
   private IlkIngestServer(ServiceConfig config, Optional<RotatingSecrets> ilkSecrets,
       @Nullable SslContext tls, Producer<String, PaymentResult> producer,
@@ -193,6 +195,12 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     }
     server.publisher.warmUp();
     server.kafkaContact.start();
+    try {
+      server.receipts = ReceiptWiring.start(config, server.registry, server.health);
+    } catch (Exception | Error e) {
+      server.close();
+      throw e;
+    }
     return server;
   }
 
@@ -280,6 +288,11 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     return server.port();
   }
 
+  /** The receipt sender ({@code ilk.receipt-url} set), or empty when receipts are off. */
+  public Optional<ReceiptSender> receiptSender() {
+    return Optional.ofNullable(receipts);
+  }
+
   /** This server's own registry, served at {@code GET /metrics} on {@link #managementPort}. */
   public PrometheusMeterRegistry meterRegistry() {
     return registry;
@@ -307,6 +320,10 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
       return;
     }
     health.stopping();
+    ReceiptSender sender = receipts;
+    if (sender != null) {
+      sender.close();
+    }
     long deadline = System.nanoTime() + config.get(SHUTDOWN_TIMEOUT).toNanos();
     Channel server = serverChannel;
     if (server != null) {

@@ -1,5 +1,6 @@
 package io.posrelay.ingest;
 
+import static io.posrelay.runtime.config.KafkaClientRole.Kind.CONSUMER;
 import static io.posrelay.runtime.config.KafkaClientRole.Kind.PRODUCER;
 
 import io.posrelay.runtime.config.Checks;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -112,6 +114,81 @@ public final class IngestKeys {
           + " acked and no probe (a DescribeTopics of topic.results, every partition with a"
           + " leader, sent every third of this while no publish is acked) answered.");
 
+  /** Where receipts to ILK are posted; empty = no receipts. */
+  public static final ConfigKey<String> ILK_RECEIPT_URL = ConfigKey.string("ilk.receipt-url", "",
+      Checks.matches("(https?://\\S+)?"),
+      "ILK's receipt endpoint: a signed JSON receipt is POSTed there for every DELIVERED,"
+          + " REVERSAL_REQUIRED and conflict event of topic.delivery-events"
+          + " (docs/ilk-receipts.md). Empty = receipts off. Needs a receipt secret.");
+  /** The receipt secrets file. */
+  public static final ConfigKey<Optional<Path>> ILK_RECEIPT_SECRET_FILE = ConfigKey.optionalPath(
+      "ilk.receipt-secret-file", "File of the secret receipts are signed with (the first line;"
+          + " a second line, the previous secret, is ignored for signing); >= 32 characters.");
+  /** The receipt secrets themselves. */
+  public static final ConfigKey<Optional<String>> ILK_RECEIPT_SECRETS = ConfigKey.secret(
+      "ilk.receipt-secrets", "The receipt signing secret (current first, comma-separated), if"
+          + " ilk.receipt-secret-file is unset.");
+  /** The consumer group the ilk-ingest instances share the receipts in. */
+  public static final ConfigKey<String> ILK_RECEIPT_GROUP_ID = ConfigKey.string(
+      "ilk.receipt-group-id", "posrelay-ilk-receipts", Checks.nonBlank(),
+      "Consumer group over topic.delivery-events: the ilk-ingest instances of one deployment"
+          + " share the partitions, so each receipt is sent by one of them.");
+  /** One receipt POST's deadline. */
+  public static final ConfigKey<Duration> ILK_RECEIPT_TIMEOUT = ConfigKey.millis(
+      "ilk.receipt-timeout.ms", Duration.ofSeconds(10), Checks.between(100, 300_000),
+      "A receipt POST not answered within this (connecting included) is retried.");
+  /** How long a receipt is retried. */
+  public static final ConfigKey<Duration> ILK_RECEIPT_MAX_AGE = ConfigKey.millis(
+      "ilk.receipt-max-age.ms", Duration.ofHours(24), Checks.between(1000, 30L * 86_400_000),
+      "A receipt still not accepted this long after its transition goes to topic.receipts-dlq"
+          + " instead of being retried again.");
+  /** The first retry's delay. */
+  public static final ConfigKey<Duration> ILK_RECEIPT_BACKOFF_INITIAL = ConfigKey.millis(
+      "ilk.receipt-backoff-initial.ms", Duration.ofSeconds(1), Checks.between(1, 3_600_000),
+      "Delay before a receipt's first retry; doubled each retry up to"
+          + " ilk.receipt-backoff-max.ms, with jitter (half to all of it); a longer Retry-After"
+          + " wins.");
+  /** The longest delay between retries. */
+  public static final ConfigKey<Duration> ILK_RECEIPT_BACKOFF_MAX = ConfigKey.millis(
+      "ilk.receipt-backoff-max.ms", Duration.ofMinutes(1), Checks.between(1, 3_600_000),
+      "Longest delay between two attempts of one receipt (before jitter); >="
+          + " ilk.receipt-backoff-initial.ms.");
+
+  private static final String RECEIPT_ONCE = "a receipt must be sent or dead-lettered before its"
+      + " offset is committed, or a restart would skip it";
+
+  /**
+   * The receipt sender's consumer of delivery events: a consumer group ({@link
+   * #ILK_RECEIPT_GROUP_ID}), {@code read_committed} (the ledger writes transactionally; an aborted
+   * transition must get no receipt), offsets committed by the sender only, from the earliest
+   * retained event for a new group, and a 10 s session timeout.
+   */
+  public static final KafkaClientRole RECEIPTS_CONSUMER =
+      KafkaClientRole.of(CONSUMER, "receipts consumer")
+          .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+              "an aborted ledger transaction's transition must not be receipted")
+          .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, RECEIPT_ONCE)
+          .byDefault(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+          .byDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100)
+          // An instance killed with SIGKILL holds its partitions, and so their receipts, until
+          // the group coordinator misses its heartbeats for session.timeout.ms: 45 s by default.
+          // 10 s (heartbeats every 3 s), as for admin-api's ledger, bounds that gap; a longer
+          // stall costs one rebalance, after which the new owner re-sends from the last commit.
+          .byDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
+          .byDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_333)
+          .byDefault(ConsumerConfig.CLIENT_ID_CONFIG, "posrelay-ilk-receipts")
+          .derivedFrom(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKeys.BOOTSTRAP_SERVERS.name())
+          .derivedFrom(ConsumerConfig.GROUP_ID_CONFIG, ILK_RECEIPT_GROUP_ID.name());
+
+  /** The producer of dead-lettered receipts: {@code acks=all}, idempotent. */
+  public static final KafkaClientRole RECEIPTS_DLQ_PRODUCER =
+      KafkaClientRole.of(PRODUCER, "receipts dead-letter producer")
+          .require(ProducerConfig.ACKS_CONFIG, "all", RECEIPT_ONCE, "-1")
+          .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+              "a retried send must not dead-letter a receipt twice")
+          .byDefault(ProducerConfig.CLIENT_ID_CONFIG, "posrelay-ilk-receipts-dlq")
+          .derivedFrom(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKeys.BOOTSTRAP_SERVERS.name());
+
   /** ilk-ingest's configuration table. */
   public static final ConfigSpec SPEC = ConfigSpec.builder("ilk-ingest",
           "Receives ILK payment-result callbacks (POST /ilk/v1/results), checks their signature,"
@@ -124,6 +201,9 @@ public final class IngestKeys {
           ListenerKeys.TLS_KEY_FILE, PUBLISH_TIMEOUT, MAX_BODY_BYTES, MAX_IN_FLIGHT_PUBLISHES,
           MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_DEADLINE, SHUTDOWN_TIMEOUT, ILK_SECRET_FILE,
           ILK_SECRETS, SIGNATURE_MAX_SKEW, READY_KAFKA_WINDOW)
+      .keys(ILK_RECEIPT_URL, ILK_RECEIPT_SECRET_FILE, ILK_RECEIPT_SECRETS, ILK_RECEIPT_GROUP_ID,
+          ILK_RECEIPT_TIMEOUT, ILK_RECEIPT_MAX_AGE, ILK_RECEIPT_BACKOFF_INITIAL,
+          ILK_RECEIPT_BACKOFF_MAX)
       .constraint(c -> {
         if (c.get(IDLE_TIMEOUT).compareTo(c.get(PUBLISH_TIMEOUT)) <= 0) {
           throw c.invalid(IDLE_TIMEOUT,
@@ -139,7 +219,16 @@ public final class IngestKeys {
       .constraint(ListenerKeys.tlsFiles())
       .constraint(ListenerKeys.secretsLoad(ILK_SECRET_FILE, ILK_SECRETS,
           RotatingSecrets.Rule.HMAC_SECRET))
-      .kafka(TopicCheck.ROLE, RESULTS_PRODUCER)
+      .constraint(ListenerKeys.secretsLoad(ILK_RECEIPT_SECRET_FILE, ILK_RECEIPT_SECRETS,
+          RotatingSecrets.Rule.HMAC_SECRET))
+      .constraint(IngestKeys::receiptsSigned)
+      .constraint(c -> {
+        if (c.get(ILK_RECEIPT_BACKOFF_MAX).compareTo(c.get(ILK_RECEIPT_BACKOFF_INITIAL)) < 0) {
+          throw c.invalid(ILK_RECEIPT_BACKOFF_MAX, ">= " + ILK_RECEIPT_BACKOFF_INITIAL.name()
+              + " (" + c.get(ILK_RECEIPT_BACKOFF_INITIAL).toMillis() + ")");
+        }
+      })
+      .kafka(TopicCheck.ROLE, RESULTS_PRODUCER, RECEIPTS_CONSUMER, RECEIPTS_DLQ_PRODUCER)
       .build();
 
   private IngestKeys() {}
@@ -158,6 +247,33 @@ public final class IngestKeys {
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishMs));
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (publishMs - lingerMillis(props)));
     return props;
+  }
+
+  /** Whether receipts are on: {@link #ILK_RECEIPT_URL} is set. */
+  static boolean receiptsEnabled(ServiceConfig config) {
+    return !config.get(ILK_RECEIPT_URL).isEmpty();
+  }
+
+  /** Receipts are never sent unsigned: ILK could not tell them from forgeries. */
+  private static void receiptsSigned(ServiceConfig c) {
+    if (receiptsEnabled(c) && c.get(ILK_RECEIPT_SECRET_FILE).isEmpty()
+        && c.get(ILK_RECEIPT_SECRETS).isEmpty()) {
+      throw c.invalid(ILK_RECEIPT_SECRET_FILE, "a file, or " + ILK_RECEIPT_SECRETS.env()
+          + " set, when " + ILK_RECEIPT_URL.name() + " is set (receipts are always signed)");
+    }
+  }
+
+  /** The receipts consumer's properties: its role's, with the group id and bootstrap servers. */
+  static Map<String, Object> receiptsConsumerProperties(ServiceConfig config) {
+    return config.kafka().properties(RECEIPTS_CONSUMER, Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(KafkaKeys.BOOTSTRAP_SERVERS),
+        ConsumerConfig.GROUP_ID_CONFIG, config.get(ILK_RECEIPT_GROUP_ID)));
+  }
+
+  /** The dead-letter producer's properties. */
+  static Map<String, Object> receiptsDlqProducerProperties(ServiceConfig config) {
+    return config.kafka().properties(RECEIPTS_DLQ_PRODUCER, Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(KafkaKeys.BOOTSTRAP_SERVERS)));
   }
 
   /** The results producer's {@code linger.ms}, as configured (pass-through) or by default. */

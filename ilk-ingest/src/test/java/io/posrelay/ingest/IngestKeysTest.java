@@ -194,6 +194,22 @@ class IngestKeysTest {
   }
 
   @Test
+  void receiptsConsumer_commitsItself_readsCommitted_andGivesUpAKilledMembersPartitionsIn10s() {
+    Map<String, Object> props = IngestKeys.receiptsConsumerProperties(config()
+        .set(IngestKeys.ILK_RECEIPT_GROUP_ID, "receipts-7").build());
+
+    assertThat(props).containsEntry("group.id", "receipts-7")
+        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("max.poll.records", 100)
+        .containsEntry("session.timeout.ms", 10_000)
+        .containsEntry("heartbeat.interval.ms", 3_333);
+    assertThat(IngestKeys.receiptsConsumerProperties(config()
+        .set("kafka.consumer.session.timeout.ms", "45000").build()))
+        .containsEntry("session.timeout.ms", "45000");
+  }
+
+  @Test
   void secrets_comeFromAFileOrTheEnvironment_theFileWinning() throws Exception {
     Path file = Files.writeString(dir.resolve("ilk.secrets"), CURRENT + "\n" + PREVIOUS + "\n");
     ServiceConfig fromFile = ConfigSources.load(IngestKeys.SPEC,

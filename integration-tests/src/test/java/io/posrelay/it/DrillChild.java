@@ -1,5 +1,6 @@
 package io.posrelay.it;
 
+import io.posrelay.ingest.IlkIngestCommand;
 import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.relay.RelayServerCommand;
@@ -17,14 +18,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A process for drills that need a real {@code kill -9} or a real exit: {@code relay-server} (the
- * service's own command), {@code relay-server-poisoned} (the same, with a results handler that
+ * A process for drills that need a real {@code kill -9} or a real exit: {@code relay-server} and
+ * {@code ilk-ingest} (the services' own commands), {@code relay-server-poisoned} (the same, with a results handler that
  * throws on every result whose result_id starts with {@value #POISON}, as a handler bug would) or
  * {@code kafka} (the test kit's {@link EmbeddedKafka}) in a child JVM on this test's
  * class path, started as a test kit {@link ChildProcess}, whose {@link ChildProcess#kill()} is
  * SIGKILL: no shutdown hook, drain or flush runs. The child follows this JVM ({@link
- * ChildGuard}): it exits if the tests die. {@code relay-server}'s flags are the service's own
- * ({@code RelayKeys}); {@code kafka}'s are those of relayctl's command of the same name.
+ * ChildGuard}): it exits if the tests die. {@code relay-server}'s and {@code ilk-ingest}'s flags
+ * are the services' own ({@code RelayKeys}, {@code IngestKeys}); {@code kafka}'s are those of relayctl's command of the same name.
  */
 @Command(name = "drill-child", subcommands = DrillChild.Kafka.class)
 final class DrillChild implements Callable<Integer> {
@@ -40,6 +41,7 @@ final class DrillChild implements Callable<Integer> {
     ChildGuard.installIfChild();
     CommandLine commandLine = new CommandLine(new DrillChild());
     commandLine.addSubcommand(RelayServerCommand.command(System.getenv()));
+    commandLine.addSubcommand(IlkIngestCommand.command(System.getenv()));
     commandLine.addSubcommand("relay-server-poisoned", ServiceLauncher.command(RelayKeys.SPEC,
         config -> RelayServer.start(config, result -> {
           if (result.getResultId().startsWith(POISON)) {

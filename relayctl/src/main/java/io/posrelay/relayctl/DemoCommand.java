@@ -2,7 +2,10 @@ package io.posrelay.relayctl;
 
 import io.posrelay.testkit.cluster.LocalCluster;
 import io.posrelay.testkit.cluster.LocalClusterConfig;
+import io.posrelay.testkit.cluster.LocalReceiptSecret;
+import io.posrelay.testkit.ilk.IlkReceiptReceiver;
 import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.ilk.ReceiptTally;
 import io.posrelay.testkit.secure.SecureMaterial;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -99,14 +102,16 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
-    LocalClusterConfig config = cluster.toConfig(spec);
     PrintWriter out = spec.commandLine().getOut();
     StopSignal stop = StopSignal.onShutdown();
-    try (LocalCluster local = LocalCluster.start(config)) {
+    IlkReceiptReceiver receipts =
+        IlkReceiptReceiver.start(0, LocalReceiptSecret.load(cluster.workDir));
+    LocalClusterConfig config = cluster.toConfig(spec, receipts.url());
+    try (receipts; LocalCluster local = LocalCluster.start(config)) {
       out.println(local.endpoints().readyLine());
       out.flush();
       DemoRun run = new DemoRun(local.endpoints(), ilk, Duration.ofMillis(claimDeadlineMillis),
-          Duration.ofMillis(ackTimeoutMillis));
+          Duration.ofMillis(ackTimeoutMillis)).withReceipts(receipts);
       Path secureDir = config.secureDir();
       if (secureDir != null) {
         run.withSecure(SecureMaterial.existing(secureDir));
@@ -121,8 +126,11 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       out.println(faults == null ? summary.table() : summary.table(faults.report()));
+      ReceiptTally tally = run.receiptTally();
+      out.println("  " + tally.line());
       out.flush();
-      return summary.passed() && !stop.stopRequested() ? 0 : RelayCtl.EXIT_FAILURE;
+      boolean receiptsOk = tally.missing() == 0 && tally.badSignatures() == 0;
+      return summary.passed() && receiptsOk && !stop.stopRequested() ? 0 : RelayCtl.EXIT_FAILURE;
     } finally {
       stop.done();
     }

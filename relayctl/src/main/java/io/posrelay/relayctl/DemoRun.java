@@ -6,9 +6,11 @@ import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.relayctl.admin.AdminCredentials;
 import io.posrelay.runtime.secrets.RotatingSecrets;
 import io.posrelay.testkit.cluster.LocalEndpoints;
+import io.posrelay.testkit.ilk.IlkReceiptReceiver;
 import io.posrelay.testkit.ilk.IlkSimStats;
 import io.posrelay.testkit.ilk.IlkSimulator;
 import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.ilk.ReceiptTally;
 import io.posrelay.testkit.pos.PosSimSecurity;
 import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.testkit.pos.SimTerminals;
@@ -49,6 +51,8 @@ public final class DemoRun {
   private final Duration ackTimeout;
   private @Nullable DemoChaos chaos;
   private @Nullable SecureMaterial secure;
+  private @Nullable IlkReceiptReceiver receipts;
+  private ReceiptTally receiptTally = new ReceiptTally(0, 0, 0, 0, 0, 0);
 
   /**
    * @param endpoints where the cluster listens
@@ -74,6 +78,22 @@ public final class DemoRun {
   public DemoRun withSecure(SecureMaterial secure) {
     this.secure = secure;
     return this;
+  }
+
+  /**
+   * Counts the receipts {@code receiver} gets (ilk-ingest runs with its URL) once the ledger
+   * settled: {@link #receiptTally()}.
+   *
+   * @return this
+   */
+  public DemoRun withReceipts(IlkReceiptReceiver receiver) {
+    this.receipts = receiver;
+    return this;
+  }
+
+  /** The receipts of the last {@link #run}: every DELIVERED or REVERSAL_REQUIRED result's. */
+  public ReceiptTally receiptTally() {
+    return receiptTally;
   }
 
   /**
@@ -144,6 +164,7 @@ public final class DemoRun {
           SimTerminals.terminalIds(config.terminalPrefix(), config.terminals()));
       Map<String, Delivery> ledger = settle(sentNanos.keySet(), held, stopRequested);
       log.info("demo: pos-sim {}", terminals.summary());
+      awaitReceipts(ledger, stopRequested);
       Histogram latencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
       sentNanos.forEach(
           (resultId, sentAt) -> {
@@ -189,6 +210,31 @@ public final class DemoRun {
         TimeUnit.MILLISECONDS.sleep(1000);
       }
     }
+  }
+
+  /**
+   * Waits (up to 15 s) until every result the ledger has DELIVERED or REVERSAL_REQUIRED has its
+   * final receipt at ILK, then tallies them.
+   */
+  private void awaitReceipts(Map<String, Delivery> ledger, BooleanSupplier stopRequested)
+      throws InterruptedException {
+    IlkReceiptReceiver receiver = receipts;
+    if (receiver == null) {
+      return;
+    }
+    Set<String> finals = ledger.values().stream()
+        .filter(d -> d.getStatus() == DeliveryStatus.DELIVERY_STATUS_DELIVERED
+            || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)
+        .map(Delivery::getResultId)
+        .collect(java.util.stream.Collectors.toSet());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    receiptTally = receiver.tally(finals);
+    while (receiptTally.missing() > 0 && System.nanoTime() < deadline
+        && !stopRequested.getAsBoolean()) {
+      TimeUnit.MILLISECONDS.sleep(500);
+      receiptTally = receiver.tally(finals);
+    }
+    log.info("demo: {}", receiptTally.line());
   }
 
   private static String millis(long micros) {

@@ -41,9 +41,16 @@ final class LocalCommand implements Callable<Integer> {
 
   @Mixin LocalClusterOptions cluster = new LocalClusterOptions();
 
+  @Option(
+      names = "--ilk-receipt-url",
+      description = "ILK's receipt endpoint, passed to ilk-ingest: signed receipts for every"
+          + " DELIVERED, REVERSAL_REQUIRED and conflict (docs/ilk-receipts.md), with the secret in"
+          + " <work-dir>/ilk-receipt.secret (created on first use). Default: receipts off.")
+  @Nullable String ilkReceiptUrl;
+
   @Override
   public Integer call() throws Exception {
-    LocalClusterConfig config = cluster.toConfig(spec);
+    LocalClusterConfig config = cluster.toConfig(spec, ilkReceiptUrl);
     StopSignal stop = StopSignal.onShutdown();
     try (LocalCluster local = LocalCluster.start(config)) {
       spec.commandLine().getOut().println(local.endpoints().readyLine());
@@ -123,6 +130,12 @@ final class LocalCommand implements Callable<Integer> {
     int adminMetricsPort;
 
     @Option(
+        names = "--reversal-deadline-ms",
+        description = "admin-api's reversal deadline (an approval not delivered by then becomes"
+            + " REVERSAL_REQUIRED); passed to admin-api only when given.")
+    @Nullable Long reversalDeadlineMillis;
+
+    @Option(
         names = "--start-timeout-s",
         defaultValue = "60",
         description = "Bound for each process to become ready (default: ${DEFAULT-VALUE}).")
@@ -133,7 +146,11 @@ final class LocalCommand implements Callable<Integer> {
      *
      * @throws ParameterException (exit code 2) naming the bad option
      */
-    LocalClusterConfig toConfig(CommandSpec spec) {
+    LocalClusterConfig toConfig(CommandSpec spec, @Nullable String ilkReceiptUrl) {
+      if (reversalDeadlineMillis != null && reversalDeadlineMillis < 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--reversal-deadline-ms: " + reversalDeadlineMillis + " (expected: >= 1)");
+      }
       if (kafka != null) {
         try {
           Addresses.parseList(kafka);
@@ -161,6 +178,9 @@ final class LocalCommand implements Callable<Integer> {
             .adminMetricsPort(adminMetricsPort)
             .startTimeout(Duration.ofSeconds(startTimeoutSeconds))
             .secureDir(secure.enabled() ? secure.dir() : null)
+            .ilkReceiptUrl(ilkReceiptUrl)
+            .adminOptions(reversalDeadlineMillis == null ? List.of()
+                : List.of("--reversal-deadline-ms", Long.toString(reversalDeadlineMillis)))
             .build();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--" + e.getMessage());

@@ -36,6 +36,7 @@ class TopicsCommandTest {
         "topic.results=" + prefix + ".results\ntopic.claims=" + prefix + ".claims\n"
             + "topic.sessions=" + prefix + ".sessions\n"
             + "topic.delivery-events=" + prefix + ".events\n"
+            + "topic.receipts-dlq=" + prefix + ".receipts-dlq\n"
             + "ack-timeout.ms=5000\nnode-id=relay-1\n");
   }
 

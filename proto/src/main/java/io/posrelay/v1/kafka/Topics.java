@@ -21,6 +21,12 @@ public final class Topics {
    * exactly once (transactionally) by admin-api; read with {@code isolation.level=read_committed}.
    */
   public static final String DELIVERY_EVENTS = "posrelay.delivery-events";
+  /**
+   * Receipts to ILK that ILK refused (a 4xx other than 408 and 429) or that outlived their retry
+   * age: the receipt's JSON body as value, key terminal id, the reason in headers; produced by
+   * ilk-ingest's receipt sender (docs/ilk-receipts.md).
+   */
+  public static final String RECEIPTS_DLQ = "posrelay.receipts-dlq";
 
   private Topics() {}
 
@@ -62,6 +68,7 @@ public final class Topics {
         new NewTopic(names.results(), partitions, replicationFactor).configs(common),
         new NewTopic(names.claims(), partitions, replicationFactor).configs(common),
         new NewTopic(names.sessions(), partitions, replicationFactor).configs(compacted),
-        new NewTopic(names.deliveryEvents(), partitions, replicationFactor).configs(common));
+        new NewTopic(names.deliveryEvents(), partitions, replicationFactor).configs(common),
+        new NewTopic(names.receiptsDlq(), partitions, replicationFactor).configs(common));
   }
 }

@@ -102,6 +102,14 @@ class EventSerdesTest {
   }
 
   @Test
+  void newTopics_includeTheReceiptsDeadLetterTopic_withTheSamePartitions() {
+    assertThat(Topics.newTopics(3, (short) 1, 1))
+        .filteredOn(t -> t.name().equals(Topics.RECEIPTS_DLQ))
+        .singleElement()
+        .satisfies(t -> assertThat(t.numPartitions()).isEqualTo(3));
+  }
+
+  @Test
   void newTopics_rejectsMinInsyncAboveReplication() {
     assertThatThrownBy(() -> Topics.newTopics(3, (short) 1, 2))
         .isInstanceOf(IllegalArgumentException.class)

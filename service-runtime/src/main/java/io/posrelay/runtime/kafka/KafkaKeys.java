@@ -39,7 +39,13 @@ public final class KafkaKeys {
   /** The delivery-events topic. */
   public static final ConfigKey<String> DELIVERY_EVENTS_TOPIC = ConfigKey.string(
       "topic.delivery-events", Topics.DELIVERY_EVENTS, Checks.matches(TOPIC),
-      "DeliveryEvent transitions of the ledger: written by admin-api, read by relay nodes.");
+      "DeliveryEvent transitions of the ledger: written by admin-api, read by relay nodes and"
+          + " by ilk-ingest's receipt sender.");
+  /** The dead-letter topic of receipts to ILK. */
+  public static final ConfigKey<String> RECEIPTS_DLQ_TOPIC = ConfigKey.string(
+      "topic.receipts-dlq", Topics.RECEIPTS_DLQ, Checks.matches(TOPIC),
+      "Receipts to ILK that ILK refused or that outlived ilk.receipt-max-age.ms, with the reason"
+          + " in headers: written by ilk-ingest (docs/ilk-receipts.md).");
 
   /** The ledger's claim deadline. */
   public static final ConfigKey<Duration> CLAIM_DEADLINE = ConfigKey.millis("claim-deadline.ms",
@@ -53,15 +59,16 @@ public final class KafkaKeys {
           + " the ledger fails a DELIVERING result after this plus the claim deadline. Same on"
           + " every service.");
 
-  /** Kafka's address and the four topic names, which every service takes. */
+  /** Kafka's address and the five topic names, which every service takes. */
   public static final List<ConfigKey<?>> DEPLOYMENT = List.of(BOOTSTRAP_SERVERS, RESULTS_TOPIC,
-      CLAIMS_TOPIC, SESSIONS_TOPIC, DELIVERY_EVENTS_TOPIC);
+      CLAIMS_TOPIC, SESSIONS_TOPIC, DELIVERY_EVENTS_TOPIC, RECEIPTS_DLQ_TOPIC);
 
   private KafkaKeys() {}
 
   /** The topic names of {@code config}. */
   public static TopicNames topics(ServiceConfig config) {
     return new TopicNames(config.get(RESULTS_TOPIC), config.get(CLAIMS_TOPIC),
-        config.get(SESSIONS_TOPIC), config.get(DELIVERY_EVENTS_TOPIC));
+        config.get(SESSIONS_TOPIC), config.get(DELIVERY_EVENTS_TOPIC),
+        config.get(RECEIPTS_DLQ_TOPIC));
   }
 }

@@ -150,6 +150,10 @@ public final class LocalCluster implements AutoCloseable {
       ingestArgs.addAll(List.of("--ilk-secret-file", path(secure.ilkSecretFile())));
       ingestArgs.addAll(tlsArgs(secure));
     }
+    if (config.ilkReceiptUrl() != null) {
+      ingestArgs.addAll(List.of("--ilk-receipt-url", config.ilkReceiptUrl(),
+          "--ilk-receipt-secret-file", path(LocalReceiptSecret.file(config.workDir()))));
+    }
     ChildProcess ingest = launch("ilk-ingest", ingestArgs, logs);
     awaited.put(ingest, List.of(ingestPort, ingestMetricsPort));
     managementPorts.put(ingest, ingestMetricsPort);

@@ -31,6 +31,7 @@ public final class LocalClusterConfig {
   private final boolean adminApi;
   private final List<String> relayOptions;
   private final List<String> adminOptions;
+  private final @Nullable String ilkReceiptUrl;
   private final Function<String, List<String>> javaOptions;
   private final ChildLauncher launcher;
 
@@ -53,6 +54,7 @@ public final class LocalClusterConfig {
     adminApi = b.adminApi;
     relayOptions = List.copyOf(b.relayOptions);
     adminOptions = List.copyOf(b.adminOptions);
+    ilkReceiptUrl = b.ilkReceiptUrl;
     javaOptions = b.javaOptions;
     launcher = b.launcher;
   }
@@ -159,6 +161,14 @@ public final class LocalClusterConfig {
     return relayOptions;
   }
 
+  /**
+   * ILK's receipt endpoint for ilk-ingest ({@code --ilk-receipt-url}), signed with the secret in
+   * {@link LocalReceiptSecret#file}; null = receipts off.
+   */
+  public @Nullable String ilkReceiptUrl() {
+    return ilkReceiptUrl;
+  }
+
   /** Extra {@code admin-api} flags, after the cluster's own, e.g. a state directory; may be empty. */
   public List<String> adminOptions() {
     return adminOptions;
@@ -200,6 +210,7 @@ public final class LocalClusterConfig {
     private boolean adminApi = true;
     private List<String> relayOptions = List.of();
     private List<String> adminOptions = List.of();
+    private @Nullable String ilkReceiptUrl;
     private Function<String, List<String>> javaOptions = name -> List.of();
     private final ChildLauncher launcher;
 
@@ -312,6 +323,12 @@ public final class LocalClusterConfig {
     /** See {@link LocalClusterConfig#adminOptions()}; default none. */
     public Builder adminOptions(List<String> value) {
       adminOptions = value;
+      return this;
+    }
+
+    /** See {@link LocalClusterConfig#ilkReceiptUrl()}; default null (receipts off). */
+    public Builder ilkReceiptUrl(@Nullable String value) {
+      ilkReceiptUrl = value;
       return this;
     }
 
