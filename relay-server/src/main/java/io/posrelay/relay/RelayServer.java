@@ -8,10 +8,13 @@ import static io.posrelay.relay.RelayKeys.DEDUP_MAX_ENTRIES;
 import static io.posrelay.relay.RelayKeys.DEDUP_TTL;
 import static io.posrelay.relay.RelayKeys.HEARTBEAT_INTERVAL;
 import static io.posrelay.relay.RelayKeys.HELLO_TIMEOUT;
+import static io.posrelay.relay.RelayKeys.INQUIRY_TIMEOUT;
 import static io.posrelay.relay.RelayKeys.MANAGEMENT_PORT;
+import static io.posrelay.relay.RelayKeys.MAX_CONCURRENT_INQUIRIES;
 import static io.posrelay.relay.RelayKeys.MAX_CONCURRENT_RECOVERIES;
 import static io.posrelay.relay.RelayKeys.MAX_CONNECTIONS;
 import static io.posrelay.relay.RelayKeys.MAX_FRAME_BYTES;
+import static io.posrelay.relay.RelayKeys.MAX_INQUIRIES_PER_SESSION;
 import static io.posrelay.relay.RelayKeys.PORT;
 import static io.posrelay.relay.RelayKeys.READY_MAX_RESULTS_LAG;
 import static io.posrelay.relay.RelayKeys.SHUTDOWN_DRAIN;
@@ -51,8 +54,13 @@ import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.delivery.UndeliveredResults;
 import io.posrelay.relay.grpc.GrpcUndeliveredResults;
+import io.posrelay.relay.inquiry.Inquiries;
+import io.posrelay.relay.inquiry.InquiryAcks;
+import io.posrelay.relay.inquiry.InquiryLimits;
+import io.posrelay.relay.inquiry.LedgerLookup;
 import io.posrelay.relay.kafka.BroadcastConsumer;
 import io.posrelay.relay.kafka.ReaderReadiness;
+import io.posrelay.relay.metrics.InquiryMeters;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
@@ -213,6 +221,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     consumer.start(KAFKA_START_TIMEOUT);
     sessionsConsumer.start(KAFKA_START_TIMEOUT);
     UndeliveredResults source = null;
+    LedgerLookup ledger = null;
     if (!config.get(ADMIN_ADDRESS).isEmpty()) {
       String token = ListenerKeys.secrets(config, ADMIN_TOKEN_FILE, ADMIN_TOKEN,
           RotatingSecrets.Rule.BEARER_TOKEN).map(RotatingSecrets::currentText).orElse("");
@@ -221,6 +230,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
           RECOVERY_MAX_PAGES, meters.recoveryClientInterceptor());
       undelivered = grpc;
       source = grpc;
+      ledger = grpc.ledgerLookup(config.get(INQUIRY_TIMEOUT));
     }
     SessionRecovery recovery = new SessionRecovery(source, deliveries, meters, clock,
         config.get(CLAIM_DEADLINE), config.get(MAX_CONCURRENT_RECOVERIES),
@@ -256,7 +266,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
             config.get(HEARTBEAT_INTERVAL).toMillis(), posChannels, limit, registry, deliveries,
             announcer, recovery, config.get(WRITE_STALL_TIMEOUT), meters, clock,
             PosListenerSetup.tls(config, nodeId), config.get(HELLO_TIMEOUT),
-            PosListenerSetup.authenticator(config, nodeId, meters));
+            PosListenerSetup.authenticator(config, nodeId, meters),
+            new Inquiries(ledger, new InquiryLimits(config.get(MAX_CONCURRENT_INQUIRIES),
+                config.get(MAX_INQUIRIES_PER_SESSION)),
+                new InquiryMeters(meterRegistry, meters.sessions()),
+                new InquiryAcks(nodeId, publisher, acked, clock)));
     ServerBootstrap posBootstrap = new ServerBootstrap();
     if (epoll) {
       PosListenerSetup.keepAliveWithinHeartbeats(posBootstrap, config.get(HEARTBEAT_INTERVAL));

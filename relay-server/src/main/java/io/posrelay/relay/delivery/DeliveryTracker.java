@@ -285,8 +285,9 @@ public final class DeliveryTracker implements ResultDispatcher {
    *
    * @param session the session the Ack arrived on
    * @param resultId the Ack's result id
+   * @return whether the ack counted as a delivery here (in flight or timed out on this session)
    */
-  public void onAck(PosSession session, String resultId) {
+  public boolean onAck(PosSession session, String resultId) {
     PendingDelivery pending = session.inFlight.remove(resultId);
     if (pending != null) {
       pending.cancelTimeout();
@@ -301,7 +302,7 @@ public final class DeliveryTracker implements ResultDispatcher {
               session.terminalId(), nodeId);
         }
       }
-      return;
+      return true;
     }
     PendingDelivery late = session.timedOut.remove(resultId);
     if (late != null) {
@@ -314,7 +315,7 @@ public final class DeliveryTracker implements ResultDispatcher {
         log.info("result_id={} terminal_id={} node_id={} acked after the ack timeout", resultId,
             session.terminalId(), nodeId);
       }
-      return;
+      return true;
     }
     if (log.isDebugEnabled()) {
       try (LogContext ignored = logContext(session, resultId)) {
@@ -322,6 +323,7 @@ public final class DeliveryTracker implements ResultDispatcher {
             resultId, session.terminalId());
       }
     }
+    return false;
   }
 
   /**
