@@ -2,21 +2,16 @@ package io.posrelay.admin;
 
 import static io.posrelay.admin.AdminKeys.GRACE;
 import static io.posrelay.admin.AdminKeys.MANAGEMENT_PORT;
-import static io.posrelay.admin.AdminKeys.PEER_TLS_CA_FILE;
 import static io.posrelay.admin.AdminKeys.PORT;
 import static io.posrelay.admin.AdminKeys.REFLECTION_REQUIRES_TOKEN;
-import static io.posrelay.admin.AdminKeys.REPLICATION_FACTOR;
 import static io.posrelay.admin.AdminKeys.RETENTION;
 import static io.posrelay.runtime.config.ListenerKeys.HOST;
 import static io.posrelay.runtime.config.ListenerKeys.TLS_CERT_FILE;
-import static io.posrelay.runtime.config.ListenerKeys.TLS_KEY_FILE;
 import static io.posrelay.runtime.kafka.KafkaKeys.ACK_TIMEOUT;
 import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
 import static io.posrelay.runtime.kafka.KafkaKeys.CLAIM_DEADLINE;
 
-import io.grpc.ChannelCredentials;
 import io.grpc.Server;
-import io.grpc.ServerCredentials;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
@@ -29,7 +24,6 @@ import io.posrelay.admin.grpc.AdminServices;
 import io.posrelay.admin.grpc.DeliveryAdminService;
 import io.posrelay.admin.grpc.GrpcListener;
 import io.posrelay.admin.grpc.Peers;
-import io.posrelay.admin.ledger.DeliveryEventsTopic;
 import io.posrelay.admin.ledger.LedgerMeters;
 import io.posrelay.admin.metrics.AdminMeters;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
@@ -41,15 +35,11 @@ import io.posrelay.admin.ledger.ResultRepublisher;
 import io.posrelay.admin.ledger.TerminalOwner;
 import io.posrelay.runtime.ServiceLauncher;
 import io.posrelay.runtime.config.InvalidConfigException;
-import io.posrelay.runtime.config.KafkaClientRole;
 import io.posrelay.runtime.config.ServiceConfig;
-import io.posrelay.runtime.kafka.KafkaKeys;
-import io.posrelay.runtime.kafka.TopicCheck;
 import io.posrelay.runtime.management.Health;
 import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.runtime.management.ServiceMetrics;
 import io.posrelay.runtime.secrets.RotatingSecrets;
-import io.posrelay.v1.kafka.EventSerdes;
 import io.posrelay.v1.kafka.TopicNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,13 +47,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +75,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements ServiceLauncher.RunningService {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-  private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
   private static final int WATCH_BUFFER_EVENTS = 1_000;
   private static final int MAX_WATCHERS = 100;
   /** How long {@link #start} waits for the ledger to be RUNNING before it binds gRPC anyway. */
@@ -159,26 +144,15 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   }
 
   private void startComponents() throws Exception {
-    TopicNames topics = KafkaKeys.topics(config);
-    // The ledger joins results and claims partition by partition: both must exist, alike. It
-    // writes delivery-events, its own output, which is created here if missing.
-    TopicCheck.require(kafka(TopicCheck.ROLE, "topic-check"),
-        List.of(topics.results(), topics.claims()),
-        List.of(List.of(topics.results(), topics.claims())));
-    DeliveryEventsTopic.createIfMissing(
-        kafka(AdminKeys.DELIVERY_EVENTS_TOPIC_CREATOR, "topic-creator"), topics,
-        config.get(REPLICATION_FACTOR).shortValue(), KAFKA_START_TIMEOUT);
-    ResultRepublisher pub = new ResultRepublisher(
-        new KafkaProducer<>(kafka(AdminKeys.RETRY_PRODUCER, "retry"), new StringSerializer(),
-            EventSerdes.paymentResult().serializer()),
-        topics.results());
+    AdminKafka kafka = new AdminKafka(config);
+    kafka.checkTopics();
+    ResultRepublisher pub = kafka.retryProducer();
     republisher = pub;
     pub.warmUp();
-    feed = DeliveryEventsFeed.start(kafka(AdminKeys.DELIVERY_EVENTS_FEED, "events-feed"),
-        topics.deliveryEvents(), event -> {
-          meters.transition(event); // read_committed: each committed transition once
-          fanout.publish(event);
-        }, KAFKA_START_TIMEOUT);
+    feed = kafka.feed(event -> {
+      meters.transition(event); // read_committed: each committed transition once
+      fanout.publish(event);
+    });
     management = ManagementServer.start("admin-api", config.get(HOST),
         config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), registry, managementHealth);
     RotatingSecrets tokens = AdminKeys.operatorTokens(config).orElse(null);
@@ -189,7 +163,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     OperatorAuthInterceptor auth = new OperatorAuthInterceptor(tokens,
         config.get(REFLECTION_REQUIRES_TOKEN), registry);
     Peers others = new Peers(this::peerAddresses, this::ownerOfTerminal,
-        Peers.connect(peerCredentials()), tokens == null ? null : tokens.currentText());
+        Peers.connect(AdminTls.peers(config)), tokens == null ? null : tokens.currentText());
     peers = others;
     LedgerQueries queries = new LedgerQueries(() -> runningLedger().partitions(),
         terminalId -> runningLedger().partitionOfTerminal(terminalId));
@@ -201,15 +175,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     // rebalance for nothing), and application.server can name a port chosen at random. Health
     // says NOT_SERVING, and queries UNAVAILABLE, until the ledger is RUNNING.
     bindGrpc(service, auth);
-    awaitLedger(startLedger(topics, port()));
-  }
-
-  /** The properties of the client of {@code role}, with client id {@code <application-id>-…}. */
-  private Map<String, Object> kafka(KafkaClientRole role, String clientSuffix) {
-    return config.kafka().properties(role, Map.of(
-        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS),
-        CommonClientConfigs.CLIENT_ID_CONFIG,
-        config.get(AdminKeys.APPLICATION_ID) + "-" + clientSuffix));
+    awaitLedger(startLedger(kafka.topics(), port()));
   }
 
   private LedgerStreams startLedger(TopicNames topics, int grpcPort) {
@@ -232,7 +198,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
   private void bindGrpc(DeliveryAdminService service, OperatorAuthInterceptor auth) {
     String host = config.get(HOST);
     int port = config.get(PORT);
-    Server server = GrpcListener.build(new InetSocketAddress(host, port), serverCredentials(),
+    Server server = GrpcListener.build(new InetSocketAddress(host, port), AdminTls.server(config),
         grpcExecutor, service, health, auth, meters.grpcServerInterceptor(
             DeliveryAdminGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor()));
     try {
@@ -240,24 +206,6 @@ public final class AdminServer implements ServiceLauncher.RunningService {
     } catch (IOException e) {
       throw new IllegalStateException(
           PORT.name() + ": cannot bind " + host + ":" + port + " (" + e + ")", e);
-    }
-  }
-
-  private ServerCredentials serverCredentials() {
-    try {
-      return GrpcListener.credentials(config.get(TLS_CERT_FILE).orElse(null),
-          config.get(TLS_KEY_FILE).orElse(null));
-    } catch (IllegalArgumentException e) { // a file changed since the configuration was checked
-      throw new InvalidConfigException(e.getMessage());
-    }
-  }
-
-  private ChannelCredentials peerCredentials() {
-    try {
-      return Peers.credentials(config.get(TLS_CERT_FILE).isPresent(),
-          config.get(PEER_TLS_CA_FILE).orElse(null), PEER_TLS_CA_FILE.name());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(e.getMessage());
     }
   }
 

@@ -1,21 +1,14 @@
 package io.posrelay.ingest;
 
-import static io.posrelay.ingest.IngestKeys.IDLE_TIMEOUT;
 import static io.posrelay.ingest.IngestKeys.ILK_SECRETS;
 import static io.posrelay.ingest.IngestKeys.ILK_SECRET_FILE;
 import static io.posrelay.ingest.IngestKeys.MANAGEMENT_PORT;
-import static io.posrelay.ingest.IngestKeys.MAX_BODY_BYTES;
-import static io.posrelay.ingest.IngestKeys.MAX_CONNECTIONS;
 import static io.posrelay.ingest.IngestKeys.MAX_IN_FLIGHT_PUBLISHES;
 import static io.posrelay.ingest.IngestKeys.PORT;
 import static io.posrelay.ingest.IngestKeys.PUBLISH_TIMEOUT;
 import static io.posrelay.ingest.IngestKeys.READY_KAFKA_WINDOW;
-import static io.posrelay.ingest.IngestKeys.REQUEST_DEADLINE;
 import static io.posrelay.ingest.IngestKeys.SHUTDOWN_TIMEOUT;
-import static io.posrelay.ingest.IngestKeys.SIGNATURE_MAX_SKEW;
 import static io.posrelay.runtime.config.ListenerKeys.HOST;
-import static io.posrelay.runtime.config.ListenerKeys.TLS_CERT_FILE;
-import static io.posrelay.runtime.config.ListenerKeys.TLS_KEY_FILE;
 import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
 import static io.posrelay.runtime.kafka.KafkaKeys.RESULTS_TOPIC;
 
@@ -47,26 +40,19 @@ import io.posrelay.runtime.ServiceLauncher;
 import io.posrelay.runtime.config.InvalidConfigException;
 import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
-import io.posrelay.runtime.kafka.TopicCheck;
 import io.posrelay.runtime.management.Health;
 import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.runtime.management.ServiceMetrics;
 import io.posrelay.runtime.secrets.RotatingSecrets;
-import io.posrelay.runtime.tls.PemTls;
 import io.posrelay.v1.PaymentResult;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -91,45 +77,6 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
 
   private static final Logger log = LoggerFactory.getLogger(IlkIngestServer.class);
   private static final String SERVICE = IngestKeys.SPEC.service();
-
-  /** Where the server gets its Kafka-facing parts; tests without a broker substitute fakes. */
-  interface KafkaClients {
-    /**
-     * Checks that the topics the server writes exist.
-     *
-     * @throws Exception naming the missing topic, or why Kafka did not answer
-     */
-    void checkTopics(ServiceConfig config) throws Exception;
-
-    /** The producer of results, configured as {@link IngestKeys#RESULTS_PRODUCER}. */
-    Producer<String, PaymentResult> resultsProducer(ServiceConfig config);
-
-    /** The readiness probe of Kafka ({@link KafkaContact}); closed with the server. */
-    KafkaContact.Probe kafkaProbe(ServiceConfig config);
-  }
-
-  /** The real ones: {@link TopicCheck} with an admin client, and a {@code KafkaProducer}. */
-  static final KafkaClients KAFKA = new KafkaClients() {
-    @Override
-    public void checkTopics(ServiceConfig config) throws Exception {
-      TopicCheck.require(config.kafka().properties(TopicCheck.ROLE, Map.of(
-              CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS))),
-          List.of(config.get(RESULTS_TOPIC)), List.of());
-    }
-
-    @Override
-    public Producer<String, PaymentResult> resultsProducer(ServiceConfig config) {
-      return PaymentResultPublisher.createProducer(IngestKeys.resultsProducerProperties(config));
-    }
-
-    @Override
-    public KafkaContact.Probe kafkaProbe(ServiceConfig config) {
-      return KafkaContact.describing(Admin.create(config.kafka().properties(TopicCheck.ROLE,
-              Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS),
-                  CommonClientConfigs.CLIENT_ID_CONFIG, "posrelay-ilk-ingest-ready-probe"))),
-          config.get(RESULTS_TOPIC));
-    }
-  };
 
   private final ServiceConfig config;
   private final Optional<RotatingSecrets> ilkSecrets;
@@ -212,14 +159,14 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
    * @throws InterruptedException if interrupted while checking the topic
    */
   public static IlkIngestServer start(ServiceConfig config) throws Exception {
-    return start(config, KAFKA);
+    return start(config, IngestKafka.KAFKA);
   }
 
   /** {@link #start(ServiceConfig)} with the given Kafka clients. */
-  static IlkIngestServer start(ServiceConfig config, KafkaClients kafka) throws Exception {
+  static IlkIngestServer start(ServiceConfig config, IngestKafka kafka) throws Exception {
     Optional<RotatingSecrets> secrets = ListenerKeys.secrets(config, ILK_SECRET_FILE,
         ILK_SECRETS, RotatingSecrets.Rule.HMAC_SECRET);
-    SslContext tls = tls(config);
+    SslContext tls = WebhookSetup.tls(config);
     kafka.checkTopics(config);
     long kafkaAnswered = System.nanoTime();
     Producer<String, PaymentResult> producer = kafka.resultsProducer(config);
@@ -249,26 +196,6 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
     return server;
   }
 
-  private static @Nullable SslContext tls(ServiceConfig config) {
-    Optional<Path> cert = config.get(TLS_CERT_FILE);
-    Optional<Path> key = config.get(TLS_KEY_FILE);
-    if (cert.isEmpty() || key.isEmpty()) {
-      return null;
-    }
-    try {
-      return PemTls.server(cert.get(), TLS_CERT_FILE.name(), key.get(), TLS_KEY_FILE.name());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(e.getMessage());
-    }
-  }
-
-  /** The webhook pipeline's limits and signature check, from the service's keys. */
-  private IlkIngestChannelInitializer.Settings pipelineSettings() {
-    return new IlkIngestChannelInitializer.Settings(config.get(MAX_CONNECTIONS),
-        config.get(MAX_BODY_BYTES), config.get(IDLE_TIMEOUT), config.get(REQUEST_DEADLINE),
-        config.get(PUBLISH_TIMEOUT), ilkSecrets, config.get(SIGNATURE_MAX_SKEW));
-  }
-
   private void bind() {
     management = ManagementServer.start(SERVICE, config.get(HOST), config.get(MANAGEMENT_PORT),
         MANAGEMENT_PORT.name(), registry, health);
@@ -281,8 +208,8 @@ public final class IlkIngestServer implements ServiceLauncher.RunningService {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-        .childHandler(new IlkIngestChannelInitializer(pipelineSettings(), tls,
-            Clock.systemUTC(), publisher, meters, connections));
+        .childHandler(new IlkIngestChannelInitializer(WebhookSetup.settings(config, ilkSecrets),
+            tls, Clock.systemUTC(), publisher, meters, connections));
     String host = config.get(HOST);
     int port = config.get(PORT);
     try {

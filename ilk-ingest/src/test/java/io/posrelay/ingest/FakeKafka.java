@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * Kafka for {@link IlkIngestServer} without a broker: the topic check passes (or fails as told)
  * and the results producer is a {@link MockProducer}. Records the calls in order.
  */
-final class FakeKafka implements IlkIngestServer.KafkaClients {
+final class FakeKafka implements IngestKafka {
   final MockProducer<String, PaymentResult> producer;
   final List<String> calls = new CopyOnWriteArrayList<>();
   /** Whether the readiness probe finds Kafka; tests turn it off to play an outage. */

@@ -178,7 +178,7 @@ class IlkIngestServerTest {
    */
   @Test
   void unreachableBroker_isAnswered503WithRetryAfter() throws Exception {
-    IlkIngestServer.KafkaClients brokerAtPort1 = new IlkIngestServer.KafkaClients() {
+    IngestKafka brokerAtPort1 = new IngestKafka() {
       @Override
       public void checkTopics(ServiceConfig config) {
         // no broker to ask: the publish itself must fail
@@ -192,7 +192,7 @@ class IlkIngestServerTest {
 
       @Override
       public KafkaContact.Probe kafkaProbe(ServiceConfig config) {
-        return IlkIngestServer.KAFKA.kafkaProbe(config);
+        return IngestKafka.KAFKA.kafkaProbe(config);
       }
     };
     server = IlkIngestServer.start(localConfig()

@@ -8,6 +8,7 @@ import io.posrelay.relay.RelayKeys;
 import io.posrelay.runtime.BuildInfo;
 import io.posrelay.runtime.config.ConfigDocs;
 import io.posrelay.runtime.config.ConfigSpec;
+import io.posrelay.runtime.log.LogFormat;
 import io.posrelay.runtime.management.ManagementServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -79,7 +80,9 @@ class ServicePackagesIT {
               StandardCharsets.UTF_8))
           .as("config/%s.properties is the key table's example config", p.service)
           .isEqualTo(ConfigDocs.properties(p.spec));
-      assertThat(p.home.resolve("config/logback.xml")).isRegularFile();
+      assertThat(Files.readString(p.home.resolve("config/logback.xml"), StandardCharsets.UTF_8))
+          .as("config/logback.xml writes the runtime's text format, MDC fields included")
+          .contains("<pattern>" + LogFormat.TEXT_PATTERN + "</pattern>");
 
       List<String> lib = p.lib();
       System.out.printf(Locale.ROOT, "PACKAGE %s: %d jars in lib/: %s%n", p.service, lib.size(),

@@ -74,7 +74,8 @@ final class KafkaRelayClients implements RelayKafka {
                 + claim.getTerminalId() + " outcome=" + claim.getOutcome(),
             "unless a later claim of the result gets through, the ledger fails it at its claim"
                 + " deadline (UNCLAIMED) or ack backstop, and recovery redelivers it"),
-        nodeId + "-claims", maxInFlight, meters::claimPublishError, meters::claimDropped);
+        nodeId + "-claims", maxInFlight, meters.deliveries()::claimPublishError,
+        meters.deliveries()::claimDropped);
     meters.gauge(RelayMeters.CLAIMS_IN_FLIGHT,
         "Claims handed to the claims producer and not yet acknowledged by Kafka.",
         events::inFlight);
@@ -100,8 +101,8 @@ final class KafkaRelayClients implements RelayKafka {
   public BroadcastConsumer<PaymentResult> results(ServiceConfig c, ResultDispatcher dispatcher,
       RelayMeters meters, MeterRegistry registry) {
     return reader(c, RelayKeys.RESULTS_READER, "results", KafkaKeys.topics(c).results(),
-        EventSerdes.paymentResult().deserializer(), dispatcher::dispatch, meters::consumerError,
-        registry, "posrelay-results-");
+        EventSerdes.paymentResult().deserializer(), dispatcher::dispatch,
+        meters.deliveries()::consumerError, registry, "posrelay-results-");
   }
 
   @Override

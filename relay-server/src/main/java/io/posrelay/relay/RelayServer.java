@@ -1,9 +1,6 @@
 package io.posrelay.relay;
 
 import static io.posrelay.relay.RelayKeys.ADMIN_ADDRESS;
-import static io.posrelay.relay.RelayKeys.ADMIN_TLS_CA_FILE;
-import static io.posrelay.relay.RelayKeys.ADMIN_TOKEN;
-import static io.posrelay.relay.RelayKeys.ADMIN_TOKEN_FILE;
 import static io.posrelay.relay.RelayKeys.DEDUP_MAX_ENTRIES;
 import static io.posrelay.relay.RelayKeys.DEDUP_TTL;
 import static io.posrelay.relay.RelayKeys.HEARTBEAT_INTERVAL;
@@ -11,38 +8,20 @@ import static io.posrelay.relay.RelayKeys.HELLO_TIMEOUT;
 import static io.posrelay.relay.RelayKeys.INQUIRY_TIMEOUT;
 import static io.posrelay.relay.RelayKeys.MANAGEMENT_PORT;
 import static io.posrelay.relay.RelayKeys.MAX_CONCURRENT_INQUIRIES;
-import static io.posrelay.relay.RelayKeys.MAX_CONCURRENT_RECOVERIES;
 import static io.posrelay.relay.RelayKeys.MAX_CONNECTIONS;
 import static io.posrelay.relay.RelayKeys.MAX_FRAME_BYTES;
 import static io.posrelay.relay.RelayKeys.MAX_INQUIRIES_PER_SESSION;
-import static io.posrelay.relay.RelayKeys.PORT;
 import static io.posrelay.relay.RelayKeys.READY_MAX_RESULTS_LAG;
 import static io.posrelay.relay.RelayKeys.SHUTDOWN_DRAIN;
-import static io.posrelay.relay.RelayKeys.WRITE_BUFFER_HIGH_BYTES;
-import static io.posrelay.relay.RelayKeys.WRITE_BUFFER_LOW_BYTES;
 import static io.posrelay.relay.RelayKeys.WRITE_STALL_TIMEOUT;
 import static io.posrelay.runtime.config.ListenerKeys.HOST;
 import static io.posrelay.runtime.kafka.KafkaKeys.ACK_TIMEOUT;
 import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
 import static io.posrelay.runtime.kafka.KafkaKeys.CLAIM_DEADLINE;
 
-import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.AckedResults;
@@ -52,7 +31,6 @@ import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
-import io.posrelay.relay.delivery.UndeliveredResults;
 import io.posrelay.relay.grpc.GrpcUndeliveredResults;
 import io.posrelay.relay.inquiry.Inquiries;
 import io.posrelay.relay.inquiry.InquiryAcks;
@@ -64,7 +42,6 @@ import io.posrelay.relay.metrics.InquiryMeters;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
-import io.posrelay.relay.pos.PosSessionHandler;
 import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.runtime.ServiceLauncher;
 import io.posrelay.runtime.config.ListenerKeys;
@@ -72,14 +49,11 @@ import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.management.Health;
 import io.posrelay.runtime.management.ManagementServer;
 import io.posrelay.runtime.management.ServiceMetrics;
-import io.posrelay.runtime.secrets.RotatingSecrets;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -106,12 +80,6 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(5);
-  /** Deadline of each ListDeliveries page asked for during recovery. */
-  private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(3);
-  private static final int RECOVERY_MAX_PAGES = 20;
-  private static final Duration RECOVERY_FIRST_BACKOFF = Duration.ofSeconds(1);
-  private static final Duration RECOVERY_MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final Duration RECOVERY_FOLLOW_UP_MARGIN = Duration.ofSeconds(1);
 
   private final ServiceConfig config;
   private final String nodeId;
@@ -120,8 +88,6 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ChannelGroup posChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final RelayHealth relayHealth = new RelayHealth();
-  private @Nullable EventLoopGroup bossGroup;
-  private @Nullable EventLoopGroup workerGroup;
   private @Nullable ClaimPublisher claims;
   private @Nullable SessionPublisher sessionPublisher;
   private @Nullable BroadcastConsumer<PaymentResult> results;
@@ -130,7 +96,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   private @Nullable AutoCloseable undelivered;
   private @Nullable DeliveryTracker tracker;
   private @Nullable ManagementServer management;
-  private volatile @Nullable Channel posChannel;
+  private volatile @Nullable PosListener pos;
 
   private RelayServer(ServiceConfig config) {
     this.config = config;
@@ -220,23 +186,10 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     relayHealth.reader(sessionsConsumer, "sessions-reader", ReaderReadiness.NO_LAG_BOUND);
     consumer.start(KAFKA_START_TIMEOUT);
     sessionsConsumer.start(KAFKA_START_TIMEOUT);
-    UndeliveredResults source = null;
-    LedgerLookup ledger = null;
-    if (!config.get(ADMIN_ADDRESS).isEmpty()) {
-      String token = ListenerKeys.secrets(config, ADMIN_TOKEN_FILE, ADMIN_TOKEN,
-          RotatingSecrets.Rule.BEARER_TOKEN).map(RotatingSecrets::currentText).orElse("");
-      GrpcUndeliveredResults grpc = GrpcUndeliveredResults.create(config.get(ADMIN_ADDRESS),
-          token, config.get(ADMIN_TLS_CA_FILE).orElse(null), RECOVERY_DEADLINE,
-          RECOVERY_MAX_PAGES, meters.recoveryClientInterceptor());
-      undelivered = grpc;
-      source = grpc;
-      ledger = grpc.ledgerLookup(config.get(INQUIRY_TIMEOUT));
-    }
-    SessionRecovery recovery = new SessionRecovery(source, deliveries, meters, clock,
-        config.get(CLAIM_DEADLINE), config.get(MAX_CONCURRENT_RECOVERIES),
-        RECOVERY_FIRST_BACKOFF, RECOVERY_MAX_BACKOFF,
-        config.get(CLAIM_DEADLINE).plus(config.get(ACK_TIMEOUT)).plus(RECOVERY_FOLLOW_UP_MARGIN),
-        SessionRecovery::fullJitter);
+    GrpcUndeliveredResults source = RecoverySetup.adminClient(config, meters);
+    undelivered = source;
+    SessionRecovery recovery = RecoverySetup.recovery(config, source, deliveries, meters, clock);
+    LedgerLookup ledger = source == null ? null : source.ledgerLookup(config.get(INQUIRY_TIMEOUT));
     if (source != null) {
       BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config,
           new FailedDeliveryWatcher(registry, recovery, meters.sessions()), meters,
@@ -246,22 +199,14 @@ public final class RelayServer implements ServiceLauncher.RunningService {
       failures.start(KAFKA_START_TIMEOUT);
     }
 
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends ServerChannel> channelType =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-    bossGroup = boss;
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, io);
-    workerGroup = workers;
-    new NettyEventExecutorMetrics(workers).bindTo(meterRegistry);
-    relayHealth.posListener(() -> posChannel, posChannels, boss, workers);
+    PosListener listener = new PosListener(posChannels, meterRegistry, relayHealth);
+    pos = listener;
     relayHealth.health.bindTo(meterRegistry);
 
     management = ManagementServer.start("relay-server", config.get(HOST),
         config.get(MANAGEMENT_PORT), MANAGEMENT_PORT.name(), meterRegistry, relayHealth.health);
     ConnectionLimitHandler limit = new ConnectionLimitHandler(config.get(MAX_CONNECTIONS), meters);
-    PosChannelInitializer pos =
+    PosChannelInitializer pipeline =
         new PosChannelInitializer(nodeId, config.get(MAX_FRAME_BYTES),
             config.get(HEARTBEAT_INTERVAL).toMillis(), posChannels, limit, registry, deliveries,
             announcer, recovery, config.get(WRITE_STALL_TIMEOUT), meters, clock,
@@ -271,34 +216,9 @@ public final class RelayServer implements ServiceLauncher.RunningService {
                 config.get(MAX_INQUIRIES_PER_SESSION)),
                 new InquiryMeters(meterRegistry, meters.sessions()),
                 new InquiryAcks(nodeId, publisher, acked, clock)));
-    ServerBootstrap posBootstrap = new ServerBootstrap();
-    if (epoll) {
-      PosListenerSetup.keepAliveWithinHeartbeats(posBootstrap, config.get(HEARTBEAT_INTERVAL));
-    }
-    posChannel =
-        bind(posBootstrap.group(boss, workers).channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(config.get(WRITE_BUFFER_LOW_BYTES),
-                        config.get(WRITE_BUFFER_HIGH_BYTES)))
-                .childHandler(pos),
-            config.get(PORT), PORT.name());
+    listener.bind(config, pipeline);
     log.debug("relay node {} started on {} ({}): POS port {}, management port {}", nodeId,
-        config.get(HOST), epoll ? "epoll" : "nio", port(), managementPort());
-  }
-
-  private Channel bind(ServerBootstrap bootstrap, int port, String key) {
-    try {
-      return bootstrap.bind(config.get(HOST), port).sync().channel();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding " + key, e);
-    } catch (Exception e) { // Netty rethrows the bind failure, e.g. a BindException
-      throw new IllegalStateException(
-          key + ": cannot bind " + config.get(HOST) + ":" + port + " (" + e + ")", e);
-    }
+        config.get(HOST), listener.epoll() ? "epoll" : "nio", port(), managementPort());
   }
 
   /** The configuration this server runs with. */
@@ -347,7 +267,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
    * @throws IllegalStateException if the server did not start
    */
   public int port() {
-    return localPort(posChannel);
+    PosListener listener = pos;
+    if (listener == null) {
+      throw new IllegalStateException("not started");
+    }
+    return listener.port();
   }
 
   /**
@@ -368,13 +292,6 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     return meterRegistry;
   }
 
-  private static int localPort(@Nullable Channel channel) {
-    if (channel == null) {
-      throw new IllegalStateException("not started");
-    }
-    return ((InetSocketAddress) channel.localAddress()).getPort();
-  }
-
   /**
    * Shuts the node down gracefully: stops accepting connections and reading results, gives
    * results in flight up to {@link #drainTimeout} to be acked, then sends Error
@@ -388,8 +305,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
       return;
     }
     relayHealth.health.stopping();
+    PosListener listener = pos;
     try {
-      closeChannel(posChannel);
+      if (listener != null) {
+        listener.stopAccepting(STEP_TIMEOUT);
+      }
       if (results != null) {
         results.close(STEP_TIMEOUT);
       }
@@ -404,11 +324,9 @@ public final class RelayServer implements ServiceLauncher.RunningService {
         log.info("{} result(s) still in flight at shutdown; failing them with NODE_SHUTDOWN",
             deliveries.inFlight());
       }
-      for (Channel ch : posChannels) {
-        ch.pipeline().fireUserEventTriggered(PosSessionHandler.SHUTTING_DOWN);
+      if (listener != null) {
+        listener.closeConnections(STEP_TIMEOUT);
       }
-      posChannels.newCloseFuture().await(STEP_TIMEOUT.toMillis());
-      posChannels.close().await(STEP_TIMEOUT.toMillis());
       if (deliveries != null) {
         deliveries.awaitNoneInFlight(Duration.ofSeconds(1)); // channelInactive runs after close
       }
@@ -427,8 +345,9 @@ public final class RelayServer implements ServiceLauncher.RunningService {
       if (undelivered != null) {
         closeQuietly(undelivered);
       }
-      shutdown(workerGroup);
-      shutdown(bossGroup);
+      if (listener != null) {
+        listener.shutdownLoops();
+      }
       metrics.close();
     }
   }
@@ -441,18 +360,6 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     Duration ack = config.get(ACK_TIMEOUT);
     Duration drain = config.get(SHUTDOWN_DRAIN);
     return ack.compareTo(drain) < 0 ? ack : drain;
-  }
-
-  private static void closeChannel(@Nullable Channel channel) throws InterruptedException {
-    if (channel != null) {
-      channel.close().await(STEP_TIMEOUT.toMillis());
-    }
-  }
-
-  private static void shutdown(@Nullable EventLoopGroup group) {
-    if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-    }
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

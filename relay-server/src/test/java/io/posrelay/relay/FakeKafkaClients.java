@@ -59,8 +59,8 @@ final class FakeKafkaClients implements RelayKafka {
   @Override
   public BroadcastConsumer<PaymentResult> results(ServiceConfig c, ResultDispatcher dispatcher,
       RelayMeters meters, MeterRegistry registry) {
-    return new BroadcastConsumer<>(results, RESULTS, dispatcher::dispatch, meters::consumerError,
-        Duration.ofHours(1), "test-results");
+    return new BroadcastConsumer<>(results, RESULTS, dispatcher::dispatch,
+        meters.deliveries()::consumerError, Duration.ofHours(1), "test-results");
   }
 
   @Override

@@ -200,7 +200,10 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
             + " was not published").asRuntimeException();
       };
     }
-    if (cause instanceof TimeoutException) {
+    if (cause instanceof TimeoutException
+        || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+      // Ours (the wait) or the producer's (delivery.timeout.ms): either way the record may have
+      // reached a broker that did not answer in time, so the outcome is unknown, not a failure.
       return Status.UNAVAILABLE.withDescription("Kafka did not acknowledge the retry within "
           + waited.toMillis() + " ms: it may still be published (a repeat is harmless,"
           + " terminals deduplicate by result_id); retry later").withCause(cause)

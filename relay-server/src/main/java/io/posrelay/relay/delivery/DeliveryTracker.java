@@ -2,9 +2,9 @@ package io.posrelay.relay.delivery;
 
 import com.google.protobuf.Timestamp;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.relay.metrics.DeliveryMeters;
 import io.posrelay.relay.metrics.RelayMeters;
-import io.posrelay.runtime.log.LogContext;
-import io.posrelay.v1.DeliveryClaim;
+import io.posrelay.relay.metrics.SessionMeters;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
 import java.time.Clock;
@@ -14,11 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers results to the terminals connected to this node and follows each delivery to its
@@ -43,23 +40,22 @@ import org.slf4j.LoggerFactory;
  * cannot queue is dropped and counted (see there for what the ledger then does).
  */
 public final class DeliveryTracker implements ResultDispatcher {
-  private static final Logger log = LoggerFactory.getLogger(DeliveryTracker.class);
   /** Most live results held per session while its recovery runs; more are written at once. */
   static final int MAX_HELD_LIVE = 1024;
   /** The longest claim delay {@link #claimDelayFor} gives. */
   static final Duration MAX_CLAIM_DELAY = Duration.ofMillis(500);
 
-  private final String nodeId;
   private final TerminalRegistry registry;
   private final AckedResults acked;
-  private final ClaimPublisher claims;
-  private final RelayMeters meters;
+  private final DeliveryClaims claims;
+  private final DeliveryLog deliveryLog;
+  private final DeliveryMeters meters;
+  private final SessionMeters sessionMeters;
   private final long ackTimeoutNanos;
   private final long claimDelayNanos;
   private final Clock clock;
   private final LongSupplier nanoTime;
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final Object drained = new Object();
+  private final InFlightCount inFlight = new InFlightCount();
 
   /**
    * @param nodeId this node's id, written into every claim
@@ -83,11 +79,12 @@ public final class DeliveryTracker implements ResultDispatcher {
       Duration claimDelay,
       Clock clock,
       LongSupplier nanoTime) {
-    this.nodeId = nodeId;
     this.registry = registry;
     this.acked = acked;
-    this.claims = claims;
-    this.meters = meters;
+    this.claims = new DeliveryClaims(nodeId, claims, clock);
+    this.deliveryLog = new DeliveryLog(nodeId);
+    this.meters = meters.deliveries();
+    this.sessionMeters = meters.sessions();
     this.ackTimeoutNanos = ackTimeout.toNanos();
     if (claimDelay.isNegative()) {
       throw new IllegalArgumentException("claimDelay: " + claimDelay + " (expected: >= 0)");
@@ -196,18 +193,10 @@ public final class DeliveryTracker implements ResultDispatcher {
     if (acked.contains(resultId)) {
       meters.resultDuplicate(false);
       if (undeliveredInLedger) {
-        try (LogContext ignored = logContext(session, resultId)) {
-          log.info("result_id={} terminal_id={} node_id={} acked here but undelivered in the"
-              + " ledger (its DELIVERED claim was lost); claiming it DELIVERED again", resultId,
-              session.terminalId(), nodeId);
-        }
-        publish(session, result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
-            FailureReason.FAILURE_REASON_UNSPECIFIED);
-      } else if (log.isDebugEnabled()) {
-        try (LogContext ignored = logContext(session, resultId)) {
-          log.debug("result_id={} terminal_id={} already acked here; not redelivered",
-              resultId, session.terminalId());
-        }
+        deliveryLog.reclaimingAcked(session, resultId);
+        claims.delivered(session, result);
+      } else {
+        deliveryLog.alreadyAcked(session, resultId);
       }
       return;
     }
@@ -229,38 +218,28 @@ public final class DeliveryTracker implements ResultDispatcher {
     PendingDelivery pending = new PendingDelivery(result, nanoTime.getAsLong());
     session.inFlight.put(resultId, pending);
     session.timedOut.remove(resultId);
-    inFlight.incrementAndGet();
+    inFlight.increment();
     if (claimDelayNanos == 0) {
       // The claim goes first: a write that fails at once reports FAILED inside writeAndFlush.
       meters.claimed();
-      publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
-          FailureReason.FAILURE_REASON_UNSPECIFIED);
+      claims.claimed(session, result);
     } else {
       pending.claimTimer = session.eventLoop().schedule(() -> {
         pending.claimTimer = null;
         if (session.inFlight.get(resultId) == pending) {
           meters.claimed();
-          publish(session, result, DeliveryClaim.Outcome.OUTCOME_CLAIMED,
-              FailureReason.FAILURE_REASON_UNSPECIFIED);
+          claims.claimed(session, result);
         }
       }, claimDelayNanos, TimeUnit.NANOSECONDS);
     }
-    if (log.isDebugEnabled()) {
-      try (LogContext ignored = logContext(session, resultId)) {
-        log.debug("result_id={} terminal_id={} node_id={} writing", resultId,
-            session.terminalId(), nodeId);
-      }
-    }
+    deliveryLog.writing(session, resultId);
     session
         .channel()
         .writeAndFlush(PosFrame.newBuilder().setPaymentResult(result).build())
         .addListener(
             f -> {
               if (!f.isSuccess()) {
-                try (LogContext ignored = logContext(session, resultId)) {
-                  log.info("result_id={} terminal_id={} node_id={} write failed: {}",
-                      resultId, session.terminalId(), nodeId, String.valueOf(f.cause()));
-                }
+                deliveryLog.writeFailed(session, resultId, f.cause());
                 fail(session, resultId, pending, FailureReason.FAILURE_REASON_WRITE_FAILED);
               }
             });
@@ -291,17 +270,11 @@ public final class DeliveryTracker implements ResultDispatcher {
     PendingDelivery pending = session.inFlight.remove(resultId);
     if (pending != null) {
       pending.cancelTimeout();
-      decrementInFlight();
+      inFlight.decrement();
       acked.add(resultId);
       meters.delivered(nanoTime.getAsLong() - pending.writtenAtNanos);
-      publish(session, pending.result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
-          FailureReason.FAILURE_REASON_UNSPECIFIED);
-      if (log.isDebugEnabled()) {
-        try (LogContext ignored = logContext(session, resultId)) {
-          log.debug("result_id={} terminal_id={} node_id={} delivered", resultId,
-              session.terminalId(), nodeId);
-        }
-      }
+      claims.delivered(session, pending.result);
+      deliveryLog.delivered(session, resultId);
       return true;
     }
     PendingDelivery late = session.timedOut.remove(resultId);
@@ -309,20 +282,11 @@ public final class DeliveryTracker implements ResultDispatcher {
       // Acked after the ack timeout: the terminal has it after all.
       acked.add(resultId);
       meters.lateAck(nanoTime.getAsLong() - late.writtenAtNanos);
-      publish(session, late.result, DeliveryClaim.Outcome.OUTCOME_DELIVERED,
-          FailureReason.FAILURE_REASON_UNSPECIFIED);
-      try (LogContext ignored = logContext(session, resultId)) {
-        log.info("result_id={} terminal_id={} node_id={} acked after the ack timeout", resultId,
-            session.terminalId(), nodeId);
-      }
+      claims.delivered(session, late.result);
+      deliveryLog.lateAck(session, resultId);
       return true;
     }
-    if (log.isDebugEnabled()) {
-      try (LogContext ignored = logContext(session, resultId)) {
-        log.debug("result_id={} terminal_id={} ack for a result not in flight; ignored",
-            resultId, session.terminalId());
-      }
-    }
+    deliveryLog.ackIgnored(session, resultId);
     return false;
   }
 
@@ -357,15 +321,10 @@ public final class DeliveryTracker implements ResultDispatcher {
    */
   private void stalled(PosSession session, PaymentResult result) {
     meters.failed(FailureReason.FAILURE_REASON_WRITE_FAILED);
-    publish(session, result, DeliveryClaim.Outcome.OUTCOME_FAILED,
-        FailureReason.FAILURE_REASON_WRITE_FAILED);
-    try (LogContext ignored = logContext(session, result.getResultId())) {
-      log.info("result_id={} terminal_id={} node_id={} delivery failed: WRITE_FAILED (outbound "
-              + "buffer full: the terminal is not reading); disconnecting", result.getResultId(),
-          session.terminalId(), nodeId);
-    }
+    claims.failed(session, result, FailureReason.FAILURE_REASON_WRITE_FAILED);
+    deliveryLog.stalled(session, result.getResultId());
     if (session.markClosing(FailureReason.FAILURE_REASON_WRITE_FAILED)) {
-      meters.sessions().writeStall(false);
+      sessionMeters.writeStall(false);
     }
     session.channel().close();
   }
@@ -383,67 +342,17 @@ public final class DeliveryTracker implements ResultDispatcher {
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitNoneInFlight(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (drained) {
-      while (inFlight.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(drained, left);
-      }
-      return true;
-    }
+    return inFlight.awaitZero(timeout);
   }
 
   private void fail(
       PosSession session, String resultId, PendingDelivery pending, FailureReason reason) {
     if (session.inFlight.remove(resultId, pending)) {
       pending.cancelTimeout();
-      decrementInFlight();
+      inFlight.decrement();
       meters.failed(reason);
-      publish(session, pending.result, DeliveryClaim.Outcome.OUTCOME_FAILED, reason);
-      try (LogContext ignored = logContext(session, resultId)) {
-        log.info("result_id={} terminal_id={} node_id={} delivery failed: {}", resultId,
-            session.terminalId(), nodeId, reason);
-      }
+      claims.failed(session, pending.result, reason);
+      deliveryLog.failed(session, resultId, reason);
     }
-  }
-
-  /** The MDC fields of a line about {@code resultId} on {@code session}; close it after. */
-  private LogContext logContext(PosSession session, String resultId) {
-    return LogContext.open().resultId(resultId).terminalId(session.terminalId()).nodeId(nodeId);
-  }
-
-  private void decrementInFlight() {
-    if (inFlight.decrementAndGet() == 0) {
-      synchronized (drained) {
-        drained.notifyAll();
-      }
-    }
-  }
-
-  private void publish(
-      PosSession session,
-      PaymentResult result,
-      DeliveryClaim.Outcome outcome,
-      FailureReason reason) {
-    claims.publish(claim(session, result.getResultId(), result.getAttempt(), outcome, reason));
-  }
-
-  private DeliveryClaim claim(
-      PosSession session, String resultId, int attempt, DeliveryClaim.Outcome outcome,
-      FailureReason reason) {
-    Instant now = clock.instant();
-    return DeliveryClaim.newBuilder()
-        .setResultId(resultId)
-        .setTerminalId(session.terminalId())
-        .setNodeId(nodeId)
-        .setSessionId(session.sessionId())
-        .setOutcome(outcome)
-        .setFailureReason(reason)
-        .setAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-        .setAttempt(attempt)
-        .build();
   }
 }

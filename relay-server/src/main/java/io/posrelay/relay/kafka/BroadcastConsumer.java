@@ -5,15 +5,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.posrelay.relay.delivery.MalformedRecordException;
 import io.posrelay.relay.metrics.RelayMeters.ConsumerErrorKind;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -75,20 +69,13 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   private final String topic;
   private final java.util.function.Consumer<V> handler;
   private final java.util.function.Consumer<ConsumerErrorKind> errors;
-  private final long refreshIntervalNanos;
-  private final ReaderRestarts restarts;
+  private final BroadcastPartitions partitions;
   private final Thread thread;
-  private final CompletableFuture<String> failure = new CompletableFuture<>();
+  private final ReaderStatus status;
   private final CountDownLatch closing = new CountDownLatch(1);
-  private final ArrayDeque<Long> deaths = new ArrayDeque<>(); // poll thread only
+  private final ReaderDeaths deaths;
   private volatile boolean running = true;
   private volatile boolean started;
-  private volatile ReaderSnapshot.State state = ReaderSnapshot.State.STARTING;
-  private volatile String detail = "starting";
-  private volatile int partitions;
-  private volatile long lagRecords = -1;
-  private volatile long lastPollNanos = System.nanoTime();
-  private long nextRefreshNanos;
   private volatile @Nullable KafkaClientMetrics clientMetrics;
 
   /**
@@ -99,7 +86,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    * @param handler receives every non-null value, on the poll thread; must not block; throws
    *     {@link MalformedRecordException} for a record it refuses (skipped); any other exception
    *     kills the reader (see the class doc)
-   * @param errors counts consumer errors by kind (e.g. {@code meters::consumerError})
+   * @param errors counts consumer errors by kind (e.g. {@code meters.deliveries()::consumerError})
    * @param refreshInterval how often to look for added partitions, > 0
    * @param threadName the poll thread's name
    */
@@ -129,8 +116,9 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     this.topic = topic;
     this.handler = handler;
     this.errors = errors;
-    this.refreshIntervalNanos = refreshInterval.toNanos();
-    this.restarts = restarts;
+    this.partitions = new BroadcastPartitions(consumer, topic, refreshInterval);
+    this.status = new ReaderStatus(topic);
+    this.deaths = new ReaderDeaths(topic, restarts, status);
     this.thread = new Thread(this::run, threadName);
   }
 
@@ -165,25 +153,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
 
   /** Assigns every partition at its resolved end offset. Package-private for tests. */
   void assignAtEnd(Duration timeout) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-    Set<TopicPartition> assigned = new HashSet<>();
-    if (infos != null) {
-      for (PartitionInfo info : infos) {
-        assigned.add(new TopicPartition(info.topic(), info.partition()));
-      }
-    }
-    if (assigned.isEmpty()) {
-      log.warn("topic {} not found; its partitions will be read from the beginning once they "
-          + "appear", topic);
-    }
-    consumer.assign(assigned);
-    consumer.seekToEnd(assigned);
-    for (TopicPartition partition : assigned) {
-      consumer.position(partition, timeout);
-    }
-    partitions = assigned.size();
-    nextRefreshNanos = System.nanoTime() + refreshIntervalNanos;
-    log.debug("reading {} partition(s) of {} from their end", assigned.size(), topic);
+    partitions.assignAtEnd(timeout);
   }
 
   /**
@@ -207,13 +177,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    * The reader's state now, for readiness ({@link ReaderReadiness}). Thread-safe, never blocks.
    */
   public ReaderSnapshot snapshot() {
-    ReaderSnapshot.State now = state;
-    if (now == ReaderSnapshot.State.READING && !thread.isAlive()) {
-      return new ReaderSnapshot(topic, ReaderSnapshot.State.FAILED, "poll thread " + thread.getName()
-          + " ended", partitions, lagRecords, 0);
-    }
-    return new ReaderSnapshot(topic, now, detail, partitions, lagRecords,
-        System.nanoTime() - lastPollNanos);
+    return status.snapshot(thread, partitions);
   }
 
   /**
@@ -221,13 +185,12 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    * completes exceptionally, and never completes if the reader is closed first.
    */
   public CompletionStage<String> failure() {
-    return failure;
+    return status.failure();
   }
 
   private void run() {
-    lastPollNanos = System.nanoTime();
-    detail = "reading";
-    state = ReaderSnapshot.State.READING;
+    status.polled();
+    status.reading("reading");
     try {
       while (running) {
         try {
@@ -241,10 +204,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     } catch (WakeupException e) {
       // close() woke the poll up; an unexpected wakeup is a ReaderDeath (see pollOnce)
     } finally {
-      if (state != ReaderSnapshot.State.FAILED) {
-        state = ReaderSnapshot.State.STOPPED;
-        detail = "stopped";
-      }
+      status.loopEnded();
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
     }
   }
@@ -269,19 +229,18 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       if (!running) {
         throw e;
       }
-      throw death(ConsumerErrorKind.FATAL, positions(), e, Map.of());
+      throw death(ConsumerErrorKind.FATAL, partitions.positions(), e, Map.of());
     } catch (RetriableException e) {
       errors.accept(ConsumerErrorKind.RETRIABLE);
       log.warn("retriable error reading {}; polling goes on: {}", topic, e.toString());
       return;
     } catch (RuntimeException e) {
-      throw death(ConsumerErrorKind.FATAL, positions(), e, Map.of());
+      throw death(ConsumerErrorKind.FATAL, partitions.positions(), e, Map.of());
     }
-    lastPollNanos = System.nanoTime();
+    status.polled();
     dispatch(records);
-    updateLag();
-    if (System.nanoTime() - nextRefreshNanos >= 0) {
-      nextRefreshNanos = System.nanoTime() + refreshIntervalNanos;
+    partitions.updateLag();
+    if (partitions.refreshDue()) {
       try {
         refreshAssignment();
       } catch (RetriableException e) {
@@ -290,7 +249,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       } catch (WakeupException e) {
         throw e;
       } catch (RuntimeException e) {
-        throw death(ConsumerErrorKind.FATAL, positions(), e, Map.of());
+        throw death(ConsumerErrorKind.FATAL, partitions.positions(), e, Map.of());
       }
     }
   }
@@ -323,33 +282,6 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     }
   }
 
-  private void updateLag() {
-    Set<TopicPartition> assigned = consumer.assignment();
-    long total = 0;
-    for (TopicPartition tp : assigned) {
-      OptionalLong lag = consumer.currentLag(tp);
-      if (lag.isEmpty()) {
-        total = -1;
-        break;
-      }
-      total += lag.getAsLong();
-    }
-    partitions = assigned.size();
-    lagRecords = total;
-  }
-
-  /** Where the reader is, for the ERROR line of a Kafka error: {@code topic-p@offset …}. */
-  private String positions() {
-    try {
-      return consumer.assignment().stream()
-          .sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
-          .map(tp -> tp + "@" + consumer.position(tp, Duration.ZERO))
-          .collect(Collectors.joining(" "));
-    } catch (RuntimeException e) {
-      return topic + " (positions unknown: " + e + ")";
-    }
-  }
-
   private ReaderDeath death(ConsumerErrorKind kind, String coordinates, Throwable cause,
       Map<TopicPartition, Long> rewind) {
     errors.accept(kind);
@@ -362,28 +294,10 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
    * @return true to go on polling
    */
   private boolean restartAfter(ReaderDeath death) {
-    long now = System.nanoTime();
-    deaths.removeIf(at -> now - at > restarts.window().toNanos());
-    deaths.add(now);
-    Throwable cause = death.getCause();
-    String what = (death.kind == ConsumerErrorKind.HANDLER_FAILURE ? "handler failed" : "Kafka error")
-        + " at " + death.coordinates + ": " + cause;
-    boolean isError = cause instanceof Error;
-    if (isError || restarts.givesUpAt(deaths.size())) {
-      String reason = "reader of " + topic + " died " + (isError ? "on an Error" : deaths.size()
-          + " times within " + restarts.window()) + ", last: " + what;
-      detail = "failed: " + what;
-      state = ReaderSnapshot.State.FAILED;
-      log.error("reader of {} died ({}); giving up after {} death(s) within {}: the process must"
-          + " be replaced", topic, what, deaths.size(), restarts.window(), cause);
-      failure.complete(reason);
+    long backoffNanos = deaths.backoffAfter(death);
+    if (backoffNanos < 0) {
       return false;
     }
-    long backoffNanos = restarts.backoffAt(deaths.size()).toNanos();
-    detail = "restarting in " + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms after: " + what;
-    state = ReaderSnapshot.State.RESTARTING;
-    log.error("reader of {} died ({}); restart {} of {} in {} ms", topic, what, deaths.size(),
-        restarts.max(), TimeUnit.NANOSECONDS.toMillis(backoffNanos), cause);
     try {
       if (closing.await(backoffNanos, TimeUnit.NANOSECONDS) || !running) {
         return false;
@@ -393,37 +307,17 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       return false;
     }
     death.rewind.forEach(consumer::seek);
-    lastPollNanos = System.nanoTime();
-    detail = "reading (restarted after: " + what + ")";
-    state = ReaderSnapshot.State.READING;
+    status.polled();
+    status.reading("reading (restarted after: " + death.what() + ")");
     log.info("reader of {} restarted; resuming at {}", topic,
-        death.rewind.isEmpty() ? positions() : death.rewind.entrySet().stream()
+        death.rewind.isEmpty() ? partitions.positions() : death.rewind.entrySet().stream()
             .map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(" ")));
     return true;
   }
 
   /** Assigns partitions added to the topic, from their beginning. Package-private for tests. */
   void refreshAssignment() {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, POLL_TIMEOUT);
-    if (infos == null) {
-      return;
-    }
-    Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
-    Set<TopicPartition> added = new HashSet<>();
-    for (PartitionInfo info : infos) {
-      TopicPartition tp = new TopicPartition(info.topic(), info.partition());
-      if (!assigned.contains(tp)) {
-        added.add(tp);
-      }
-    }
-    if (!added.isEmpty()) {
-      assigned.addAll(added);
-      consumer.assign(assigned);
-      consumer.seekToBeginning(added);
-      partitions = assigned.size();
-      log.info("reading {} added partition(s) of {} from the beginning: {}", added.size(), topic,
-          added);
-    }
+    partitions.refresh(POLL_TIMEOUT);
   }
 
   private void badRecord(String coordinates, String problem) {
@@ -448,7 +342,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
     }
     if (!started) {
       started = true; // close once
-      state = ReaderSnapshot.State.STOPPED;
+      status.closedUnstarted();
       consumer.close(CloseOptions.timeout(timeout));
     } else if (thread.isAlive()) {
       consumer.wakeup();

@@ -24,4 +24,10 @@ final class ReaderDeath extends RuntimeException {
     this.coordinates = coordinates;
     this.rewind = rewind;
   }
+
+  /** One phrase for the log and the reader's state: what failed, where, and the cause. */
+  String what() {
+    return (kind == ConsumerErrorKind.HANDLER_FAILURE ? "handler failed" : "Kafka error")
+        + " at " + coordinates + ": " + getCause();
+  }
 }

@@ -5,17 +5,12 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
-import io.posrelay.runtime.kafka.KafkaHandOff;
 import io.posrelay.runtime.management.GrpcLabels;
 import io.posrelay.runtime.management.LatencyBuckets;
-import io.posrelay.v1.FailureReason;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -139,8 +134,9 @@ import java.util.function.Supplier;
  *       no common protocol or cipher)</td></tr>
  * </table>
  *
- * <p>This class records the meters of the result delivery path; those of terminal sessions
- * (Error frames, takeover, recovery, write stalls) are recorded through {@link #sessions()}.
+ * <p>The meters of the result delivery path are recorded through {@link #deliveries()}; those
+ * of terminal sessions (Error frames, takeover, recovery, write stalls) through {@link
+ * #sessions()}.
  *
  * <p>Thread-safe.
  */
@@ -242,21 +238,7 @@ public final class RelayMeters {
   }
 
   private final MeterRegistry registry;
-  private final Counter claimed;
-  private final Counter delivered;
-  private final Counter lateAcks;
-  private final Map<FailureReason, Counter> failed = new EnumMap<>(FailureReason.class);
-  private final Counter received;
-  private final Counter ignored;
-  private final Counter duplicateAcked;
-  private final Counter duplicateInFlight;
-  private final Map<ConsumerErrorKind, Counter> consumerErrors =
-      new EnumMap<>(ConsumerErrorKind.class);
-  private final Counter claimPublishErrors;
-  private final Map<KafkaHandOff.Rejection, Counter> claimsDropped =
-      new EnumMap<>(KafkaHandOff.Rejection.class);
-  private final Timer deliveryLatency;
-  private final Timer resultAge;
+  private final DeliveryMeters deliveries;
   private final SessionMeters sessions;
 
   /**
@@ -270,53 +252,18 @@ public final class RelayMeters {
    */
   public RelayMeters(MeterRegistry registry, Duration... latencyThresholds) {
     this.registry = registry;
-    claimed = counter(registry, DELIVERIES_CLAIMED, "Deliveries still awaiting the terminal's ack"
-        + " at the claim delay, for which an interim CLAIMED claim was produced (slow acks).");
-    delivered = deliveries("delivered", "none");
-    lateAcks = counter(registry, ACKS_LATE, "Acks after the ack timeout, whose delivery had"
-        + " already counted as failed (ack_timeout); a DELIVERED claim follows.");
-    for (FailureReason reason : FailureReason.values()) {
-      // UNCLAIMED is the ledger's verdict, never a relay node's.
-      if (reason != FailureReason.UNRECOGNIZED
-          && reason != FailureReason.FAILURE_REASON_UNSPECIFIED
-          && reason != FailureReason.FAILURE_REASON_UNCLAIMED) {
-        failed.put(reason, deliveries("failed", lower(reason.name(), "FAILURE_REASON_")));
-      }
-    }
-    received = counter(registry, RESULTS_RECEIVED, "Results read from the results topic.");
-    ignored =
-        counter(registry, RESULTS_IGNORED, "Results for terminals not connected to this node.");
-    duplicateAcked = duplicate("acked");
-    duplicateInFlight = duplicate("in_flight");
-    for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
-      consumerErrors.put(
-          kind,
-          Counter.builder(RESULTS_ERRORS)
-              .description("Results consumer errors by kind.")
-              .tag("kind", kind.name().toLowerCase(Locale.ROOT))
-              .register(registry));
-    }
+    deliveries = new DeliveryMeters(registry, latencyThresholds);
     sessions = new SessionMeters(registry);
-    claimPublishErrors =
-        counter(registry, CLAIMS_PUBLISH_ERRORS, "Claims that could not be written to Kafka.");
-    for (KafkaHandOff.Rejection cause : KafkaHandOff.Rejection.values()) {
-      claimsDropped.put(cause, Counter.builder(CLAIMS_DROPPED)
-          .description("Claims never handed to Kafka, by cause.")
-          .tag("cause", cause.name().toLowerCase(Locale.ROOT))
-          .register(registry));
-    }
-    Duration[] buckets = LatencyBuckets.with(latencyThresholds);
-    deliveryLatency =
-        Timer.builder(DELIVERY_LATENCY)
-            .description("From writing a result to the terminal's ack, late acks included.")
-            .serviceLevelObjectives(buckets)
-            .register(registry);
-    resultAge =
-        Timer.builder(RESULT_AGE)
-            .description("From ilk-ingest's received_at to writing the result to the terminal:"
-                + " end-to-end latency up to the terminal's socket.")
-            .serviceLevelObjectives(buckets)
-            .register(registry);
+  }
+
+  /**
+   * The meters of the result delivery path: results read, duplicates, consumer errors, delivery
+   * outcomes and latency, result age and claims that never reached Kafka.
+   *
+   * @return the one instance, registered in the same registry as this
+   */
+  public DeliveryMeters deliveries() {
+    return deliveries;
   }
 
   /**
@@ -355,113 +302,7 @@ public final class RelayMeters {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
-  /** Counts an interim OUTCOME_CLAIMED claim: a delivery still unacked at the claim delay. */
-  public void claimed() {
-    claimed.increment();
-  }
-
-  /**
-   * Counts a delivery that ended acked (outcome delivered) and records the write-to-ack latency.
-   *
-   * @param latencyNanos from the write to the ack, nanoseconds, >= 0
-   */
-  public void delivered(long latencyNanos) {
-    delivered.increment();
-    deliveryLatency.record(Duration.ofNanos(Math.max(0, latencyNanos)));
-  }
-
-  /**
-   * Counts an ack after the ack timeout (its delivery already counted as failed) and records its
-   * write-to-ack latency.
-   *
-   * @param latencyNanos from the write to the ack, nanoseconds, >= 0
-   */
-  public void lateAck(long latencyNanos) {
-    lateAcks.increment();
-    deliveryLatency.record(Duration.ofNanos(Math.max(0, latencyNanos)));
-  }
-
-  /**
-   * Counts a delivery that ended failed (outcome failed).
-   *
-   * @param reason why the delivery failed
-   */
-  public void failed(FailureReason reason) {
-    Counter counter = failed.get(reason);
-    if (counter != null) {
-      counter.increment();
-    }
-  }
-
-  /** Counts a result read from Kafka. */
-  public void resultReceived() {
-    received.increment();
-  }
-
-  /** Counts a result whose terminal is not connected to this node. */
-  public void resultIgnored() {
-    ignored.increment();
-  }
-
-  /**
-   * Counts a result that was not written because it is a duplicate.
-   *
-   * @param inFlight {@code true} if it is in flight to the same session, {@code false} if the
-   *     terminal already acked it on this node
-   */
-  public void resultDuplicate(boolean inFlight) {
-    (inFlight ? duplicateInFlight : duplicateAcked).increment();
-  }
-
-  /**
-   * Counts a results-consumer error.
-   *
-   * @param kind bad record, retriable or fatal
-   */
-  public void consumerError(ConsumerErrorKind kind) {
-    consumerErrors.get(kind).increment();
-  }
-
-  /**
-   * Records the age of a result at the moment it is written to its terminal.
-   *
-   * @param age from received_at to now; negative values (clock skew) count as 0
-   */
-  public void resultAge(Duration age) {
-    resultAge.record(age.isNegative() ? Duration.ZERO : age);
-  }
-
-  /** Counts a claim the Kafka producer failed to write. */
-  public void claimPublishError() {
-    claimPublishErrors.increment();
-  }
-
-  /**
-   * Counts a claim that was never handed to Kafka.
-   *
-   * @param cause why the claims producer's hand-off refused it
-   */
-  public void claimDropped(KafkaHandOff.Rejection cause) {
-    claimsDropped.get(cause).increment();
-  }
-
-  private Counter deliveries(String outcome, String reason) {
-    return Counter.builder(DELIVERIES)
-        .description("Deliveries this node started, each counted once when it ended: delivered"
-            + " (acked within the ack timeout) or failed, by failure reason.")
-        .tag("outcome", outcome)
-        .tag("reason", reason)
-        .register(registry);
-  }
-
-  private Counter duplicate(String state) {
-    return Counter.builder(RESULTS_DUPLICATE)
-        .description("Results not written again: already acked here, or in flight.")
-        .tag("state", state)
-        .register(registry);
-  }
-
-  /** A counter without tags; shared with {@link SessionMeters}. */
+  /** A counter without tags; shared with {@link DeliveryMeters} and {@link SessionMeters}. */
   static Counter counter(MeterRegistry registry, String name, String description) {
     return Counter.builder(name).description(description).register(registry);
   }

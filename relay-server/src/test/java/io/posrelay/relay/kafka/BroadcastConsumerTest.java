@@ -44,7 +44,8 @@ class BroadcastConsumerTest {
   private final List<PaymentResult> dispatched = new CopyOnWriteArrayList<>();
   private final BroadcastConsumer<PaymentResult> consumer =
       new BroadcastConsumer<>(mock, TOPIC, dispatched::add,
-          new RelayMeters(meterRegistry)::consumerError, Duration.ofHours(1), "test-results");
+          new RelayMeters(meterRegistry).deliveries()::consumerError, Duration.ofHours(1),
+          "test-results");
 
   @AfterEach
   void close() {
@@ -160,8 +161,8 @@ class BroadcastConsumerTest {
   private BroadcastConsumer<PaymentResult> reader(java.util.function.Consumer<PaymentResult> handler,
       ReaderRestarts restarts) {
     return new BroadcastConsumer<>(mock, TOPIC, handler,
-        new RelayMeters(meterRegistry)::consumerError, Duration.ofHours(1), "test-results",
-        restarts);
+        new RelayMeters(meterRegistry).deliveries()::consumerError, Duration.ofHours(1),
+        "test-results", restarts);
   }
 
   private ListAppender<ILoggingEvent> captureLog() {

@@ -14,8 +14,8 @@ class RelayMetersTest {
   @Test
   void scrape_showsTheRelayMeters_withBaseUnitsAndBoundedTags() {
     RelayMeters meters = new RelayMeters(registry);
-    meters.resultIgnored();
-    meters.failed(io.posrelay.v1.FailureReason.FAILURE_REASON_ACK_TIMEOUT);
+    meters.deliveries().resultIgnored();
+    meters.deliveries().failed(io.posrelay.v1.FailureReason.FAILURE_REASON_ACK_TIMEOUT);
 
     assertThat(registry.scrape())
         .contains("posrelay_relay_results_ignored_total 1.0")
@@ -27,8 +27,8 @@ class RelayMetersTest {
   void deliveries_areDeliveredOrFailedOnly_claimedIsItsOwnMeter_andLatencyHasTheSloBuckets() {
     RelayMeters meters = new RelayMeters(registry, java.time.Duration.ofMillis(333),
         java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3));
-    meters.claimed();
-    meters.delivered(java.time.Duration.ofMillis(600).toNanos());
+    meters.deliveries().claimed();
+    meters.deliveries().delivered(java.time.Duration.ofMillis(600).toNanos());
 
     String scrape = registry.scrape();
     assertThat(scrape)

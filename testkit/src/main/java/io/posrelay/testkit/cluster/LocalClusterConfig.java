@@ -193,7 +193,9 @@ public final class LocalClusterConfig {
     private int adminMetricsPort = 9190;
     private int ingestMetricsPort = 9180;
     private Duration startTimeout = Duration.ofSeconds(60);
-    private Duration stopTimeout = Duration.ofSeconds(20);
+    // Longer than admin-api's own 20 s bound on closing its ledger (which it may need in full
+    // while Kafka is down), so a clean stop is never cut short by SIGKILL.
+    private Duration stopTimeout = Duration.ofSeconds(30);
     private @Nullable Path secureDir;
     private boolean adminApi = true;
     private List<String> relayOptions = List.of();
@@ -283,7 +285,7 @@ public final class LocalClusterConfig {
       return this;
     }
 
-    /** See {@link LocalClusterConfig#stopTimeout()}; default 20 s. */
+    /** See {@link LocalClusterConfig#stopTimeout()}; default 30 s. */
     public Builder stopTimeout(Duration value) {
       stopTimeout = value;
       return this;
