@@ -56,13 +56,23 @@ final class TestTerminal implements AutoCloseable {
 
   static TestTerminal connect(int port, String terminalId, boolean autoAck)
       throws IOException, InterruptedException {
+    return connect(port, terminalId, autoAck, 0);
+  }
+
+  /**
+   * Connects, says Hello offering {@code protocolVersion} (0 = none: version 1) and waits for
+   * Welcome.
+   */
+  static TestTerminal connect(int port, String terminalId, boolean autoAck, int protocolVersion)
+      throws IOException, InterruptedException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     socket.setTcpNoDelay(true);
     TestTerminal terminal = new TestTerminal(terminalId, socket, autoAck);
     terminal.send(
         PosFrame.newBuilder()
-            .setHello(Hello.newBuilder().setTerminalId(terminalId).setMerchantId("M-" + terminalId))
+            .setHello(Hello.newBuilder().setTerminalId(terminalId).setMerchantId("M-" + terminalId)
+                .setProtocolVersion(protocolVersion))
             .build());
     PosFrame first = terminal.nextFrame(Duration.ofSeconds(10));
     assertThat(first.hasWelcome()).as("first frame from the node: %s", first).isTrue();

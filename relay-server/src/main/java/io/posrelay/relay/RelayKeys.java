@@ -69,12 +69,28 @@ public final class RelayKeys {
   public static final ConfigKey<String> ADMIN_ADDRESS = ConfigKey.string("admin.address",
       "127.0.0.1:9090", Checks.hostAndPortOrEmpty(),
       "admin-api's gRPC address, asked for a terminal's undelivered results after its Hello"
-          + " (recovery on reconnect); empty = recovery off.").withValueLabel("HOST:PORT");
+          + " (recovery on reconnect) and for terminals' status inquiries; empty = recovery off,"
+          + " and inquiries are answered with Error CODE_UNAVAILABLE.").withValueLabel("HOST:PORT");
   /** Recovery asks in flight. */
   public static final ConfigKey<Integer> MAX_CONCURRENT_RECOVERIES = ConfigKey.integer(
       "max-concurrent-recoveries", 16, Checks.atLeast(1),
       "Most recovery asks (ListDeliveries) in flight to admin-api; other sessions' asks wait"
           + " their turn.");
+  /** Status inquiries in flight on the node. */
+  public static final ConfigKey<Integer> MAX_CONCURRENT_INQUIRIES = ConfigKey.integer(
+      "max-concurrent-inquiries", 256, Checks.between(1, 100_000),
+      "Most status inquiries (POS protocol v2 StatusRequest, RecentRequest) waiting for"
+          + " admin-api on this node; one more is answered at once with Error CODE_UNAVAILABLE.");
+  /** Status inquiries in flight on one session. */
+  public static final ConfigKey<Integer> MAX_INQUIRIES_PER_SESSION = ConfigKey.integer(
+      "max-inquiries-per-session", 4, Checks.between(1, 1000),
+      "Most status inquiries of one terminal's session waiting for admin-api; one more is"
+          + " answered at once with Error CODE_UNAVAILABLE.");
+  /** The deadline of an inquiry's call to admin-api. */
+  public static final ConfigKey<Duration> INQUIRY_TIMEOUT = ConfigKey.millis(
+      "inquiry-timeout.ms", Duration.ofSeconds(2), Checks.between(100, 60_000),
+      "Deadline of each status inquiry's call to admin-api; past it the terminal gets Error"
+          + " CODE_UNAVAILABLE.");
   /** Claims (and session announcements) awaiting Kafka. */
   public static final ConfigKey<Integer> MAX_IN_FLIGHT_PUBLISHES = ConfigKey.integer(
       "max-in-flight-publishes", 20_000, Checks.between(1, 1_000_000),
@@ -183,6 +199,7 @@ public final class RelayKeys {
           WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES, WRITE_STALL_TIMEOUT, DEDUP_MAX_ENTRIES,
           DEDUP_TTL, SHUTDOWN_DRAIN, PARTITION_REFRESH, MAX_IN_FLIGHT_PUBLISHES, ADMIN_ADDRESS,
           ADMIN_TOKEN_FILE, ADMIN_TOKEN, ADMIN_TLS_CA_FILE, MAX_CONCURRENT_RECOVERIES,
+          MAX_CONCURRENT_INQUIRIES, MAX_INQUIRIES_PER_SESSION, INQUIRY_TIMEOUT,
           TERMINAL_SECRET_FILE, TERMINAL_SECRETS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW,
           AUTH_COOLDOWN, READY_MAX_RESULTS_LAG)
       .constraint(c -> {

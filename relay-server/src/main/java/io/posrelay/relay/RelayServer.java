@@ -5,9 +5,12 @@ import static io.posrelay.relay.RelayKeys.DEDUP_MAX_ENTRIES;
 import static io.posrelay.relay.RelayKeys.DEDUP_TTL;
 import static io.posrelay.relay.RelayKeys.HEARTBEAT_INTERVAL;
 import static io.posrelay.relay.RelayKeys.HELLO_TIMEOUT;
+import static io.posrelay.relay.RelayKeys.INQUIRY_TIMEOUT;
 import static io.posrelay.relay.RelayKeys.MANAGEMENT_PORT;
+import static io.posrelay.relay.RelayKeys.MAX_CONCURRENT_INQUIRIES;
 import static io.posrelay.relay.RelayKeys.MAX_CONNECTIONS;
 import static io.posrelay.relay.RelayKeys.MAX_FRAME_BYTES;
+import static io.posrelay.relay.RelayKeys.MAX_INQUIRIES_PER_SESSION;
 import static io.posrelay.relay.RelayKeys.READY_MAX_RESULTS_LAG;
 import static io.posrelay.relay.RelayKeys.SHUTDOWN_DRAIN;
 import static io.posrelay.relay.RelayKeys.WRITE_STALL_TIMEOUT;
@@ -29,8 +32,13 @@ import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
 import io.posrelay.relay.grpc.GrpcUndeliveredResults;
+import io.posrelay.relay.inquiry.Inquiries;
+import io.posrelay.relay.inquiry.InquiryAcks;
+import io.posrelay.relay.inquiry.InquiryLimits;
+import io.posrelay.relay.inquiry.LedgerLookup;
 import io.posrelay.relay.kafka.BroadcastConsumer;
 import io.posrelay.relay.kafka.ReaderReadiness;
+import io.posrelay.relay.metrics.InquiryMeters;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.ConnectionLimitHandler;
 import io.posrelay.relay.pos.PosChannelInitializer;
@@ -181,6 +189,7 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     GrpcUndeliveredResults source = RecoverySetup.adminClient(config, meters);
     undelivered = source;
     SessionRecovery recovery = RecoverySetup.recovery(config, source, deliveries, meters, clock);
+    LedgerLookup ledger = source == null ? null : source.ledgerLookup(config.get(INQUIRY_TIMEOUT));
     if (source != null) {
       BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config,
           new FailedDeliveryWatcher(registry, recovery, meters.sessions()), meters,
@@ -202,7 +211,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
             config.get(HEARTBEAT_INTERVAL).toMillis(), posChannels, limit, registry, deliveries,
             announcer, recovery, config.get(WRITE_STALL_TIMEOUT), meters, clock,
             PosListenerSetup.tls(config, nodeId), config.get(HELLO_TIMEOUT),
-            PosListenerSetup.authenticator(config, nodeId, meters));
+            PosListenerSetup.authenticator(config, nodeId, meters),
+            new Inquiries(ledger, new InquiryLimits(config.get(MAX_CONCURRENT_INQUIRIES),
+                config.get(MAX_INQUIRIES_PER_SESSION)),
+                new InquiryMeters(meterRegistry, meters.sessions()),
+                new InquiryAcks(nodeId, publisher, acked, clock)));
     listener.bind(config, pipeline);
     log.debug("relay node {} started on {} ({}): POS port {}, management port {}", nodeId,
         config.get(HOST), listener.epoll() ? "epoll" : "nio", port(), managementPort());

@@ -264,8 +264,9 @@ public final class DeliveryTracker implements ResultDispatcher {
    *
    * @param session the session the Ack arrived on
    * @param resultId the Ack's result id
+   * @return whether the ack counted as a delivery here (in flight or timed out on this session)
    */
-  public void onAck(PosSession session, String resultId) {
+  public boolean onAck(PosSession session, String resultId) {
     PendingDelivery pending = session.inFlight.remove(resultId);
     if (pending != null) {
       pending.cancelTimeout();
@@ -274,7 +275,7 @@ public final class DeliveryTracker implements ResultDispatcher {
       meters.delivered(nanoTime.getAsLong() - pending.writtenAtNanos);
       claims.delivered(session, pending.result);
       deliveryLog.delivered(session, resultId);
-      return;
+      return true;
     }
     PendingDelivery late = session.timedOut.remove(resultId);
     if (late != null) {
@@ -283,9 +284,10 @@ public final class DeliveryTracker implements ResultDispatcher {
       meters.lateAck(nanoTime.getAsLong() - late.writtenAtNanos);
       claims.delivered(session, late.result);
       deliveryLog.lateAck(session, resultId);
-      return;
+      return true;
     }
     deliveryLog.ackIgnored(session, resultId);
+    return false;
   }
 
   /**

@@ -139,6 +139,17 @@ public final class GrpcUndeliveredResults implements UndeliveredResults, AutoClo
     return new GrpcUndeliveredResults(builder.build(), token, deadline, maxPages);
   }
 
+  /**
+   * A client for status inquiries over this one's channel: same admin-api, TLS, operator token
+   * and client meters. It does not own the channel; {@link #close()} ends both.
+   *
+   * @param deadline the deadline of each inquiry's call, > 0
+   * @return the inquiry client
+   */
+  public GrpcLedgerLookup ledgerLookup(Duration deadline) {
+    return new GrpcLedgerLookup(stub, deadline);
+  }
+
   @Override
   public CompletionStage<List<Delivery>> fetch(String terminalId) {
     CompletableFuture<List<Delivery>> done = new CompletableFuture<>();

@@ -16,6 +16,7 @@ import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
+import io.posrelay.relay.inquiry.Inquiries;
 import io.posrelay.relay.metrics.RelayMeters;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  *  ConnectionLimitHandler (shared; CODE_OVERLOADED)
  *  HelloTimeoutHandler    (no frame within the hello timeout; removed by the first frame)
  *  WriteStallHandler      (unwritable longer than the stall timeout)
- *  PosSessionHandler      (Hello and its auth_token, Ping, Ack; errors; takeover and recovery)
+ *  PosSessionHandler      (Hello and its auth_token, Ping, Ack; errors; takeover and recovery;
+ *                          status inquiries of protocol version 2)
  * </pre>
  *
  * <p>Sharable: one instance per server.
@@ -56,6 +58,7 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
   private final @Nullable SslContext sslContext;
   private final long helloTimeoutMillis;
   private final TerminalAuthenticator authenticator;
+  private final @Nullable Inquiries inquiries;
 
   /**
    * @param nodeId this node's id, sent in Welcome
@@ -74,6 +77,7 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
    * @param helloTimeout how long a new connection has to deliver its first frame (TLS handshake
    *     included), >= 1 ms
    * @param authenticator checks each Hello's auth_token; shared by every connection
+   * @param inquiries answers status inquiries; null = the node speaks protocol version 1 only
    */
   public PosChannelInitializer(
       String nodeId,
@@ -90,7 +94,8 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
       Clock clock,
       @Nullable SslContext sslContext,
       Duration helloTimeout,
-      TerminalAuthenticator authenticator) {
+      TerminalAuthenticator authenticator,
+      @Nullable Inquiries inquiries) {
     this.nodeId = nodeId;
     this.maxFrameBytes = maxFrameBytes;
     this.heartbeatIntervalMillis = heartbeatIntervalMillis;
@@ -106,6 +111,7 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
     this.sslContext = sslContext;
     this.helloTimeoutMillis = helloTimeout.toMillis();
     this.authenticator = authenticator;
+    this.inquiries = inquiries;
   }
 
   @Override
@@ -127,6 +133,6 @@ public final class PosChannelInitializer extends ChannelInitializer<Channel> {
     p.addLast("helloTimeout", new HelloTimeoutHandler(helloTimeoutMillis));
     p.addLast("writeStall", new WriteStallHandler(writeStallTimeoutNanos));
     p.addLast("session", new PosSessionHandler(nodeId, (int) heartbeatIntervalMillis, registry,
-        tracker, sessions, recovery, meters, clock, authenticator));
+        tracker, sessions, recovery, meters, clock, authenticator, inquiries));
   }
 }

@@ -22,6 +22,8 @@ import io.posrelay.relay.delivery.PosSession;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
+import io.posrelay.relay.inquiry.Inquiries;
+import io.posrelay.relay.inquiry.SessionInquiries;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.runtime.log.LogContext;
 import io.posrelay.v1.FailureReason;
@@ -55,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * undelivered results starts. A terminal that stops reading for longer than the write stall
  * timeout is disconnected, its results in flight failing with WRITE_FAILED.
  *
+ * <p>Protocol version 2 ({@link ProtocolVersions}) adds status inquiries, answered by {@link
+ * SessionInquiries}; in a version 1 session they are frames not allowed from a terminal.
+ *
  * <p>Not sharable: one instance per channel; all methods run on the channel's event loop.
  */
 public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFrame> {
@@ -81,7 +86,10 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
   private final RelayMeters meters;
   private final Clock clock;
   private final TerminalAuthenticator authenticator;
+  private final @Nullable Inquiries inquiries;
   private @Nullable PosSession session;
+  /** Set for a session of protocol version 2 or higher. */
+  private @Nullable SessionInquiries sessionInquiries;
   private boolean closing;
 
   /**
@@ -94,6 +102,7 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
    * @param meters where rejected frames and sent errors are counted
    * @param clock wall clock for the session's connected-at time
    * @param authenticator checks each Hello's auth_token (or accepts any, when off)
+   * @param inquiries answers status inquiries; null = the node speaks protocol version 1 only
    */
   public PosSessionHandler(
       String nodeId,
@@ -104,7 +113,9 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
       SessionRecovery recovery,
       RelayMeters meters,
       Clock clock,
-      TerminalAuthenticator authenticator) {
+      TerminalAuthenticator authenticator,
+      @Nullable Inquiries inquiries) {
+    this.inquiries = inquiries;
     this.nodeId = nodeId;
     this.heartbeatIntervalMillis = heartbeatIntervalMillis;
     this.registry = registry;
@@ -144,7 +155,22 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
       case PONG -> {
         // An answer to a Ping; the node sends none today, so there is nothing to match.
       }
-      case ACK -> tracker.onAck(current, frame.getAck().getResultId());
+      case ACK -> {
+        String resultId = frame.getAck().getResultId();
+        boolean delivered = tracker.onAck(current, resultId);
+        if (sessionInquiries != null) {
+          sessionInquiries.onAck(resultId, delivered);
+        }
+      }
+      case STATUS_REQUEST, RECENT_REQUEST -> {
+        SessionInquiries asked = sessionInquiries;
+        String fatal = asked == null ? frameName(frame)
+            + " is not allowed from a terminal in protocol version 1" : asked.onRequest(frame);
+        if (fatal != null) {
+          reject(ctx, asked == null ? Error.Code.CODE_MALFORMED_FRAME
+              : Error.Code.CODE_INVALID_REQUEST, fatal);
+        }
+      }
       default ->
           reject(ctx, Error.Code.CODE_MALFORMED_FRAME,
               frameName(frame) + " is not allowed from a terminal");
@@ -181,6 +207,11 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
             ctx.channel(),
             clock.instant());
     session = fresh;
+    int version = inquiries == null ? ProtocolVersions.V1
+        : ProtocolVersions.negotiate(hello.getProtocolVersion());
+    if (inquiries != null && version >= ProtocolVersions.V2) {
+      sessionInquiries = inquiries.open(fresh);
+    }
     // Registered before the Welcome is written, so a result dispatched as soon as the terminal
     // sees its Welcome finds the session. The dispatch runs on this event loop after this task,
     // so the Welcome still goes out first.
@@ -191,7 +222,8 @@ public final class PosSessionHandler extends SimpleChannelInboundHandler<PosFram
                 Welcome.newBuilder()
                     .setNodeId(nodeId)
                     .setSessionId(fresh.sessionId())
-                    .setHeartbeatIntervalMs(heartbeatIntervalMillis))
+                    .setHeartbeatIntervalMs(heartbeatIntervalMillis)
+                    .setProtocolVersion(version))
             .build());
     try (LogContext ignored = LogContext.open().terminalId(fresh.terminalId()).nodeId(nodeId)) {
       log.debug("terminal_id={} session_id={} node_id={} connected from {}", fresh.terminalId(),

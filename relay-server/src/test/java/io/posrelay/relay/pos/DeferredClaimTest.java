@@ -36,7 +36,7 @@ class DeferredClaimTest {
         PosFixture.FOLLOW_UP_DELAY, cap -> cap);
     ch = new EmbeddedChannel(new PosSessionHandler(PosFixture.NODE_ID,
         PosFixture.HEARTBEAT_MILLIS, fx.registry, tracker, fx.sessions, noRecovery, fx.meters,
-        fx.clock, fx.authenticator));
+        fx.clock, fx.authenticator, null));
     ch.freezeTime();
     ch.writeInbound(PosFixture.hello("T-1"));
     PosFrame welcome = ch.readOutbound();

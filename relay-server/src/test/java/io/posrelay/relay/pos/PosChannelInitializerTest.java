@@ -33,7 +33,7 @@ class PosChannelInitializerTest {
         PosFixture.HEARTBEAT_MILLIS, channels,
         new ConnectionLimitHandler(maxConnections, fx.meters), fx.registry, fx.tracker,
         fx.sessions, fx.recovery, Duration.ofSeconds(10), fx.meters, fx.clock, null,
-        HELLO_TIMEOUT, fx.authenticator);
+        HELLO_TIMEOUT, fx.authenticator, fx.inquiries);
   }
 
   private static ByteBuf encoded(PosFrame... frames) throws IOException {

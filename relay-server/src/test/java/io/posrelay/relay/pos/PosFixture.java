@@ -73,6 +73,9 @@ final class PosFixture {
   /** Checks Hello tokens; off (any token accepted) unless {@link #withAuth()} was called. */
   TerminalAuthenticator authenticator = new TerminalAuthenticator(null, limiter, meters.sessions());
 
+  /** Status inquiries (protocol version 2); null = the node speaks version 1 only. */
+  io.posrelay.relay.inquiry.@org.jspecify.annotations.Nullable Inquiries inquiries;
+
   /** Turns terminal authentication on with {@link #SECRET} and {@link #PREVIOUS_SECRET}. */
   PosFixture withAuth() {
     authenticator = new TerminalAuthenticator(
@@ -89,7 +92,7 @@ final class PosFixture {
 
   PosSessionHandler handler() {
     return new PosSessionHandler(NODE_ID, HEARTBEAT_MILLIS, registry, tracker, sessions,
-        recovery, meters, clock, authenticator);
+        recovery, meters, clock, authenticator, inquiries);
   }
 
   static PosFrame hello(String terminalId) {

@@ -120,7 +120,7 @@ class PosPipelineFuzzTest {
     PosChannelInitializer init = new PosChannelInitializer(PosFixture.NODE_ID, maxFrameBytes,
         PosFixture.HEARTBEAT_MILLIS, channels, connectionLimit, fx.registry, fx.tracker,
         fx.sessions, fx.recovery, Duration.ofSeconds(10), fx.meters, fx.clock, null, HELLO_TIMEOUT,
-        fx.authenticator);
+        fx.authenticator, fx.inquiries);
     EmbeddedChannel ch = new EmbeddedChannel(init);
     ch.freezeTime();
     ByteBuf out = Unpooled.buffer();

@@ -46,13 +46,14 @@ class PosProtocolExamplesTest {
   void welcomeExample() throws IOException {
     PosFrame welcome = PosFrame.newBuilder()
         .setWelcome(Welcome.newBuilder().setNodeId("relay-1")
-            .setSessionId("3f2c9a7e-5b1d-4c8e-9a0f-1e2d3c4b5a69").setHeartbeatIntervalMs(10_000))
+            .setSessionId("3f2c9a7e-5b1d-4c8e-9a0f-1e2d3c4b5a69").setHeartbeatIntervalMs(10_000)
+            .setProtocolVersion(1))
         .build();
     assertThat(wire(welcome)).isEqualTo(hex(
-        "34 12 32 0a 07 72 65 6c 61 79 2d 31 12 24 33 66",
+        "36 12 34 0a 07 72 65 6c 61 79 2d 31 12 24 33 66",
         "32 63 39 61 37 65 2d 35 62 31 64 2d 34 63 38 65",
         "2d 39 61 30 66 2d 31 65 32 64 33 63 34 62 35 61",
-        "36 39 18 90 4e"));
+        "36 39 18 90 4e 20 01"));
   }
 
   @Test

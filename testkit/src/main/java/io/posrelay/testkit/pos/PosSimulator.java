@@ -10,6 +10,11 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.pos.v1.RecentRequest;
+import io.posrelay.pos.v1.RecentResponse;
+import io.posrelay.pos.v1.StatusRequest;
+import io.posrelay.pos.v1.StatusResponse;
 import io.posrelay.v1.PaymentResult;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,6 +144,68 @@ public final class PosSimulator implements AutoCloseable {
       }
     }
     return simulator;
+  }
+
+  /**
+   * Asks the relay node what became of one of {@code terminalId}'s results (protocol version 2).
+   * The request_id is set by the simulator.
+   *
+   * @param terminalId one of the simulated terminals, connected
+   * @param request exactly one of transaction_id and result_id; its request_id is replaced
+   * @return the answer; failed with {@link PosInquiryException} if the node answered with an
+   *     Error (CODE_UNAVAILABLE, CODE_INVALID_REQUEST), with IllegalStateException if the
+   *     terminal has no version 2 session, with ClosedChannelException if the connection closed
+   *     first
+   * @throws IllegalArgumentException if {@code terminalId} is not simulated here
+   */
+  public CompletableFuture<StatusResponse> statusRequest(String terminalId,
+      StatusRequest request) {
+    return terminal(terminalId).ask(id -> PosFrame.newBuilder()
+            .setStatusRequest(request.toBuilder().setRequestId(id)).build())
+        .thenApply(frame -> answerOf(frame).getStatusResponse());
+  }
+
+  /**
+   * Asks the relay node for {@code terminalId}'s newest results, newest first (protocol version
+   * 2).
+   *
+   * @param terminalId one of the simulated terminals, connected
+   * @param limit how many, 1..20
+   * @return the answer; failed as {@link #statusRequest}
+   * @throws IllegalArgumentException if {@code terminalId} is not simulated here
+   */
+  public CompletableFuture<RecentResponse> recentRequest(String terminalId, int limit) {
+    return terminal(terminalId).ask(id -> PosFrame.newBuilder()
+            .setRecentRequest(RecentRequest.newBuilder().setRequestId(id).setLimit(limit))
+            .build())
+        .thenApply(frame -> answerOf(frame).getRecentResponse());
+  }
+
+  /**
+   * Sends an Ack of {@code resultId} on {@code terminalId}'s session, if it has one: how a
+   * terminal acks a result it learnt of from an inquiry (results written to it are acked
+   * anyway).
+   *
+   * @throws IllegalArgumentException if {@code terminalId} is not simulated here
+   */
+  public void ack(String terminalId, String resultId) {
+    terminal(terminalId).ack(resultId);
+  }
+
+  private PosTerminal terminal(String terminalId) {
+    for (PosTerminal terminal : terminals) {
+      if (terminal.terminalId().equals(terminalId)) {
+        return terminal;
+      }
+    }
+    throw new IllegalArgumentException("terminal " + terminalId + " is not simulated here");
+  }
+
+  private static PosFrame answerOf(PosFrame frame) {
+    if (frame.hasError()) {
+      throw new PosInquiryException(frame.getError());
+    }
+    return frame;
   }
 
   /** Number of simulated terminals. */

@@ -4,9 +4,13 @@ import com.google.common.net.HostAndPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.posrelay.pos.v1.Ack;
+import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.pos.v1.Welcome;
 import io.posrelay.v1.PaymentResult;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,6 +28,8 @@ final class PosTerminal {
   private static final Logger log = LoggerFactory.getLogger(PosTerminal.class);
   private static final long INITIAL_BACKOFF_MILLIS = 200;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
+  /** The protocol version every simulated terminal offers in Hello. */
+  static final int PROTOCOL_VERSION = 2;
 
   private final PosSimulator simulator;
   private final Bootstrap bootstrap;
@@ -34,6 +40,8 @@ final class PosTerminal {
   private long backoffMillis = INITIAL_BACKOFF_MILLIS;
   private volatile @Nullable Channel channel;
   private volatile @Nullable String nodeId;
+  private volatile int sessionVersion;
+  private final PosInquiries inquiries = new PosInquiries();
 
   PosTerminal(PosSimulator simulator, Bootstrap bootstrap, String terminalId, int addressIndex) {
     this.simulator = simulator;
@@ -89,8 +97,42 @@ final class PosTerminal {
     synchronized (this) {
       backoffMillis = INITIAL_BACKOFF_MILLIS;
     }
+    sessionVersion = welcome.getProtocolVersion() == 0 ? 1 : welcome.getProtocolVersion();
     nodeId = welcome.getNodeId();
     simulator.onConnected(this);
+  }
+
+  PosInquiries inquiries() {
+    return inquiries;
+  }
+
+  /**
+   * Sends an inquiry on the current session.
+   *
+   * @param request builds the request frame around the request_id it is given
+   * @return the answer frame; failed with IllegalStateException if the terminal has no session
+   *     or its session speaks protocol version 1
+   */
+  CompletableFuture<PosFrame> ask(Function<String, PosFrame> request) {
+    Channel current = channel;
+    if (current == null || nodeId == null || !current.isActive()) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("terminal " + terminalId + " has no session"));
+    }
+    if (sessionVersion < 2) {
+      return CompletableFuture.failedFuture(new IllegalStateException("terminal " + terminalId
+          + ": the node speaks protocol version " + sessionVersion + "; inquiries need 2"));
+    }
+    return inquiries.send(current, request);
+  }
+
+  /** Sends an Ack on the current session, if there is one. */
+  void ack(String resultId) {
+    Channel current = channel;
+    if (current != null && current.isActive()) {
+      current.writeAndFlush(PosFrame.newBuilder()
+          .setAck(Ack.newBuilder().setResultId(resultId)).build());
+    }
   }
 
   /** A payment_result frame arrived. */

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The terminal side of the POS protocol for one connection: sends Hello (with the terminal's
  * token) when connected — over TLS the SslHandler holds it until the handshake is done — pings
  * every {@code heartbeat_interval_ms} after Welcome, answers Ping with Pong, and acks every
- * payment_result after handing it to the {@link PosTerminal}.
+ * payment_result after handing it to the {@link PosTerminal}. Offers protocol version 2 and
+ * routes inquiry answers (and Errors with a request_id) to the terminal's {@link PosInquiries}.
  *
  * <p>One per connection; its state (the ping schedule, the ping nonce) belongs to the
  * connection's event loop.
@@ -44,6 +45,7 @@ final class PosTerminalHandler extends SimpleChannelInboundHandler<PosFrame> {
             .setTerminalId(terminal.terminalId())
             .setMerchantId(terminal.merchantId())
             .setAuthToken(terminal.authToken())
+            .setProtocolVersion(PosTerminal.PROTOCOL_VERSION)
             .build();
     ctx.writeAndFlush(PosFrame.newBuilder().setHello(hello).build());
     ctx.fireChannelActive();
@@ -59,8 +61,17 @@ final class PosTerminalHandler extends SimpleChannelInboundHandler<PosFrame> {
               .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce()))
               .build());
       case PONG -> { }
-      case ERROR -> log.info("terminal {} got error {}: {}", terminal.terminalId(),
-          frame.getError().getCode(), frame.getError().getMessage());
+      case STATUS_RESPONSE ->
+          terminal.inquiries().onAnswer(frame.getStatusResponse().getRequestId(), frame);
+      case RECENT_RESPONSE ->
+          terminal.inquiries().onAnswer(frame.getRecentResponse().getRequestId(), frame);
+      case ERROR -> {
+        if (frame.getError().getRequestId().isEmpty()
+            || !terminal.inquiries().onAnswer(frame.getError().getRequestId(), frame)) {
+          log.info("terminal {} got error {}: {}", terminal.terminalId(),
+              frame.getError().getCode(), frame.getError().getMessage());
+        }
+      }
       default -> log.debug("terminal {} ignores a {} frame", terminal.terminalId(),
           frame.getFrameCase());
     }
@@ -93,6 +104,7 @@ final class PosTerminalHandler extends SimpleChannelInboundHandler<PosFrame> {
       pings.cancel(false);
       pings = null;
     }
+    terminal.inquiries().onClosed();
     terminal.onDisconnected();
     ctx.fireChannelInactive();
   }
