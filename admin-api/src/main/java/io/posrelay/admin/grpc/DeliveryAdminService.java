@@ -192,8 +192,9 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
       String resultId = request.getResultId();
       String transactionId = request.getTransactionId();
       if (resultId.isEmpty() == transactionId.isEmpty()) {
-        throw invalid("result_id, transaction_id: " + (resultId.isEmpty() ? "neither" : "both")
-            + " given (expected: exactly one of them)");
+        throw invalid("result_id: " + (resultId.isEmpty() ? "empty, and so is transaction_id"
+            : "given with transaction_id") + " (expected: exactly one of result_id and"
+            + " transaction_id)");
       }
       if (resultId.isEmpty()) {
         checkTransactionId(transactionId);
