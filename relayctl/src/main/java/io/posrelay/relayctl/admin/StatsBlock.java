@@ -14,13 +14,16 @@ import java.util.Map;
  * failure reasons present, the oldest pending age and the duplicate claims.
  *
  * <pre>
- * records            120
+ * records              120
  *   PENDING            3
  *   …
+ *   REVERSAL_REQUIRED  1
  * failure reasons
  *   UNCLAIMED          7
- * oldest pending     12.3s
- * duplicate claims   2
+ * oldest pending       12.3s
+ * duplicate claims     2
+ * reversals required   1
+ * conflicts            0
  * </pre>
  */
 final class StatsBlock {
@@ -59,9 +62,11 @@ final class StatsBlock {
         ? LedgerText.age(Duration.ofSeconds(oldest.getSeconds(), oldest.getNanos()))
         : "none");
     line(out, "duplicate claims", Long.toString(stats.getDuplicateClaims()));
+    line(out, "reversals required", Long.toString(stats.getReversalsRequired()));
+    line(out, "conflicts", Long.toString(stats.getConflicts()));
   }
 
   private static void line(PrintWriter out, String name, String value) {
-    out.printf("%-19s%s%n", name, value);
+    out.printf("%-21s%s%n", name, value); // "  REVERSAL_REQUIRED" + 2
   }
 }
