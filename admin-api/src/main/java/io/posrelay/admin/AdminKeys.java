@@ -68,7 +68,9 @@ public final class AdminKeys {
   /** How long a final record is kept before it expires. */
   public static final ConfigKey<Duration> RETENTION = ConfigKey.millis("retention.ms",
       Duration.ofHours(24), Checks.atLeast(1),
-      "How long a FAILED or DELIVERED record is kept before it becomes EXPIRED.");
+      "How long a FAILED or DELIVERED record is kept before it becomes EXPIRED (a FAILED"
+          + " approval gets its reversal decision first, whatever this says); a REVERSAL_REQUIRED"
+          + " record is kept this long plus grace.ms, then purged.");
   /** How long an expired record is kept before it is purged. */
   public static final ConfigKey<Duration> GRACE = ConfigKey.millis("grace.ms",
       Duration.ofHours(1), Checks.atLeast(1),
