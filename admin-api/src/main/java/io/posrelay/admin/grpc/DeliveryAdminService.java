@@ -24,7 +24,6 @@ import io.posrelay.admin.v1.ReasonCount;
 import io.posrelay.admin.v1.RetryDeliveryRequest;
 import io.posrelay.admin.v1.StatusCount;
 import io.posrelay.admin.v1.WatchDeliveryEventsRequest;
-import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.runtime.kafka.KafkaHandOff;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,14 +76,6 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   /** A merchant id as ilk-ingest accepts it, less control characters. */
   private static final Pattern MERCHANT_ID =
       Pattern.compile("[^\\p{Cntrl}]{0," + MAX_MERCHANT_ID_CHARS + "}");
-  private static final int MAX_TRANSACTION_ID_CHARS = 64;
-  /** ILK's transaction id, as ilk-ingest accepts it (1–64 characters), less control characters. */
-  private static final Pattern TRANSACTION_ID =
-      Pattern.compile("[^\\p{Cntrl}]{1," + MAX_TRANSACTION_ID_CHARS + "}");
-  private static final int MAX_ORDER_ID_CHARS = 64;
-  /** A merchant order reference as ilk-ingest accepts it (at most 64), less control characters. */
-  private static final Pattern ORDER_ID =
-      Pattern.compile("[^\\p{Cntrl}]{0," + MAX_ORDER_ID_CHARS + "}");
   /** Longer than any page token this API issues (about 380 characters). */
   private static final int MAX_PAGE_TOKEN_CHARS = 512;
   /** More status filters than there are statuses, with room for repeats. */
@@ -157,17 +148,10 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
             + DEFAULT_PAGE_SIZE + ")");
       }
       int limit = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
-      String transactionId = request.getTransactionId();
-      if (!transactionId.isEmpty()) {
-        checkTransactionId(transactionId);
-      }
-      String orderId = request.getOrderId();
-      if (!ORDER_ID.matcher(orderId).matches()) {
-        throw invalid("order_id: '" + echo(orderId) + "' (expected: at most " + MAX_ORDER_ID_CHARS
-            + " characters, no control characters, or empty)");
-      }
+      TransactionLookups.checkTransactionId(request.getTransactionId());
+      TransactionLookups.checkOrderId(request.getOrderId());
       LedgerQuery query = new LedgerQuery(statuses, request.getTerminalId(), merchantId, after,
-          before, transactionId, orderId);
+          before, request.getTransactionId(), request.getOrderId());
       long filterHash = PageToken.filterHash(query);
       if (request.getPageToken().length() > MAX_PAGE_TOKEN_CHARS) {
         throw invalid("page_token: " + request.getPageToken().length() + " characters (expected:"
@@ -189,22 +173,15 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   @Override
   public void getDelivery(GetDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
     UnaryCalls.serve(responseObserver, deadline -> {
-      String resultId = request.getResultId();
+      String resultId = TransactionLookups.resultIdOf(request);
       String transactionId = request.getTransactionId();
-      if (resultId.isEmpty() == transactionId.isEmpty()) {
-        throw invalid("result_id: " + (resultId.isEmpty() ? "empty, and so is transaction_id"
-            : "given with transaction_id") + " (expected: exactly one of result_id and"
-            + " transaction_id)");
+      if (transactionId.isEmpty()) {
+        return find(resultId, deadline);
       }
-      if (resultId.isEmpty()) {
-        checkTransactionId(transactionId);
-        // A result's id is derived from its ILK transaction id: a lookup, no index needed.
-        return ledger.get(IlkResultIds.resultIdOf(transactionId), deadline).thenApply(found ->
-            found.filter(d -> d.getPaymentResult().getTransactionId().equals(transactionId))
-                .orElseThrow(() -> Status.NOT_FOUND.withDescription("no delivery with"
-                    + " transaction_id " + echo(transactionId)).asRuntimeException()));
-      }
-      return find(resultId, deadline);
+      return ledger.get(resultId, deadline).thenApply(found -> found
+          .filter(d -> d.getPaymentResult().getTransactionId().equals(transactionId))
+          .orElseThrow(() -> Status.NOT_FOUND.withDescription("no delivery with transaction_id "
+              + echo(transactionId)).asRuntimeException()));
     });
   }
 
@@ -343,13 +320,6 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
     if (!terminalId.isEmpty() && !TERMINAL_ID.matcher(terminalId).matches()) {
       throw invalid(
           "terminal_id: '" + echo(terminalId) + "' (expected: [A-Za-z0-9_-]{1,64} or empty)");
-    }
-  }
-
-  private static void checkTransactionId(String transactionId) {
-    if (!TRANSACTION_ID.matcher(transactionId).matches()) {
-      throw invalid("transaction_id: '" + echo(transactionId) + "' (expected: ILK's transaction"
-          + " id, 1.." + MAX_TRANSACTION_ID_CHARS + " characters, no control characters)");
     }
   }
 
