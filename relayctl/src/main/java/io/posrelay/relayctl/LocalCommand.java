@@ -123,6 +123,14 @@ final class LocalCommand implements Callable<Integer> {
     int adminMetricsPort;
 
     @Option(
+        names = "--reversal-deadline-ms",
+        paramLabel = "MS",
+        description = "admin-api's reversal deadline: an approval not delivered this long after"
+            + " ILK's callback becomes REVERSAL_REQUIRED and is never delivered (default:"
+            + " admin-api's, 60000). A few seconds lets you watch it happen.")
+    @Nullable Long reversalDeadlineMillis;
+
+    @Option(
         names = "--start-timeout-s",
         defaultValue = "60",
         description = "Bound for each process to become ready (default: ${DEFAULT-VALUE}).")
@@ -140,6 +148,10 @@ final class LocalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new ParameterException(spec.commandLine(), "--kafka: " + e.getMessage());
         }
+      }
+      if (reversalDeadlineMillis != null && reversalDeadlineMillis < 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--reversal-deadline-ms: " + reversalDeadlineMillis + " (expected: >= 1)");
       }
       if (startTimeoutSeconds <= 0) {
         throw new ParameterException(
@@ -160,6 +172,8 @@ final class LocalCommand implements Callable<Integer> {
             .grpcPort(grpcPort)
             .adminMetricsPort(adminMetricsPort)
             .startTimeout(Duration.ofSeconds(startTimeoutSeconds))
+            .adminOptions(reversalDeadlineMillis == null ? List.of()
+                : List.of("--reversal-deadline-ms", Long.toString(reversalDeadlineMillis)))
             .secureDir(secure.enabled() ? secure.dir() : null)
             .build();
       } catch (IllegalArgumentException e) {
