@@ -77,6 +77,19 @@ class AdminReversalCommandTest {
   }
 
   @Test
+  void watchLine_ofAConflict_endsWithConflict() {
+    String line = EventLine.of(io.posrelay.admin.v1.DeliveryEvent.newBuilder()
+        .setResultId("r-1").setTerminalId("T0001")
+        .setFrom(DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)
+        .setTo(DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)
+        .setNodeId("relay-1").setAttempt(1).setConflict(true)
+        .setAt(TestDeliveries.at(Instant.parse("2026-11-29T03:36:01.020Z"))).build());
+
+    assertThat(line).isEqualTo("2026-11-29T03:36:01.020Z T0001 r-1 REVERSAL_REQUIRED ->"
+        + " REVERSAL_REQUIRED node=relay-1 attempt=1 CONFLICT");
+  }
+
+  @Test
   void stats_printsReversalsRequiredAndConflicts() {
     admin.fake.stats = r -> GetStatsResponse.newBuilder().setTotal(3).setReversalsRequired(2)
         .setConflicts(1).build();
