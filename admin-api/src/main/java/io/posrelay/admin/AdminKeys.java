@@ -5,6 +5,7 @@ import static io.posrelay.runtime.config.KafkaClientRole.Kind.CONSUMER;
 import static io.posrelay.runtime.config.KafkaClientRole.Kind.PRODUCER;
 import static io.posrelay.runtime.config.KafkaClientRole.Kind.STREAMS;
 
+import io.posrelay.admin.ledger.LedgerSettings;
 import io.posrelay.runtime.config.Checks;
 import io.posrelay.runtime.config.ConfigKey;
 import io.posrelay.runtime.config.ConfigSpec;
@@ -67,7 +68,9 @@ public final class AdminKeys {
   /** How long a final record is kept before it expires. */
   public static final ConfigKey<Duration> RETENTION = ConfigKey.millis("retention.ms",
       Duration.ofHours(24), Checks.atLeast(1),
-      "How long a FAILED or DELIVERED record is kept before it becomes EXPIRED.");
+      "How long a FAILED or DELIVERED record is kept before it becomes EXPIRED (a FAILED"
+          + " approval gets its reversal decision first, whatever this says); a REVERSAL_REQUIRED"
+          + " record is kept this long plus grace.ms, then purged.");
   /** How long an expired record is kept before it is purged. */
   public static final ConfigKey<Duration> GRACE = ConfigKey.millis("grace.ms",
       Duration.ofHours(1), Checks.atLeast(1),
@@ -182,6 +185,7 @@ public final class AdminKeys {
           REFLECTION_REQUIRES_TOKEN, KafkaKeys.CLAIM_DEADLINE, KafkaKeys.ACK_TIMEOUT,
           RETENTION, GRACE, APPLICATION_ID, STATE_DIR, REPLICATION_FACTOR, COMMIT_INTERVAL,
           ADVERTISED_HOST)
+      .keys(ReversalKeys.ALL)
       .constraint(c -> {
         if (c.get(PORT) != 0 && c.get(PORT).equals(c.get(MANAGEMENT_PORT))) {
           throw c.invalid(MANAGEMENT_PORT, "different from port");
@@ -236,6 +240,16 @@ public final class AdminKeys {
     } catch (UnknownHostException e) {
       return "127.0.0.1";
     }
+  }
+
+  /**
+   * The ledger's deadlines ({@code claim-deadline.ms}, {@code ack-timeout.ms}, {@link #RETENTION},
+   * {@link #GRACE}) and reversal policy ({@link ReversalKeys}).
+   */
+  public static LedgerSettings ledgerSettings(ServiceConfig config) {
+    return new LedgerSettings(config.get(KafkaKeys.CLAIM_DEADLINE),
+        config.get(KafkaKeys.ACK_TIMEOUT), config.get(RETENTION), config.get(GRACE),
+        ReversalKeys.policy(config));
   }
 
   /**

@@ -1,15 +1,11 @@
 package io.posrelay.admin;
 
-import static io.posrelay.admin.AdminKeys.GRACE;
 import static io.posrelay.admin.AdminKeys.MANAGEMENT_PORT;
 import static io.posrelay.admin.AdminKeys.PORT;
 import static io.posrelay.admin.AdminKeys.REFLECTION_REQUIRES_TOKEN;
-import static io.posrelay.admin.AdminKeys.RETENTION;
 import static io.posrelay.runtime.config.ListenerKeys.HOST;
 import static io.posrelay.runtime.config.ListenerKeys.TLS_CERT_FILE;
-import static io.posrelay.runtime.kafka.KafkaKeys.ACK_TIMEOUT;
 import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
-import static io.posrelay.runtime.kafka.KafkaKeys.CLAIM_DEADLINE;
 
 import io.grpc.Server;
 import io.grpc.health.v1.HealthGrpc;
@@ -169,7 +165,8 @@ public final class AdminServer implements ServiceLauncher.RunningService {
         terminalId -> runningLedger().partitionOfTerminal(terminalId));
     LedgerMeters.bindTo(registry, queries, Clock.systemUTC());
     DeliveryAdminService service =
-        new DeliveryAdminService(queries, others, pub, fanout, Clock.systemUTC());
+        new DeliveryAdminService(queries, others, pub, fanout, Clock.systemUTC(),
+            ReversalKeys.policy(config));
     // gRPC is bound before the ledger starts: a port in use then fails start-up before this
     // instance joins the ledger's consumer group (which would make the running instances
     // rebalance for nothing), and application.server can name a port chosen at random. Health
@@ -180,8 +177,7 @@ public final class AdminServer implements ServiceLauncher.RunningService {
 
   private LedgerStreams startLedger(TopicNames topics, int grpcPort) {
     LedgerStreams streams = LedgerStreams.start(
-        LedgerTopology.build(topics, config.get(CLAIM_DEADLINE), config.get(ACK_TIMEOUT),
-            config.get(RETENTION), config.get(GRACE), meters::duplicateClaims),
+        LedgerTopology.build(topics, AdminKeys.ledgerSettings(config), meters::duplicateClaims),
         AdminKeys.ledgerProperties(config, grpcPort),
         running -> {
           if (!closed.get()) {

@@ -1,6 +1,7 @@
 package io.posrelay.it;
 
 import io.posrelay.admin.AdminKeys;
+import io.posrelay.admin.ReversalKeys;
 import io.posrelay.ingest.IngestKeys;
 import io.posrelay.relay.RelayKeys;
 import io.posrelay.runtime.config.ListenerKeys;
@@ -45,9 +46,15 @@ final class TestConfigs {
         .set(RelayKeys.ADMIN_ADDRESS, "");
   }
 
+  /** The reversal deadline of the tests that are not about it: longer than any of them runs. */
+  static final Duration REVERSAL_DEADLINE_OF_OTHER_TESTS = Duration.ofMinutes(10);
+
   /**
-   * admin-api: gRPC and /metrics on free ports, no token, plain gRPC, and a ledger committing
-   * every 50 ms (so that tests see transitions soon).
+   * admin-api: gRPC and /metrics on free ports, no token, plain gRPC, a ledger committing every
+   * 50 ms (so that tests see transitions soon), and a reversal deadline of {@link
+   * #REVERSAL_DEADLINE_OF_OTHER_TESTS}: the drills of delivery, restart and outage (a busy machine
+   * can stretch them past the production default of 60 s) judge results DELIVERED or FAILED, not
+   * reversed. The tests of the reversal decision set their own ({@code ReversalDrillTest}).
    *
    * @param applicationId the ledger's Kafka Streams application id: a fresh one replays the
    *     topics from the beginning (see {@link LedgerHistory#skip}); the id of a stopped instance
@@ -63,6 +70,7 @@ final class TestConfigs {
         .set(KafkaKeys.ACK_TIMEOUT, PosRelayStack.ACK_TIMEOUT)
         .set(AdminKeys.APPLICATION_ID, applicationId)
         .set(AdminKeys.STATE_DIR, stateDir)
-        .set(AdminKeys.COMMIT_INTERVAL, Duration.ofMillis(50));
+        .set(AdminKeys.COMMIT_INTERVAL, Duration.ofMillis(50))
+        .set(ReversalKeys.DEADLINE, REVERSAL_DEADLINE_OF_OTHER_TESTS);
   }
 }

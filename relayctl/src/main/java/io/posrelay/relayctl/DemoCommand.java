@@ -112,6 +112,9 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       DemoRun run = new DemoRun(local.endpoints(), ilk, Duration.ofMillis(claimDeadlineMillis),
           Duration.ofMillis(ackTimeoutMillis)).withReceipts(receipts);
+      if (cluster.reversalDeadlineMillis != null) {
+        run.withReversalDeadline(Duration.ofMillis(cluster.reversalDeadlineMillis));
+      }
       Path secureDir = config.secureDir();
       if (secureDir != null) {
         run.withSecure(SecureMaterial.existing(secureDir));

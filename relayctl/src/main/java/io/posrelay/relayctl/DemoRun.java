@@ -53,6 +53,7 @@ public final class DemoRun {
   private @Nullable SecureMaterial secure;
   private @Nullable IlkReceiptReceiver receipts;
   private ReceiptTally receiptTally = new ReceiptTally(0, 0, 0, 0, 0, 0);
+  private @Nullable Duration reversalDeadline;
 
   /**
    * @param endpoints where the cluster listens
@@ -94,6 +95,18 @@ public final class DemoRun {
   /** The receipts of the last {@link #run}: every DELIVERED or REVERSAL_REQUIRED result's. */
   public ReceiptTally receiptTally() {
     return receiptTally;
+  }
+
+  /**
+   * Waits, before asking the ledger, for the approvals no terminal got to reach their reversal
+   * decision ({@code local --reversal-deadline-ms}), so the summary shows them as reversals.
+   *
+   * @param deadline admin-api's reversal deadline
+   * @return this
+   */
+  public DemoRun withReversalDeadline(Duration deadline) {
+    this.reversalDeadline = deadline;
+    return this;
   }
 
   /**
@@ -190,6 +203,9 @@ public final class DemoRun {
     if (chaos != null) {
       wait = wait.plus(claimDeadline).plus(ackTimeout).plusSeconds(1);
     }
+    if (reversalDeadline != null && reversalDeadline.plus(SETTLE_MARGIN).compareTo(wait) > 0) {
+      wait = reversalDeadline.plus(SETTLE_MARGIN);
+    }
     long deadline = System.nanoTime() + wait.toNanos();
     AdminCredentials credentials = secure == null ? AdminCredentials.NONE
         : AdminCredentials.read(secure.operatorTokenFile(), null, secure.caCertFile());
@@ -254,9 +270,14 @@ public final class DemoRun {
         && heldTerminals.contains(delivery.getTerminalId())) {
       return false; // failed by the chaos; its terminal is connected again, so it will be redelivered
     }
+    if (reversalDeadline != null && status == DeliveryStatus.DELIVERY_STATUS_FAILED
+        && delivery.getPaymentResult().getResultCode().equals("0000")) {
+      return false; // an approval: its reversal decision is coming (admin-api's default codes)
+    }
     return status == DeliveryStatus.DELIVERY_STATUS_DELIVERED
         || status == DeliveryStatus.DELIVERY_STATUS_FAILED
-        || status == DeliveryStatus.DELIVERY_STATUS_EXPIRED;
+        || status == DeliveryStatus.DELIVERY_STATUS_EXPIRED
+        || status == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED;
   }
 
   private static Thread stopWhen(BooleanSupplier stopRequested, IlkSimulator simulator) {

@@ -17,10 +17,14 @@ import org.HdrHistogram.Histogram;
  * @param published results the webhook accepted (202)
  * @param delivered ledger DELIVERED: acked by a simulated terminal
  * @param failedUnclaimed ledger FAILED with FAILURE_REASON_UNCLAIMED: no node held the terminal
- * @param failedOther ledger FAILED for another reason, or EXPIRED
+ * @param failedOther ledger FAILED for another reason, EXPIRED, or REVERSAL_REQUIRED for
+ *     another reason than UNCLAIMED (a terminal the demo held, not delivered in time)
+ * @param reversalRequired ledger REVERSAL_REQUIRED of approvals that were FAILED UNCLAIMED (no node
+ *     held the terminal) when their reversal deadline passed: never delivered, to be reversed
  * @param duplicateReceptions result frames a terminal received for a result_id it already had
  * @param duplicateClaims sum of the ledger's duplicate_claims over the published results
- * @param lost published − delivered − failed (any): results the ledger does not account for
+ * @param lost published − delivered − failed (any) − reversal required: results the ledger does
+ *     not account for
  *     (missing, PENDING or DELIVERING); must be 0
  * @param latencySamples results with a latency measurement
  * @param latencyP50Millis median time from the webhook POST to the frame at the terminal, ms
@@ -31,6 +35,7 @@ public record DemoSummary(
     long delivered,
     long failedUnclaimed,
     long failedOther,
+    long reversalRequired,
     long duplicateReceptions,
     long duplicateClaims,
     long lost,
@@ -54,6 +59,7 @@ public record DemoSummary(
     long delivered = 0;
     long failedUnclaimed = 0;
     long failedOther = 0;
+    long reversalRequired = 0;
     long duplicateClaims = 0;
     for (String resultId : publishedResultIds) {
       Delivery delivery = ledger.get(resultId);
@@ -67,8 +73,12 @@ public record DemoSummary(
       } else if (status == DeliveryStatus.DELIVERY_STATUS_FAILED
           && delivery.getFailureReason() == FailureReason.FAILURE_REASON_UNCLAIMED) {
         failedUnclaimed++;
+      } else if (status == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED
+          && delivery.getFailureReason() == FailureReason.FAILURE_REASON_UNCLAIMED) {
+        reversalRequired++;
       } else if (status == DeliveryStatus.DELIVERY_STATUS_FAILED
-          || status == DeliveryStatus.DELIVERY_STATUS_EXPIRED) {
+          || status == DeliveryStatus.DELIVERY_STATUS_EXPIRED
+          || status == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED) {
         failedOther++;
       }
     }
@@ -79,9 +89,10 @@ public record DemoSummary(
         delivered,
         failedUnclaimed,
         failedOther,
+        reversalRequired,
         duplicateReceptions,
         duplicateClaims,
-        published - delivered - failedUnclaimed - failedOther,
+        published - delivered - failedUnclaimed - failedOther - reversalRequired,
         samples,
         samples == 0 ? 0 : latencyMicros.getValueAtPercentile(50) / 1000.0,
         samples == 0 ? 0 : latencyMicros.getValueAtPercentile(99) / 1000.0);
@@ -94,10 +105,10 @@ public record DemoSummary(
 
   /**
    * Whether the run passed: nothing lost, and every result was delivered except those for
-   * terminals nobody held.
+   * terminals nobody held (FAILED UNCLAIMED, or REVERSAL_REQUIRED after it).
    */
   public boolean passed() {
-    return lost == 0 && delivered == published - failedUnclaimed;
+    return lost == 0 && delivered == published - failedUnclaimed - reversalRequired;
   }
 
   /** The summary table, one figure per line, ending with PASS or FAIL. */
@@ -124,6 +135,8 @@ public record DemoSummary(
         row("delivered", Long.toString(delivered)),
         row("failed (unclaimed)", Long.toString(failedUnclaimed)),
         row("failed (other)", Long.toString(failedOther)),
+        row("reversal required", reversalRequired + "  (approvals for terminals nobody held,"
+            + " past their reversal deadline: never delivered)"),
         row("duplicates", duplicates() + "  (terminal receptions " + duplicateReceptions
             + ", ledger duplicate claims " + duplicateClaims + ")"),
         row("lost", Long.toString(lost)),

@@ -131,8 +131,10 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(
         names = "--reversal-deadline-ms",
-        description = "admin-api's reversal deadline (an approval not delivered by then becomes"
-            + " REVERSAL_REQUIRED); passed to admin-api only when given.")
+        paramLabel = "MS",
+        description = "admin-api's reversal deadline: an approval not delivered this long after"
+            + " ILK's callback becomes REVERSAL_REQUIRED and is never delivered (default:"
+            + " admin-api's, 60000). A few seconds lets you watch it happen.")
     @Nullable Long reversalDeadlineMillis;
 
     @Option(
@@ -177,10 +179,10 @@ final class LocalCommand implements Callable<Integer> {
             .grpcPort(grpcPort)
             .adminMetricsPort(adminMetricsPort)
             .startTimeout(Duration.ofSeconds(startTimeoutSeconds))
-            .secureDir(secure.enabled() ? secure.dir() : null)
-            .ilkReceiptUrl(ilkReceiptUrl)
             .adminOptions(reversalDeadlineMillis == null ? List.of()
                 : List.of("--reversal-deadline-ms", Long.toString(reversalDeadlineMillis)))
+            .secureDir(secure.enabled() ? secure.dir() : null)
+            .ilkReceiptUrl(ilkReceiptUrl)
             .build();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--" + e.getMessage());

@@ -79,6 +79,29 @@ class DemoSummaryTest {
   }
 
   @Test
+  void reversalOfAnUnclaimedApproval_isAccountedFor_andPasses_butAnyOtherReversalFails() {
+    Map<String, Delivery> ledger =
+        Map.of(
+            "a", delivery("a", DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED,
+                FailureReason.FAILURE_REASON_UNCLAIMED),
+            "b", delivery("b", DeliveryStatus.DELIVERY_STATUS_DELIVERED,
+                FailureReason.FAILURE_REASON_UNSPECIFIED));
+
+    DemoSummary summary = DemoSummary.of(List.of("a", "b"), ledger, 0, latencies(1));
+
+    assertThat(summary.reversalRequired()).isEqualTo(1);
+    assertThat(summary.lost()).isZero();
+    assertThat(summary.passed()).isTrue();
+    assertThat(summary.table()).contains("reversal required      1");
+
+    DemoSummary held = DemoSummary.of(List.of("c"), Map.of("c", delivery("c",
+        DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED,
+        FailureReason.FAILURE_REASON_UNSPECIFIED)), 0, latencies(1));
+    assertThat(held.failedOther()).isEqualTo(1);
+    assertThat(held.passed()).isFalse();
+  }
+
+  @Test
   void duplicates_addTerminalReceptionsAndLedgerClaims() {
     Delivery twiceClaimed =
         delivery("a", DeliveryStatus.DELIVERY_STATUS_DELIVERED,

@@ -190,6 +190,7 @@ final class ClusterQueries {
       byReason.putAll(here.byReason());
       Duration oldest = here.oldestPendingAge();
       long duplicates = here.duplicateClaims();
+      long conflicts = here.conflicts();
       for (GetStatsResponse stats : answers) {
         for (StatusCount c : stats.getStatusCountsList()) {
           byStatus.merge(c.getStatus(), c.getCount(), Long::sum);
@@ -201,8 +202,9 @@ final class ClusterQueries {
             stats.getOldestPendingAge().getNanos());
         oldest = age.compareTo(oldest) > 0 ? age : oldest;
         duplicates += stats.getDuplicateClaims();
+        conflicts += stats.getConflicts();
       }
-      return new LedgerStats(byStatus, byReason, oldest, duplicates);
+      return new LedgerStats(byStatus, byReason, oldest, duplicates, conflicts);
     });
   }
 

@@ -10,6 +10,7 @@ import io.posrelay.admin.events.EventFanout;
 import io.posrelay.admin.ledger.LedgerQueries;
 import io.posrelay.admin.ledger.LedgerQuery;
 import io.posrelay.admin.ledger.ResultRepublisher;
+import io.posrelay.admin.ledger.ReversalPolicy;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryEvent;
@@ -43,7 +44,8 @@ import java.util.regex.Pattern;
  * UNSPECIFIED; page_size: &gt;= 0; page_token: one this API issued for the same filters, at most
  * 512 characters; received_after/received_before: 1970..9999, after before before), NOT_FOUND
  * for an unknown result, FAILED_PRECONDITION for a retry of a result that is not FAILED or
- * EXPIRED, UNAVAILABLE ("ledger restoring") while the ledger is not
+ * EXPIRED (naming its status; REVERSAL_REQUIRED is never retried) or of an EXPIRED approval,
+ * UNAVAILABLE ("ledger restoring") while the ledger is not
  * RUNNING, CANCELLED/DEADLINE_EXCEEDED if the call is already over when it reaches the handler.
  *
  * <p><b>Bounded in time, and no thread held while waiting.</b> Every unary call has one deadline:
@@ -91,6 +93,19 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   private final ResultRepublisher republisher;
   private final EventFanout events;
   private final Clock clock;
+  private final ReversalPolicy reversal;
+
+  /**
+   * A service whose RetryDelivery takes the default approved result codes ({@link
+   * ReversalPolicy#DEFAULT_APPROVED_RESULT_CODES}) for approvals.
+   *
+   * @see #DeliveryAdminService(LedgerQueries, Peers, ResultRepublisher, EventFanout, Clock,
+   *     ReversalPolicy)
+   */
+  public DeliveryAdminService(LedgerQueries ledger, Peers peers, ResultRepublisher republisher,
+      EventFanout events, Clock clock) {
+    this(ledger, peers, republisher, events, clock, ReversalPolicy.defaults());
+  }
 
   /**
    * @param ledger the stores of this instance's ledger partitions
@@ -98,13 +113,15 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
    * @param republisher where RetryDelivery publishes
    * @param events the source of WatchDeliveryEvents (every instance sees every event)
    * @param clock for the oldest pending age
+   * @param reversal the ledger's reversal policy: RetryDelivery refuses an EXPIRED approval
    */
   public DeliveryAdminService(LedgerQueries ledger, Peers peers, ResultRepublisher republisher,
-      EventFanout events, Clock clock) {
+      EventFanout events, Clock clock, ReversalPolicy reversal) {
     this.ledger = new ClusterQueries(ledger, peers);
     this.republisher = republisher;
     this.events = events;
     this.clock = clock;
+    this.reversal = reversal;
   }
 
   @Override
@@ -131,8 +148,10 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
             + DEFAULT_PAGE_SIZE + ")");
       }
       int limit = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
-      LedgerQuery query =
-          new LedgerQuery(statuses, request.getTerminalId(), merchantId, after, before);
+      TransactionLookups.checkTransactionId(request.getTransactionId());
+      TransactionLookups.checkOrderId(request.getOrderId());
+      LedgerQuery query = new LedgerQuery(statuses, request.getTerminalId(), merchantId, after,
+          before, request.getTransactionId(), request.getOrderId());
       long filterHash = PageToken.filterHash(query);
       if (request.getPageToken().length() > MAX_PAGE_TOKEN_CHARS) {
         throw invalid("page_token: " + request.getPageToken().length() + " characters (expected:"
@@ -153,7 +172,17 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
 
   @Override
   public void getDelivery(GetDeliveryRequest request, StreamObserver<Delivery> responseObserver) {
-    UnaryCalls.serve(responseObserver, deadline -> find(request.getResultId(), deadline));
+    UnaryCalls.serve(responseObserver, deadline -> {
+      String resultId = TransactionLookups.resultIdOf(request);
+      String transactionId = request.getTransactionId();
+      if (transactionId.isEmpty()) {
+        return find(resultId, deadline);
+      }
+      return ledger.get(resultId, deadline).thenApply(found -> found
+          .filter(d -> d.getPaymentResult().getTransactionId().equals(transactionId))
+          .orElseThrow(() -> Status.NOT_FOUND.withDescription("no delivery with transaction_id "
+              + echo(transactionId)).asRuntimeException()));
+    });
   }
 
   @Override
@@ -166,7 +195,18 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
               && status != DeliveryStatus.DELIVERY_STATUS_EXPIRED) {
             throw Status.FAILED_PRECONDITION
                 .withDescription("result_id " + echo(delivery.getResultId()) + " is " + status
+                    + (status == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED
+                        ? ": it must be reversed, never delivered again" : "")
                     + " (expected: DELIVERY_STATUS_FAILED or DELIVERY_STATUS_EXPIRED)")
+                .asRuntimeException();
+          }
+          if (status == DeliveryStatus.DELIVERY_STATUS_EXPIRED
+              && reversal.isApproval(delivery.getPaymentResult())) {
+            throw Status.FAILED_PRECONDITION
+                .withDescription("result_id " + echo(delivery.getResultId()) + " is " + status
+                    + " and an approval (result_code " + echo(delivery.getPaymentResult()
+                        .getResultCode()) + "): an approval past its retention is not delivered"
+                    + " again (expected: a FAILED result, or an EXPIRED decline)")
                 .asRuntimeException();
           }
           long leftNanos = Math.min(RETRY_PUBLISH_TIMEOUT.toNanos(),
@@ -227,6 +267,8 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
       Duration age = stats.oldestPendingAge();
       return b.setTotal(total)
           .setDuplicateClaims(stats.duplicateClaims())
+          .setReversalsRequired(stats.reversalsRequired())
+          .setConflicts(stats.conflicts())
           .setOldestPendingAge(com.google.protobuf.Duration.newBuilder()
               .setSeconds(age.getSeconds()).setNanos(age.getNano()))
           .build();
@@ -270,7 +312,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
       if (status == DeliveryStatus.DELIVERY_STATUS_UNSPECIFIED
           || status == DeliveryStatus.UNRECOGNIZED) {
         throw invalid("statuses: " + status + " (expected: DELIVERY_STATUS_PENDING, _DELIVERING,"
-            + " _DELIVERED, _FAILED or _EXPIRED)");
+            + " _DELIVERED, _FAILED, _EXPIRED or _REVERSAL_REQUIRED)");
       }
       statuses.add(status);
     }

@@ -40,6 +40,10 @@ final class PageToken {
         .append('|').append(query.merchantId())
         .append('|').append(query.receivedAfterMs())
         .append('|').append(query.receivedBeforeMs());
+    if (!query.transactionId().isEmpty() || !query.orderId().isEmpty()) {
+      // Only when given, so the tokens of the older filters keep their hash (mixed versions).
+      canonical.append('|').append(query.transactionId()).append('|').append(query.orderId());
+    }
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package io.posrelay.admin.ledger;
 
 import com.google.protobuf.Timestamp;
+import io.posrelay.admin.v1.Conflict;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.admin.v1.DeliveryStatus;
@@ -9,7 +10,6 @@ import io.posrelay.ledger.v1.LedgerRecord;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  *
  * FAILED, DELIVERED ──retention──▶ EXPIRED ──grace──▶ deleted
  * FAILED, EXPIRED ──re-published with a higher attempt (RetryDelivery)──▶ PENDING
+ *
+ * PENDING, DELIVERING, FAILED (an approval) ──reversal deadline──▶ REVERSAL_REQUIRED (final)
+ * REVERSAL_REQUIRED ──DELIVERED claim──▶ REVERSAL_REQUIRED + conflict (first one: an event)
+ * REVERSAL_REQUIRED ──retention + grace──▶ deleted
  * </pre>
  *
  * <ul>
@@ -38,6 +42,15 @@ import org.jspecify.annotations.Nullable;
  *       by is stale (an older delivery attempt) and changes nothing.
  *   <li>A claim from a node other than the first claimant is a duplicate delivery, counted once per
  *       (node, session), even after DELIVERED.
+ *   <li>An approval ({@link ReversalPolicy}) has a reversal due time ({@code reversal_due_at_ms},
+ *       received_at + its merchant's reversal deadline); while it is PENDING, DELIVERING or
+ *       FAILED its {@code due_at_ms} is the earlier of that and its status's due time (FAILED:
+ *       always the reversal's, so an approval never expires undecided), and the one due index
+ *       serves both. When the reversal due time comes first it becomes
+ *       REVERSAL_REQUIRED: final, never delivered as an approval again, never reset by a retry
+ *       or a claim. A DELIVERED claim after it is a conflict: recorded on the delivery (the first
+ *       one), with one event from = to = REVERSAL_REQUIRED; CLAIMED and FAILED claims change
+ *       nothing.
  * </ul>
  *
  * Every status change appends a {@link DeliveryStep} to the timeline (at most {@value
@@ -52,20 +65,15 @@ final class DeliveryStateMachine {
   private final long ackBackstopMs;
   private final long retentionMs;
   private final long graceMs;
+  private final ReversalPolicy reversal;
 
-  /**
-   * @param claimDeadline PENDING longer than this is FAILED(UNCLAIMED)
-   * @param ackTimeout the relay nodes' ack timeout; DELIVERING longer than this plus the claim
-   *     deadline is FAILED(ACK_TIMEOUT)
-   * @param retention FAILED or DELIVERED longer than this is EXPIRED
-   * @param grace EXPIRED longer than this is deleted
-   */
-  DeliveryStateMachine(
-      Duration claimDeadline, Duration ackTimeout, Duration retention, Duration grace) {
-    this.claimDeadlineMs = claimDeadline.toMillis();
-    this.ackBackstopMs = ackTimeout.plus(claimDeadline).toMillis();
-    this.retentionMs = retention.toMillis();
-    this.graceMs = grace.toMillis();
+  /** @param settings the deadlines and the reversal policy ({@link LedgerSettings}) */
+  DeliveryStateMachine(LedgerSettings settings) {
+    this.claimDeadlineMs = settings.claimDeadline().toMillis();
+    this.ackBackstopMs = settings.ackTimeout().plus(settings.claimDeadline()).toMillis();
+    this.retentionMs = settings.retention().toMillis();
+    this.graceMs = settings.grace().toMillis();
+    this.reversal = settings.reversal();
   }
 
   /** A record after an input, and the transitions the input caused, in order. */
@@ -83,6 +91,7 @@ final class DeliveryStateMachine {
         .setReceivedAt(receivedAt)
         .setPaymentResult(result)
         .setAttempt(Math.max(1, result.getAttempt()));
+    record.setReversalDueAtMs(reversal.dueAtMs(result, millis(receivedAt)));
     List<DeliveryEvent> events = new ArrayList<>(1);
     transition(record, DeliveryStatus.DELIVERY_STATUS_PENDING, FailureReason.FAILURE_REASON_UNSPECIFIED,
         "", "", timestamp(nowMs), nowMs, events);
@@ -104,9 +113,10 @@ final class DeliveryStateMachine {
     } else if (status == DeliveryStatus.DELIVERY_STATUS_PENDING) {
       d.setPaymentResult(result).setAttempt(Math.max(d.getAttempt(), result.getAttempt()))
           .setUpdatedAt(timestamp(nowMs));
-      record.setDueAtMs(nowMs + claimDeadlineMs);
+      record.setDueAtMs(dueAt(record, DeliveryStatus.DELIVERY_STATUS_PENDING, nowMs));
     } else {
-      return new Change(current, List.of()); // DELIVERING, DELIVERED, EXPIRED: nothing changes
+      // DELIVERING, DELIVERED, EXPIRED, REVERSAL_REQUIRED: nothing changes
+      return new Change(current, List.of());
     }
     return new Change(record.build(), events);
   }
@@ -117,6 +127,12 @@ final class DeliveryStateMachine {
     Delivery.Builder d = record.getDeliveryBuilder();
     countIfDuplicate(record, claim, nowMs);
     List<DeliveryEvent> events = new ArrayList<>(1);
+    if (d.getStatus() == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED) {
+      if (claim.getOutcome() == DeliveryClaim.Outcome.OUTCOME_DELIVERED && !d.hasConflict()) {
+        recordConflict(record, claim, nowMs, events);
+      }
+      return new Change(record.build(), events); // final: never folded into DELIVERED
+    }
     if (d.getStatus() == DeliveryStatus.DELIVERY_STATUS_DELIVERED
         || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_EXPIRED) {
       return new Change(record.build(), events); // final
@@ -157,14 +173,25 @@ final class DeliveryStateMachine {
   }
 
   /**
-   * The record's due time has come: PENDING → FAILED(UNCLAIMED), DELIVERING →
-   * FAILED(ACK_TIMEOUT), FAILED/DELIVERED → EXPIRED, EXPIRED → deleted ({@code record} null).
+   * The record's due time has come: an approval whose reversal due time it is →
+   * REVERSAL_REQUIRED; otherwise PENDING → FAILED(UNCLAIMED), DELIVERING → FAILED(ACK_TIMEOUT),
+   * FAILED/DELIVERED → EXPIRED, EXPIRED and REVERSAL_REQUIRED → deleted ({@code record} null).
    */
   Change onDue(LedgerRecord current, long nowMs) {
     LedgerRecord.Builder record = current.toBuilder();
     Delivery.Builder d = record.getDeliveryBuilder();
     List<DeliveryEvent> events = new ArrayList<>(1);
     Timestamp now = timestamp(nowMs);
+    if (reversalCandidate(d.getStatus()) && current.getReversalDueAtMs() > 0
+        && current.getDueAtMs() >= current.getReversalDueAtMs()) {
+      // The due time is the reversal's (the earlier of the two): not delivered in time.
+      FailureReason why = d.getStatus() == DeliveryStatus.DELIVERY_STATUS_FAILED
+          ? d.getFailureReason() : FailureReason.FAILURE_REASON_UNSPECIFIED;
+      d.setReversalRequiredAt(now);
+      transition(record, DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED, why, "", "", now,
+          nowMs, events);
+      return new Change(record.build(), events);
+    }
     switch (d.getStatus()) {
       case DELIVERY_STATUS_PENDING -> {
         d.setFailedAt(now);
@@ -181,7 +208,8 @@ final class DeliveryStateMachine {
           transition(record, DeliveryStatus.DELIVERY_STATUS_EXPIRED, d.getFailureReason(), "", "",
               now, nowMs, events);
       default -> {
-        return new Change(null, events); // EXPIRED past its grace period: purged
+        // EXPIRED past its grace period, REVERSAL_REQUIRED past retention and grace: purged
+        return new Change(null, events);
       }
     }
     return new Change(record.build(), events);
@@ -202,7 +230,7 @@ final class DeliveryStateMachine {
     if (!nodeId.isEmpty()) {
       d.setNodeId(nodeId).setSessionId(sessionId);
     }
-    record.setDueAtMs(nowMs + dueAfterMs(to));
+    record.setDueAtMs(dueAt(record, to, nowMs));
     if (from == to) {
       return; // e.g. claimed again while DELIVERING: new deadline, no transition
     }
@@ -218,18 +246,68 @@ final class DeliveryStateMachine {
             .setSessionId(sessionId)
             .setAt(at)
             .setAttempt(attempt));
-    events.add(
-        DeliveryEvent.newBuilder()
-            .setResultId(d.getResultId())
-            .setTerminalId(d.getTerminalId())
-            .setFrom(from)
-            .setTo(to)
-            .setReason(reason)
-            .setNodeId(nodeId)
-            .setSessionId(sessionId)
-            .setAt(at)
-            .setAttempt(attempt)
-            .build());
+    DeliveryEvent.Builder event = DeliveryEvent.newBuilder()
+        .setResultId(d.getResultId())
+        .setTerminalId(d.getTerminalId())
+        .setFrom(from)
+        .setTo(to)
+        .setReason(reason)
+        .setNodeId(nodeId)
+        .setSessionId(sessionId)
+        .setAt(at)
+        .setAttempt(attempt);
+    if (to == DeliveryStatus.DELIVERY_STATUS_DELIVERED
+        || to == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED) {
+      event.setPaymentResult(d.getPaymentResult()); // what a receipt to ILK needs
+    }
+    events.add(event.build());
+  }
+
+  /** The first ack after the reversal decision: recorded, with one event; status unchanged. */
+  private static void recordConflict(
+      LedgerRecord.Builder record, DeliveryClaim claim, long nowMs, List<DeliveryEvent> events) {
+    Delivery.Builder d = record.getDeliveryBuilder();
+    Timestamp ackedAt = claim.hasAt() ? claim.getAt() : timestamp(nowMs);
+    d.setConflict(Conflict.newBuilder()
+            .setNodeId(claim.getNodeId())
+            .setSessionId(claim.getSessionId())
+            .setAckedAt(ackedAt)
+            .setRecordedAt(timestamp(nowMs)))
+        .setUpdatedAt(timestamp(nowMs));
+    events.add(DeliveryEvent.newBuilder()
+        .setResultId(d.getResultId())
+        .setTerminalId(d.getTerminalId())
+        .setFrom(DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)
+        .setTo(DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)
+        .setNodeId(claim.getNodeId())
+        .setSessionId(claim.getSessionId())
+        .setAt(ackedAt)
+        .setAttempt(d.getAttempt())
+        .setConflict(true)
+        .setPaymentResult(d.getPaymentResult())
+        .build());
+  }
+
+  /** Whether a record in {@code status} may still get its reversal decision. */
+  private static boolean reversalCandidate(DeliveryStatus status) {
+    return status == DeliveryStatus.DELIVERY_STATUS_PENDING
+        || status == DeliveryStatus.DELIVERY_STATUS_DELIVERING
+        || status == DeliveryStatus.DELIVERY_STATUS_FAILED;
+  }
+
+  /**
+   * The due time of a record entering {@code status} at {@code nowMs}: its status's; for a
+   * candidate, its reversal due time if that is earlier, and always when FAILED (a FAILED
+   * approval never expires before its decision, whatever the retention).
+   */
+  private long dueAt(LedgerRecord.Builder record, DeliveryStatus status, long nowMs) {
+    long due = nowMs + dueAfterMs(status);
+    long reversalDue = record.getReversalDueAtMs();
+    if (!reversalCandidate(status) || reversalDue <= 0) {
+      return due;
+    }
+    return status == DeliveryStatus.DELIVERY_STATUS_FAILED
+        ? reversalDue : Math.min(due, reversalDue);
   }
 
   private long dueAfterMs(DeliveryStatus status) {
@@ -237,6 +315,7 @@ final class DeliveryStateMachine {
       case DELIVERY_STATUS_PENDING -> claimDeadlineMs;
       case DELIVERY_STATUS_DELIVERING -> ackBackstopMs;
       case DELIVERY_STATUS_EXPIRED -> graceMs;
+      case DELIVERY_STATUS_REVERSAL_REQUIRED -> retentionMs + graceMs;
       default -> retentionMs;
     };
   }

@@ -51,7 +51,8 @@ public final class LedgerMeters {
   public static void bindTo(MeterRegistry registry, LedgerQueries queries, Clock clock) {
     LedgerMeters meters = new LedgerMeters(queries, clock);
     for (DeliveryStatus status :
-        EnumSet.range(DeliveryStatus.DELIVERY_STATUS_PENDING, DeliveryStatus.DELIVERY_STATUS_EXPIRED)) {
+        EnumSet.range(DeliveryStatus.DELIVERY_STATUS_PENDING,
+            DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)) {
       meters.gauge(registry, DELIVERIES, "Ledger records per status", "status",
           status.name().substring("DELIVERY_STATUS_".length()).toLowerCase(Locale.ROOT),
           s -> s.byStatus().getOrDefault(status, 0L));

@@ -138,9 +138,11 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
       // and the routine three per result (PENDING, DELIVERING, DELIVERED) at DEBUG.
       boolean notable = event.getTo() == DeliveryStatus.DELIVERY_STATUS_FAILED
           || event.getTo() == DeliveryStatus.DELIVERY_STATUS_EXPIRED
+          || event.getTo() == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED
           || event.getFrom() == DeliveryStatus.DELIVERY_STATUS_FAILED;
       if (notable ? log.isInfoEnabled() : log.isDebugEnabled()) {
-        String format = "delivery {} → {} result_id={} terminal_id={} node_id={} reason={}";
+        String format = "delivery {} → {} result_id={} terminal_id={} node_id={} reason={}"
+            + (event.getConflict() ? " CONFLICT: acked after the reversal decision" : "");
         Object[] args = {event.getFrom(), event.getTo(), event.getResultId(),
             event.getTerminalId(), event.getNodeId(), event.getReason()};
         try (LogContext ignored = LogContext.open().resultId(event.getResultId())

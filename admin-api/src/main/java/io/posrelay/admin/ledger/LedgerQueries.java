@@ -1,6 +1,7 @@
 package io.posrelay.admin.ledger;
 
 import io.posrelay.admin.v1.Delivery;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.ledger.v1.LedgerRecord;
 import io.posrelay.v1.FailureReason;
@@ -40,10 +41,12 @@ public final class LedgerQueries {
   public static final int SCAN_BUDGET = 20_000;
 
   private static final Set<DeliveryStatus> ALL =
-      EnumSet.range(DeliveryStatus.DELIVERY_STATUS_PENDING, DeliveryStatus.DELIVERY_STATUS_EXPIRED);
+      EnumSet.range(DeliveryStatus.DELIVERY_STATUS_PENDING,
+          DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED);
   /**
    * The statuses the terminal index holds: what a terminal's recovery asks for. A listing for one
-   * terminal in these statuses only reads that terminal's entries.
+   * terminal in these statuses only reads that terminal's entries. REVERSAL_REQUIRED is not among
+   * them: a result with a reversal decision is never offered for delivery again.
    */
   static final Set<DeliveryStatus> TERMINAL_INDEXED =
       EnumSet.of(DeliveryStatus.DELIVERY_STATUS_PENDING, DeliveryStatus.DELIVERY_STATUS_FAILED);
@@ -102,7 +105,8 @@ public final class LedgerQueries {
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
-    return guarded(() -> scan(query, limit, after));
+    return guarded(() -> query.transactionId().isEmpty()
+        ? scan(query, limit, after) : lookUp(query, after));
   }
 
   /**
@@ -117,6 +121,7 @@ public final class LedgerQueries {
           Map<DeliveryStatus, Long> byStatus = new EnumMap<>(DeliveryStatus.class);
           Map<FailureReason, Long> byReason = new EnumMap<>(FailureReason.class);
           long duplicates = 0;
+          long conflicts = 0;
           long oldestReceivedMs = Long.MAX_VALUE;
           for (LedgerPartition p : partitions.get()) {
             for (DeliveryStatus s : ALL) {
@@ -129,6 +134,8 @@ public final class LedgerQueries {
             }
             Long d = p.counts().get(LedgerStoreNames.DUPLICATES);
             duplicates += d == null ? 0 : d;
+            Long c = p.counts().get(LedgerStoreNames.CONFLICTS);
+            conflicts += c == null ? 0 : c;
             String prefix = LedgerKeys.statusPrefix(DeliveryStatus.DELIVERY_STATUS_PENDING);
             try (KeyValueIterator<String, String> it =
                 p.byStatus().reverseRange(prefix, prefix + LedgerKeys.HIGH)) {
@@ -143,8 +150,32 @@ public final class LedgerQueries {
               oldestReceivedMs == Long.MAX_VALUE
                   ? Duration.ZERO
                   : Duration.ofMillis(Math.max(0, nowMs - oldestReceivedMs));
-          return new LedgerStats(byStatus, byReason, age, duplicates);
+          return new LedgerStats(byStatus, byReason, age, duplicates, conflicts);
         });
+  }
+
+  /**
+   * A listing by transaction id: the one record of that transaction (its result_id is derived from
+   * the transaction id, {@link IlkResultIds}), if it matches the other filters and sorts after
+   * {@code after}. No scan.
+   */
+  private LedgerPage lookUp(LedgerQuery query, @Nullable String after) {
+    String id = IlkResultIds.resultIdOf(query.transactionId());
+    Set<DeliveryStatus> statuses = query.statuses().isEmpty() ? ALL : query.statuses();
+    for (LedgerPartition p : partitions.get()) {
+      byte[] bytes = p.records().get(id);
+      if (bytes == null) {
+        continue;
+      }
+      Delivery d = LedgerStore.parse(bytes).getDelivery();
+      long receivedAt = DeliveryStateMachine.millis(d.getReceivedAt());
+      boolean matches = statuses.contains(d.getStatus())
+          && matchesIds(d, query)
+          && receivedAt >= query.receivedAfterMs() && receivedAt < query.receivedBeforeMs()
+          && (after == null || positionOf(d).compareTo(after) > 0);
+      return new LedgerPage(matches ? List.of(d) : List.of(), null);
+    }
+    return new LedgerPage(List.of(), null);
   }
 
   private LedgerPage scan(LedgerQuery query, int limit, @Nullable String after) {
@@ -223,13 +254,17 @@ public final class LedgerQueries {
     // A record that moved between two wanted statuses while this call read their indexes may be
     // in both iterators or in one only (each is a snapshot taken when it was opened); its
     // position is the same in every status, so it is returned once, at that position.
-    if (!query.terminalId().isEmpty() && !query.terminalId().equals(d.getTerminalId())) {
-      return null;
-    }
-    if (!query.merchantId().isEmpty() && !query.merchantId().equals(d.getMerchantId())) {
-      return null;
-    }
-    return d;
+    return matchesIds(d, query) ? d : null;
+  }
+
+  /** Whether {@code d} matches the query's terminal, merchant, transaction and order ids. */
+  private static boolean matchesIds(Delivery d, LedgerQuery query) {
+    return (query.terminalId().isEmpty() || query.terminalId().equals(d.getTerminalId()))
+        && (query.merchantId().isEmpty() || query.merchantId().equals(d.getMerchantId()))
+        && (query.transactionId().isEmpty()
+            || query.transactionId().equals(d.getPaymentResult().getTransactionId()))
+        && (query.orderId().isEmpty()
+            || query.orderId().equals(d.getPaymentResult().getOrderId()));
   }
 
   private static <T> T guarded(Supplier<T> read) {

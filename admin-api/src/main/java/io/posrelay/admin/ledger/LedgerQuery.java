@@ -13,13 +13,24 @@ import java.util.Set;
  *     Long#MIN_VALUE} = no lower bound
  * @param receivedBeforeMs only records received before this epoch millisecond; {@link
  *     Long#MAX_VALUE} = no upper bound
+ * @param transactionId only the record of this ILK transaction id (a lookup of one record, not a
+ *     scan); empty = all
+ * @param orderId only records of this merchant order reference; empty = all
  */
 public record LedgerQuery(
     Set<DeliveryStatus> statuses,
     String terminalId,
     String merchantId,
     long receivedAfterMs,
-    long receivedBeforeMs) {
+    long receivedBeforeMs,
+    String transactionId,
+    String orderId) {
+  /** Filters without a transaction id or order id. */
+  public LedgerQuery(Set<DeliveryStatus> statuses, String terminalId, String merchantId,
+      long receivedAfterMs, long receivedBeforeMs) {
+    this(statuses, terminalId, merchantId, receivedAfterMs, receivedBeforeMs, "", "");
+  }
+
   /** Every record. */
   public static LedgerQuery all() {
     return new LedgerQuery(Set.of(), "", "", Long.MIN_VALUE, Long.MAX_VALUE);

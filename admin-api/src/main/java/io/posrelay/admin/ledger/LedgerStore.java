@@ -84,6 +84,9 @@ final class LedgerStore {
       add(LedgerStoreNames.reasonCount(d.getFailureReason()), sign);
     }
     add(LedgerStoreNames.DUPLICATES, (long) sign * d.getDuplicateClaims());
+    if (d.hasConflict()) {
+      add(LedgerStoreNames.CONFLICTS, sign);
+    }
   }
 
   /** Moves an index entry from {@code from} to {@code to}; null: no entry there. */

@@ -27,6 +27,8 @@ public final class LedgerStoreNames {
 
   /** Counts-store key: duplicate claims summed over the records held. */
   public static final String DUPLICATES = "duplicates";
+  /** Counts-store key: records with a conflict (an ack after their reversal decision). */
+  public static final String CONFLICTS = "conflicts";
   /** Counts-store key: results whose claims wait for them. */
   public static final String WAITING_EARLY_CLAIMS = "early-claims";
 

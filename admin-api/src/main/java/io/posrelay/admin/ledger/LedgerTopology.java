@@ -38,36 +38,17 @@ public final class LedgerTopology {
   private LedgerTopology() {}
 
   /**
-   * The ledger's topology.
-   *
-   * @param topics the topic names: results and claims are read, delivery events written
-   * @param claimDeadline PENDING longer than this becomes FAILED(UNCLAIMED); > 0
-   * @param ackTimeout the relay nodes' ack timeout; DELIVERING longer than it plus the claim
-   *     deadline becomes FAILED(ACK_TIMEOUT); > 0
-   * @param retention FAILED or DELIVERED longer than this becomes EXPIRED; > 0
-   * @param grace EXPIRED longer than this is purged; > 0
-   */
-  public static Topology build(TopicNames topics,
-      Duration claimDeadline, Duration ackTimeout, Duration retention, Duration grace) {
-    return build(topics, claimDeadline, ackTimeout, retention, grace, count -> { });
-  }
-
-  /**
    * The ledger's topology, telling {@code duplicateClaims} of each duplicate claim it records.
    *
-   * @param topics as {@link #build(TopicNames, Duration, Duration, Duration, Duration)}
-   * @param claimDeadline as there
-   * @param ackTimeout as there
-   * @param retention as there
-   * @param grace as there
+   * @param topics the topic names: results and claims are read, delivery events written
+   * @param settings the deadlines (claim, ack backstop, retention, grace) and the reversal policy
    * @param duplicateClaims told how many duplicate claims an input added, on the stream thread
    *     (when processed: an input processed again after an aborted transaction tells again); must
    *     not block, e.g. a counter's {@code increment}
    */
-  public static Topology build(TopicNames topics, Duration claimDeadline, Duration ackTimeout,
-      Duration retention, Duration grace, IntConsumer duplicateClaims) {
-    DeliveryStateMachine machine =
-        new DeliveryStateMachine(claimDeadline, ackTimeout, retention, grace);
+  public static Topology build(TopicNames topics, LedgerSettings settings,
+      IntConsumer duplicateClaims) {
+    DeliveryStateMachine machine = new DeliveryStateMachine(settings);
     Topology topology = new Topology();
     topology.addSource(
         RESULTS_SOURCE,

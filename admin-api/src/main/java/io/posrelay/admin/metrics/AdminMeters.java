@@ -26,11 +26,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><th>name</th><th>type</th><th>tags</th><th>meaning</th></tr>
  *   <tr><td>{@value #LEDGER_TRANSITIONS}</td><td>counter</td><td>to, reason</td>
  *       <td>ledger transitions committed (read back from {@code posrelay.delivery-events},
- *       read_committed): to = pending | delivering | delivered | failed | expired; reason =
- *       none or the failure reason in lowercase (unclaimed, ack_timeout, …); an expired result
- *       with a reason was never delivered (a reversal is due). Every instance counts every
+ *       read_committed): to = pending | delivering | delivered | failed | expired |
+ *       reversal_required; reason = none or the failure reason in lowercase (unclaimed,
+ *       ack_timeout, …); reversal_required = the ledger's reversal decision for an approval
+ *       not delivered in time (reason: why it was not, none if it was still pending or in
+ *       flight). A conflict is not a transition: it is counted in {@value #LEDGER_CONFLICTS}. Every instance counts every
  *       transition of the whole ledger from its start on: aggregate over instances with {@code
  *       max}, never {@code sum}. Monotonic, and live while the ledger restores</td></tr>
+ *   <tr><td>{@value #LEDGER_CONFLICTS}</td><td>counter</td><td></td>
+ *       <td>acks that reached the ledger after the result's reversal decision (the first per
+ *       result), committed: the terminal may show an approval that is being reversed. Every
+ *       instance counts the whole ledger's: aggregate with {@code max}</td></tr>
  *   <tr><td>{@value #LEDGER_DUPLICATE_CLAIMS_COUNTED}</td><td>counter</td><td></td>
  *       <td>claims from a second node (or session) for one result, as the ledger processed them
  *       on this instance's partitions: sum over instances. Counted when processed, so a claim
@@ -70,6 +76,8 @@ public final class AdminMeters {
   /** Counter; see the class table. */
   public static final String LEDGER_TRANSITIONS = "posrelay.ledger.transitions";
   /** Counter; see the class table. */
+  public static final String LEDGER_CONFLICTS = "posrelay.ledger.conflicts";
+  /** Counter; see the class table. */
   public static final String LEDGER_DUPLICATE_CLAIMS_COUNTED = "posrelay.ledger.claims.duplicate";
   /** Gauge; see the class table. */
   public static final String LEDGER_DELIVERIES = "posrelay.ledger.deliveries";
@@ -98,6 +106,7 @@ public final class AdminMeters {
   private final MeterRegistry registry;
   private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
   private final Counter duplicateClaims;
+  private final Counter conflicts;
 
   /**
    * Registers the counters in {@code registry}: every (to, reason) a transition can have, at 0, so
@@ -113,13 +122,20 @@ public final class AdminMeters {
     }
     transitionCounter(DeliveryStatus.DELIVERY_STATUS_EXPIRED,
         FailureReason.FAILURE_REASON_UNSPECIFIED);
+    transitionCounter(DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED,
+        FailureReason.FAILURE_REASON_UNSPECIFIED);
     for (FailureReason reason : FailureReason.values()) {
       if (reason != FailureReason.UNRECOGNIZED
           && reason != FailureReason.FAILURE_REASON_UNSPECIFIED) {
         transitionCounter(DeliveryStatus.DELIVERY_STATUS_FAILED, reason);
         transitionCounter(DeliveryStatus.DELIVERY_STATUS_EXPIRED, reason);
+        transitionCounter(DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED, reason);
       }
     }
+    conflicts = Counter.builder(LEDGER_CONFLICTS)
+        .description("Acks that reached the ledger after the result's reversal decision, first"
+            + " per result; every instance counts the whole ledger's (take max over instances)")
+        .register(registry);
     duplicateClaims = Counter.builder(LEDGER_DUPLICATE_CLAIMS_COUNTED)
         .description("Claims from a second node or session for one result, as the ledger"
             + " processed them on this instance's partitions (sum over instances)")
@@ -129,11 +145,16 @@ public final class AdminMeters {
   /**
    * Counts one committed ledger transition ({@value #LEDGER_TRANSITIONS}). Call it for each event
    * read back from the delivery-events topic with {@code read_committed}, so that a transition
-   * of an aborted transaction, processed again, counts once.
+   * of an aborted transaction, processed again, counts once. A conflict event counts in {@value
+   * #LEDGER_CONFLICTS} instead.
    *
    * @param event the transition
    */
   public void transition(DeliveryEvent event) {
+    if (event.getConflict()) {
+      conflicts.increment(); // from = to: not a transition
+      return;
+    }
     transitionCounter(event.getTo(), event.getReason()).increment();
   }
 

@@ -42,13 +42,25 @@ public final class LedgerDriver implements AutoCloseable {
   public final LedgerQueries queries;
   private Instant now;
 
-  /** A ledger over the default topic names. */
+  /**
+   * A ledger over the default topic names that takes no reversal decisions ({@link
+   * ReversalPolicy#NONE}): the tests of the other deadlines keep approvals FAILED past 60 s.
+   */
   public LedgerDriver(Path stateDir, Instant start) {
     this(stateDir, start, TopicNames.DEFAULT);
   }
 
+  /** A ledger over the default topic names with {@code reversal}. */
+  public LedgerDriver(Path stateDir, Instant start, ReversalPolicy reversal) {
+    this(stateDir, start, TopicNames.DEFAULT, reversal);
+  }
+
   /** A ledger over the topics of {@code names}, as configured with the {@code topic.*} keys. */
   public LedgerDriver(Path stateDir, Instant start, TopicNames names) {
+    this(stateDir, start, names, ReversalPolicy.NONE);
+  }
+
+  private LedgerDriver(Path stateDir, Instant start, TopicNames names, ReversalPolicy reversal) {
     ServiceConfig config = ServiceConfig.builder(AdminKeys.SPEC)
         .set(AdminKeys.APPLICATION_ID, "ledger-test")
         .set(KafkaKeys.BOOTSTRAP_SERVERS, "unused:9092")
@@ -63,7 +75,8 @@ public final class LedgerDriver implements AutoCloseable {
     Properties props = AdminKeys.ledgerProperties(config, 1);
     TopicNames topics = KafkaKeys.topics(config);
     driver = new TopologyTestDriver(
-        LedgerTopology.build(topics, CLAIM_DEADLINE, ACK_TIMEOUT, RETENTION, GRACE,
+        LedgerTopology.build(topics,
+            new LedgerSettings(CLAIM_DEADLINE, ACK_TIMEOUT, RETENTION, GRACE, reversal),
             duplicateClaimsCounted::addAndGet), props, start);
     now = start;
     results = driver.createInputTopic(topics.results(), Serdes.String().serializer(),

@@ -45,6 +45,6 @@ class LedgerMetersTest {
     }, terminalId -> -1), Clock.systemUTC());
 
     assertThat(registry.get(LedgerMeters.DUPLICATE_CLAIMS).gauge().value()).isNaN();
-    assertThat(List.of(registry.get(LedgerMeters.DELIVERIES).gauges().size())).containsExactly(5);
+    assertThat(List.of(registry.get(LedgerMeters.DELIVERIES).gauges().size())).containsExactly(6);
   }
 }

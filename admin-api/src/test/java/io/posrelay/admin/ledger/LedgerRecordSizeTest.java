@@ -38,8 +38,9 @@ class LedgerRecordSizeTest {
         .setReceivedAt(Timestamp.newBuilder().setSeconds(now / 1000).setNanos(123_000_000))
         .setAttempt(1)
         .build();
-    DeliveryStateMachine machine = new DeliveryStateMachine(Duration.ofSeconds(3),
-        Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofHours(1));
+    DeliveryStateMachine machine = new DeliveryStateMachine(new LedgerSettings(
+        Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofHours(1),
+        ReversalPolicy.defaults()));
     String session = UUID.randomUUID().toString();
     LedgerRecord record = machine.onNewResult(result, now).record();
     for (DeliveryClaim.Outcome outcome :

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
       "Deliveries newest first (ListDeliveries), as a table: RESULT_ID, TERMINAL, STATUS, REASON,"
           + " NODE, RECEIVED_AT, AMOUNT; with --json one Delivery per line.",
       "One page unless --all; the token of the next page is printed on stderr.",
-      "e.g.  relayctl admin list --status failed --since 1h"
+      "e.g.  relayctl admin list --status failed --since 1h",
+      "      relayctl admin list --status reversal_required --since 1d"
     })
 final class AdminListCommand implements Callable<Integer> {
   /** --all stops after this many pages (and says how to continue). */
@@ -38,7 +39,7 @@ final class AdminListCommand implements Callable<Integer> {
       split = ",",
       converter = DeliveryStatusConverter.class,
       description = "Only these statuses (repeat or comma-separate; any case, no prefix needed):"
-          + " pending, delivering, delivered, failed, expired. Default: all.")
+          + " pending, delivering, delivered, failed, expired, reversal_required. Default: all.")
   List<DeliveryStatus> statuses = new ArrayList<>();
 
   @Option(names = "--terminal", paramLabel = "TID", description = "Only this terminal.")
@@ -46,6 +47,14 @@ final class AdminListCommand implements Callable<Integer> {
 
   @Option(names = "--merchant", paramLabel = "MID", description = "Only this merchant.")
   String merchant = "";
+
+  @Option(names = "--transaction", paramLabel = "TX",
+      description = "Only the delivery of this ILK transaction id.")
+  String transaction = "";
+
+  @Option(names = "--order", paramLabel = "ORDER_ID",
+      description = "Only deliveries of this merchant order reference.")
+  String order = "";
 
   @Option(
       names = "--since",
@@ -127,6 +136,8 @@ final class AdminListCommand implements Callable<Integer> {
         .addAllStatuses(statuses)
         .setTerminalId(terminal.strip())
         .setMerchantId(merchant.strip())
+        .setTransactionId(transaction.strip())
+        .setOrderId(order.strip())
         .setPageSize(pageSize)
         .setPageToken(pageToken.strip());
     if (since != null) {

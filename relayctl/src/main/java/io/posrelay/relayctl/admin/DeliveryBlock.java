@@ -45,6 +45,16 @@ final class DeliveryBlock {
     field(out, "claimed_at", LedgerText.time(delivery.getClaimedAt()));
     field(out, "delivered_at", LedgerText.time(delivery.getDeliveredAt()));
     field(out, "failed_at", LedgerText.time(delivery.getFailedAt()));
+    if (delivery.hasReversalRequiredAt()) {
+      field(out, "reversal_at", LedgerText.time(delivery.getReversalRequiredAt())
+          + "  (reverse it; it is never delivered again)");
+    }
+    if (delivery.hasConflict()) {
+      field(out, "CONFLICT", "acked at " + LedgerText.time(delivery.getConflict().getAckedAt())
+          + " by node " + LedgerText.orNone(delivery.getConflict().getNodeId()) + " session "
+          + LedgerText.orNone(delivery.getConflict().getSessionId())
+          + ", after the reversal decision: the terminal may show this approval");
+    }
     field(out, "updated_at", LedgerText.time(delivery.getUpdatedAt()));
     field(out, "duplicate_claims", Integer.toString(delivery.getDuplicateClaims()));
     field(out, "amount", LedgerText.amount(result));

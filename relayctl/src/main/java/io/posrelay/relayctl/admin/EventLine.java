@@ -10,7 +10,12 @@ import io.posrelay.admin.v1.DeliveryStatus;
  * 2026-11-29T03:35:01.180Z T0001 3f2a… DELIVERING -> FAILED reason=ACK_TIMEOUT node=relay-1 session=s-7 attempt=1
  * </pre>
  *
- * <p>{@code NEW} stands for the status before the ledger first saw the result.
+ * <p>{@code NEW} stands for the status before the ledger first saw the result. A conflict (an ack
+ * after the reversal decision) ends with {@code CONFLICT}:
+ *
+ * <pre>
+ * 2026-11-29T03:36:01.020Z T0001 3f2a… REVERSAL_REQUIRED -> REVERSAL_REQUIRED node=relay-1 session=s-7 attempt=1 CONFLICT
+ * </pre>
  */
 final class EventLine {
   private EventLine() {}
@@ -34,6 +39,10 @@ final class EventLine {
     if (!event.getSessionId().isEmpty()) {
       line.append(" session=").append(event.getSessionId());
     }
-    return line.append(" attempt=").append(event.getAttempt()).toString();
+    line.append(" attempt=").append(event.getAttempt());
+    if (event.getConflict()) {
+      line.append(" CONFLICT");
+    }
+    return line.toString();
   }
 }

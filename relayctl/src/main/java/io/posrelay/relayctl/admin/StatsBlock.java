@@ -11,19 +11,19 @@ import java.util.Map;
 
 /**
  * The block of {@code relayctl admin stats}: every status (0 where admin-api reports none), the
- * failure reasons present, the oldest pending age, the duplicate claims and the conflicts (acks
- * after a reversal decision).
+ * failure reasons present, the oldest pending age and the duplicate claims.
  *
  * <pre>
- * records               120
- *   PENDING             3
+ * records              120
+ *   PENDING            3
  *   …
- *   REVERSAL_REQUIRED   0
+ *   REVERSAL_REQUIRED  1
  * failure reasons
- *   UNCLAIMED           7
- * oldest pending        12.3s
- * duplicate claims      2
- * conflicts             0
+ *   UNCLAIMED          7
+ * oldest pending       12.3s
+ * duplicate claims     2
+ * reversals required   1
+ * conflicts            0
  * </pre>
  */
 final class StatsBlock {
@@ -62,10 +62,11 @@ final class StatsBlock {
         ? LedgerText.age(Duration.ofSeconds(oldest.getSeconds(), oldest.getNanos()))
         : "none");
     line(out, "duplicate claims", Long.toString(stats.getDuplicateClaims()));
+    line(out, "reversals required", Long.toString(stats.getReversalsRequired()));
     line(out, "conflicts", Long.toString(stats.getConflicts()));
   }
 
   private static void line(PrintWriter out, String name, String value) {
-    out.printf("%-22s%s%n", name, value);
+    out.printf("%-21s%s%n", name, value); // "  REVERSAL_REQUIRED" + 2
   }
 }

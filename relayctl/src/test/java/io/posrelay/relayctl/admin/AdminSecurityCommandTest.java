@@ -44,7 +44,7 @@ class AdminSecurityCommandTest {
 
     assertThat(admin.run("admin", "stats", "--admin-token-file", tokenFile.toString(),
         "--tls-ca-file", secure.caCertFile().toString())).as(admin.err()).isZero();
-    assertThat(admin.outLines()).contains("records               7");
+    assertThat(admin.outLines()).contains("records              7");
     assertThat(admin.run("admin", "list", "--json", "--admin-token-file", tokenFile.toString(),
         "--tls-ca-file", secure.caCertFile().toString())).as(admin.err()).isZero();
     assertThat(admin.out()).contains("\"resultId\":\"r-1\"");

@@ -51,27 +51,28 @@ class AdminStatsCommandTest {
     assertThat(admin.run("admin", "stats")).as(admin.err()).isZero();
 
     assertThat(admin.outLines()).containsExactly(
-        "records               120",
-        "  PENDING             3",
-        "  DELIVERING          0",
-        "  DELIVERED           105",
-        "  FAILED              12",
-        "  EXPIRED             0",
-        "  REVERSAL_REQUIRED   0",
+        "records              120",
+        "  PENDING            3",
+        "  DELIVERING         0",
+        "  DELIVERED          105",
+        "  FAILED             12",
+        "  EXPIRED            0",
+        "  REVERSAL_REQUIRED  0",
         "failure reasons",
-        "  UNCLAIMED           7",
-        "  ACK_TIMEOUT         5",
-        "oldest pending        12.3s",
-        "duplicate claims      2",
-        "conflicts             0");
+        "  UNCLAIMED          7",
+        "  ACK_TIMEOUT        5",
+        "oldest pending       12.3s",
+        "duplicate claims     2",
+        "reversals required   0",
+        "conflicts            0");
   }
 
   @Test
   void stats_ofAnEmptyLedger_saysNone() {
     assertThat(admin.run("admin", "stats")).isZero();
 
-    assertThat(admin.outLines()).contains("records               0", "  none",
-        "oldest pending        none");
+    assertThat(admin.outLines()).contains("records              0", "  none",
+        "oldest pending       none");
   }
 
   @Test
