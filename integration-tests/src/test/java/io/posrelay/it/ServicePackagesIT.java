@@ -138,7 +138,7 @@ class ServicePackagesIT {
       int managementPort = p.awaitReady(READY_PROBE_PATH, READY_BOUND);
       long readyMillis = p.millisSinceStart();
       assertThat(p.readyLine()).as("logged through the package's config/logback.xml")
-          .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[main] "
+          .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  "
               + "\\S*ServiceLauncher - " + p.service + " .*ready: .*");
       String metrics = p.get(managementPort, ManagementServer.METRICS_PATH).body();
       assertThat(metrics).contains("posrelay_build_info{revision=\"" + build.revision()
