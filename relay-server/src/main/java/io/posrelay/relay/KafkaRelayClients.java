@@ -5,7 +5,6 @@ import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
-import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
@@ -163,10 +162,10 @@ final class KafkaRelayClients implements RelayKafka {
 
   @Override
   public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig c,
-      FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
+      Consumer<DeliveryEvent> handler, RelayMeters meters, MeterRegistry registry) {
     return reader(c, RelayKeys.DELIVERY_EVENTS_READER, "delivery-events",
         KafkaKeys.topics(c).deliveryEvents(), EventSerdes.deliveryEvent().deserializer(),
-        watcher::onDeliveryEvent, meters.sessions()::deliveryEventsError, registry,
+        handler, meters.sessions()::deliveryEventsError, registry,
         "posrelay-delivery-events-");
   }
 

@@ -3,7 +3,6 @@ package io.posrelay.relay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
-import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
@@ -12,6 +11,7 @@ import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
+import java.util.function.Consumer;
 
 /**
  * Where a relay node gets its Kafka-facing parts: {@link KafkaRelayClients} in production, fakes
@@ -42,5 +42,5 @@ interface RelayKafka {
 
   /** The broadcast reader of delivery events, which drives redelivery. */
   BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig config,
-      FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry);
+      Consumer<DeliveryEvent> handler, RelayMeters meters, MeterRegistry registry);
 }

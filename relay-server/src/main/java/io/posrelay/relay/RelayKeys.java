@@ -56,6 +56,18 @@ public final class RelayKeys {
   /** How long an acked result id is remembered. */
   public static final ConfigKey<Duration> DEDUP_TTL = ConfigKey.millis("dedup.ttl.ms",
       Duration.ofMinutes(15), Checks.atLeast(1), "How long an acked result id is remembered.");
+  /** Most REVERSAL_REQUIRED result ids remembered. */
+  public static final ConfigKey<Long> REVERSALS_MAX_ENTRIES = ConfigKey.longInteger(
+      "reversals.max-entries", 100_000, Checks.atLeast(0),
+      "Most result ids the ledger decided REVERSAL_REQUIRED that this node remembers (read from"
+          + " posrelay.delivery-events, with recovery on) so that an ILK retry of such a callback"
+          + " is never delivered; about 100 bytes each, the oldest forgotten first; 0 = off.");
+  /** How long a REVERSAL_REQUIRED result id is remembered. */
+  public static final ConfigKey<Duration> REVERSALS_TTL = ConfigKey.millis("reversals.ttl.ms",
+      Duration.ofHours(24), Checks.atLeast(1),
+      "How long a REVERSAL_REQUIRED result id is remembered: longer than ILK retries a callback"
+          + " (it stops at the reversal deadline); past it a retry is delivered and its ack is a"
+          + " conflict in the ledger.");
   /** The shutdown drain. */
   public static final ConfigKey<Duration> SHUTDOWN_DRAIN = ConfigKey.millis("shutdown-drain.ms",
       Duration.ofSeconds(5), Checks.atLeast(0),
@@ -197,7 +209,7 @@ public final class RelayKeys {
           ListenerKeys.TLS_KEY_FILE, KafkaKeys.ACK_TIMEOUT, KafkaKeys.CLAIM_DEADLINE,
           HEARTBEAT_INTERVAL, HELLO_TIMEOUT, MAX_FRAME_BYTES, MAX_CONNECTIONS,
           WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES, WRITE_STALL_TIMEOUT, DEDUP_MAX_ENTRIES,
-          DEDUP_TTL, SHUTDOWN_DRAIN, PARTITION_REFRESH, MAX_IN_FLIGHT_PUBLISHES, ADMIN_ADDRESS,
+          DEDUP_TTL, REVERSALS_MAX_ENTRIES, REVERSALS_TTL, SHUTDOWN_DRAIN, PARTITION_REFRESH, MAX_IN_FLIGHT_PUBLISHES, ADMIN_ADDRESS,
           ADMIN_TOKEN_FILE, ADMIN_TOKEN, ADMIN_TLS_CA_FILE, MAX_CONCURRENT_RECOVERIES,
           MAX_CONCURRENT_INQUIRIES, MAX_INQUIRIES_PER_SESSION, INQUIRY_TIMEOUT,
           TERMINAL_SECRET_FILE, TERMINAL_SECRETS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW,

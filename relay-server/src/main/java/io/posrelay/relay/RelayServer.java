@@ -3,6 +3,8 @@ package io.posrelay.relay;
 import static io.posrelay.relay.RelayKeys.ADMIN_ADDRESS;
 import static io.posrelay.relay.RelayKeys.DEDUP_MAX_ENTRIES;
 import static io.posrelay.relay.RelayKeys.DEDUP_TTL;
+import static io.posrelay.relay.RelayKeys.REVERSALS_MAX_ENTRIES;
+import static io.posrelay.relay.RelayKeys.REVERSALS_TTL;
 import static io.posrelay.relay.RelayKeys.HEARTBEAT_INTERVAL;
 import static io.posrelay.relay.RelayKeys.HELLO_TIMEOUT;
 import static io.posrelay.relay.RelayKeys.INQUIRY_TIMEOUT;
@@ -24,10 +26,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.posrelay.admin.v1.DeliveryEvent;
-import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.FailedDeliveryWatcher;
+import io.posrelay.relay.delivery.RecentResultIds;
+import io.posrelay.relay.delivery.ReversedResults;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.delivery.TerminalRegistry;
@@ -62,7 +65,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running relay node: the POS TCP listener, the broadcast results and sessions consumers (and,
- * with recovery on, the delivery-events consumer that triggers redelivery), the
+ * with recovery on, the delivery-events consumer that triggers redelivery and tells the node
+ * which results the ledger decided REVERSAL_REQUIRED, never to be delivered again), the
  * claims and sessions producers, the admin-api client for recovery on reconnect, and the
  * management HTTP listener ({@code /metrics}, {@code /health/live}, {@code /health/ready}).
  * Start with {@link #start}; stop with {@link #close}. Configured by the keys of {@link
@@ -165,10 +169,12 @@ public final class RelayServer implements ServiceLauncher.RunningService {
         registry::size);
     ClaimPublisher publisher = clients.claims(config, meters, meterRegistry);
     claims = publisher;
-    AckedResults acked =
-        new AckedResults(config.get(DEDUP_MAX_ENTRIES), config.get(DEDUP_TTL), System::nanoTime);
+    RecentResultIds acked =
+        new RecentResultIds(config.get(DEDUP_MAX_ENTRIES), config.get(DEDUP_TTL), System::nanoTime);
+    ReversedResults reversed = new ReversedResults(new RecentResultIds(
+        config.get(REVERSALS_MAX_ENTRIES), config.get(REVERSALS_TTL), System::nanoTime));
     DeliveryTracker deliveries =
-        new DeliveryTracker(nodeId, registry, acked, publisher, meters,
+        new DeliveryTracker(nodeId, registry, acked, reversed, publisher, meters,
             config.get(ACK_TIMEOUT), DeliveryTracker.claimDelayFor(config.get(CLAIM_DEADLINE)),
             clock, System::nanoTime);
     tracker = deliveries;
@@ -191,9 +197,12 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     SessionRecovery recovery = RecoverySetup.recovery(config, source, deliveries, meters, clock);
     LedgerLookup ledger = source == null ? null : source.ledgerLookup(config.get(INQUIRY_TIMEOUT));
     if (source != null) {
-      BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config,
-          new FailedDeliveryWatcher(registry, recovery, meters.sessions()), meters,
-          meterRegistry);
+      FailedDeliveryWatcher watcher =
+          new FailedDeliveryWatcher(registry, recovery, meters.sessions());
+      BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config, event -> {
+        reversed.onDeliveryEvent(event);
+        watcher.onDeliveryEvent(event);
+      }, meters, meterRegistry);
       deliveryEvents = failures;
       relayHealth.reader(failures, "delivery-events-reader", ReaderReadiness.NO_LAG_BOUND);
       failures.start(KAFKA_START_TIMEOUT);

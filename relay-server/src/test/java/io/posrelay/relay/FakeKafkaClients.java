@@ -3,7 +3,6 @@ package io.posrelay.relay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
-import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.RecordingClaims;
 import io.posrelay.relay.delivery.RecordingSessions;
 import io.posrelay.relay.delivery.ResultDispatcher;
@@ -17,6 +16,7 @@ import io.posrelay.v1.TerminalSession;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
@@ -78,8 +78,8 @@ final class FakeKafkaClients implements RelayKafka {
 
   @Override
   public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig c,
-      FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
-    return new BroadcastConsumer<>(deliveryEvents, DELIVERY_EVENTS, watcher::onDeliveryEvent,
+      Consumer<DeliveryEvent> handler, RelayMeters meters, MeterRegistry registry) {
+    return new BroadcastConsumer<>(deliveryEvents, DELIVERY_EVENTS, handler,
         meters.sessions()::deliveryEventsError, Duration.ofHours(1), "test-delivery-events");
   }
 }

@@ -12,7 +12,6 @@ import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.ClaimPublisher;
-import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
@@ -39,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -268,8 +268,8 @@ class KafkaStalledRelayTest {
 
     @Override
     public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig config,
-        FailedDeliveryWatcher watcher, RelayMeters meters, MeterRegistry registry) {
-      return fakes.deliveryEvents(config, watcher, meters, registry);
+        Consumer<DeliveryEvent> handler, RelayMeters meters, MeterRegistry registry) {
+      return fakes.deliveryEvents(config, handler, meters, registry);
     }
   }
 }

@@ -31,6 +31,14 @@ final class DeliveryLog {
     }
   }
 
+  /** INFO: a result the ledger decided REVERSAL_REQUIRED came again; not written. */
+  void reversedSkipped(PosSession session, String resultId) {
+    try (LogContext ignored = context(session, resultId)) {
+      log.info("result_id={} terminal_id={} node_id={} is REVERSAL_REQUIRED in the ledger (an"
+          + " approval being reversed); not delivered", resultId, session.terminalId(), nodeId);
+    }
+  }
+
   /** DEBUG: a live result the terminal already acked on this node. */
   void alreadyAcked(PosSession session, String resultId) {
     if (log.isDebugEnabled()) {

@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * node holds the result, so the delay only has to stay well inside the ledger's claim deadline
  * ({@link #claimDelayFor}); the ledger takes PENDING straight to DELIVERED or FAILED.
  *
+ * <p>A result the ledger decided REVERSAL_REQUIRED ({@link ReversedResults}) is never written,
+ * whichever path brings it (a repeated ILK callback on the results topic, recovery).
+ *
  * <p>While a new session's recovery runs ({@link SessionRecovery}), live results for it are held
  * (bounded) so that recovered ones are written first. A result for a terminal whose outbound
  * buffer is above the high watermark is not written: it fails with WRITE_FAILED and the terminal
@@ -46,7 +49,8 @@ public final class DeliveryTracker implements ResultDispatcher {
   static final Duration MAX_CLAIM_DELAY = Duration.ofMillis(500);
 
   private final TerminalRegistry registry;
-  private final AckedResults acked;
+  private final RecentResultIds acked;
+  private final ReversedResults reversed;
   private final DeliveryClaims claims;
   private final DeliveryLog deliveryLog;
   private final DeliveryMeters meters;
@@ -61,6 +65,7 @@ public final class DeliveryTracker implements ResultDispatcher {
    * @param nodeId this node's id, written into every claim
    * @param registry the terminals connected to this node
    * @param acked recently acked result ids (the dedup set)
+   * @param reversed results the ledger decided REVERSAL_REQUIRED: never written again
    * @param claims where claims go
    * @param meters delivery meters
    * @param ackTimeout how long the terminal has to ack a written result, > 0
@@ -72,7 +77,8 @@ public final class DeliveryTracker implements ResultDispatcher {
   public DeliveryTracker(
       String nodeId,
       TerminalRegistry registry,
-      AckedResults acked,
+      RecentResultIds acked,
+      ReversedResults reversed,
       ClaimPublisher claims,
       RelayMeters meters,
       Duration ackTimeout,
@@ -81,6 +87,7 @@ public final class DeliveryTracker implements ResultDispatcher {
       LongSupplier nanoTime) {
     this.registry = registry;
     this.acked = acked;
+    this.reversed = reversed;
     this.claims = new DeliveryClaims(nodeId, claims, clock);
     this.deliveryLog = new DeliveryLog(nodeId);
     this.meters = meters.deliveries();
@@ -190,6 +197,13 @@ public final class DeliveryTracker implements ResultDispatcher {
    */
   private void deliver(PosSession session, PaymentResult result, boolean undeliveredInLedger) {
     String resultId = result.getResultId();
+    if (reversed.contains(resultId)) {
+      // The ledger's decision is final: writing it would show the terminal an approval that is
+      // being cancelled. No claim either: the ledger keeps it REVERSAL_REQUIRED.
+      meters.resultReversedSkipped();
+      deliveryLog.reversedSkipped(session, resultId);
+      return;
+    }
     if (acked.contains(resultId)) {
       meters.resultDuplicate(false);
       if (undeliveredInLedger) {

@@ -62,8 +62,8 @@ public final class RecordChecks {
   }
 
   /**
-   * An event from {@code posrelay.delivery-events}: a FAILED one names its terminal. Other
-   * transitions are not acted on and not checked.
+   * An event from {@code posrelay.delivery-events}: a FAILED one names its terminal, a
+   * REVERSAL_REQUIRED one its result. Other transitions are not acted on and not checked.
    *
    * @throws MalformedRecordException naming the result
    */
@@ -71,6 +71,11 @@ public final class RecordChecks {
     if (event.getTo() == DeliveryStatus.DELIVERY_STATUS_FAILED && event.getTerminalId().isEmpty()) {
       throw new MalformedRecordException("FAILED delivery event result_id=" + event.getResultId()
           + " without terminal_id");
+    }
+    if (event.getTo() == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED
+        && event.getResultId().isEmpty()) {
+      throw new MalformedRecordException("REVERSAL_REQUIRED delivery event terminal_id="
+          + event.getTerminalId() + " without result_id");
     }
   }
 

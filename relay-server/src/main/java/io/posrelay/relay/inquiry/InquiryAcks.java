@@ -1,9 +1,9 @@
 package io.posrelay.relay.inquiry;
 
 import com.google.protobuf.Timestamp;
-import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.ClaimPublisher;
 import io.posrelay.relay.delivery.PosSession;
+import io.posrelay.relay.delivery.RecentResultIds;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.FailureReason;
 import java.time.Clock;
@@ -20,7 +20,7 @@ import java.time.Instant;
 public final class InquiryAcks {
   private final String nodeId;
   private final ClaimPublisher claims;
-  private final AckedResults acked;
+  private final RecentResultIds acked;
   private final Clock clock;
 
   /**
@@ -29,7 +29,7 @@ public final class InquiryAcks {
    * @param acked the node's recently acked result ids
    * @param clock wall clock for the claim's time
    */
-  public InquiryAcks(String nodeId, ClaimPublisher claims, AckedResults acked, Clock clock) {
+  public InquiryAcks(String nodeId, ClaimPublisher claims, RecentResultIds acked, Clock clock) {
     this.nodeId = nodeId;
     this.claims = claims;
     this.acked = acked;

@@ -10,6 +10,7 @@ import static io.posrelay.relay.metrics.RelayMeters.RESULTS_DUPLICATE;
 import static io.posrelay.relay.metrics.RelayMeters.RESULTS_ERRORS;
 import static io.posrelay.relay.metrics.RelayMeters.RESULTS_IGNORED;
 import static io.posrelay.relay.metrics.RelayMeters.RESULTS_RECEIVED;
+import static io.posrelay.relay.metrics.RelayMeters.RESULTS_REVERSED_SKIPPED;
 import static io.posrelay.relay.metrics.RelayMeters.RESULT_AGE;
 import static io.posrelay.relay.metrics.RelayMeters.counter;
 import static io.posrelay.relay.metrics.RelayMeters.lower;
@@ -45,6 +46,7 @@ public final class DeliveryMeters {
   private final Counter ignored;
   private final Counter duplicateAcked;
   private final Counter duplicateInFlight;
+  private final Counter reversedSkipped;
   private final Map<ConsumerErrorKind, Counter> consumerErrors =
       new EnumMap<>(ConsumerErrorKind.class);
   private final Counter claimPublishErrors;
@@ -81,6 +83,8 @@ public final class DeliveryMeters {
         counter(registry, RESULTS_IGNORED, "Results for terminals not connected to this node.");
     duplicateAcked = duplicate("acked");
     duplicateInFlight = duplicate("in_flight");
+    reversedSkipped = counter(registry, RESULTS_REVERSED_SKIPPED, "Results not written because"
+        + " the ledger decided them REVERSAL_REQUIRED (an ILK retry after the decision).");
     for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
       consumerErrors.put(
           kind,
@@ -167,6 +171,11 @@ public final class DeliveryMeters {
    */
   public void resultDuplicate(boolean inFlight) {
     (inFlight ? duplicateInFlight : duplicateAcked).increment();
+  }
+
+  /** Counts a result not written because the ledger decided it REVERSAL_REQUIRED. */
+  public void resultReversedSkipped() {
+    reversedSkipped.increment();
   }
 
   /**

@@ -48,6 +48,10 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #RESULTS_DUPLICATE}</td><td>counter</td><td>state</td>
  *       <td>results not written because already acked here (state=acked) or in flight to the
  *       same session (state=in_flight)</td></tr>
+ *   <tr><td>{@value #RESULTS_REVERSED_SKIPPED}</td><td>counter</td><td></td>
+ *       <td>results not written because the ledger decided them REVERSAL_REQUIRED, as this node
+ *       read it from {@code posrelay.delivery-events}: an ILK retry of the callback after the
+ *       decision. Each is logged at INFO</td></tr>
  *   <tr><td>{@value #RESULTS_ERRORS}</td><td>counter</td><td>kind</td>
  *       <td>results consumer errors: bad_record (skipped: undeserializable, a tombstone, or
  *       refused by its handler as malformed), retriable, fatal (a Kafka error) and
@@ -159,6 +163,8 @@ public final class RelayMeters {
   public static final String RESULTS_IGNORED = "posrelay.relay.results.ignored";
   /** Counter name; see the class table. */
   public static final String RESULTS_DUPLICATE = "posrelay.relay.results.duplicate";
+  /** Counter name; see the class table. */
+  public static final String RESULTS_REVERSED_SKIPPED = "posrelay.relay.results.reversed.skipped";
   /** Counter name; see the class table. */
   public static final String RESULTS_ERRORS = "posrelay.relay.results.errors";
   /** Timer name; see the class table. */

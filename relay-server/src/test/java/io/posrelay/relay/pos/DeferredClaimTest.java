@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.posrelay.pos.v1.PosFrame;
-import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.DeliveryTracker;
+import io.posrelay.relay.delivery.RecentResultIds;
 import io.posrelay.relay.delivery.SessionRecovery;
 import io.posrelay.relay.metrics.RelayMeters;
 import java.time.Duration;
@@ -29,7 +29,8 @@ class DeferredClaimTest {
   @BeforeEach
   void connect() {
     tracker = new DeliveryTracker(PosFixture.NODE_ID, fx.registry,
-        new AckedResults(1000, Duration.ofMinutes(10), System::nanoTime), fx.claims, fx.meters,
+        new RecentResultIds(1000, Duration.ofMinutes(10), System::nanoTime), fx.reversed,
+        fx.claims, fx.meters,
         PosFixture.ACK_TIMEOUT, CLAIM_DELAY, fx.clock, System::nanoTime);
     SessionRecovery noRecovery = new SessionRecovery(null, tracker, fx.meters, fx.clock,
         Duration.ofSeconds(3), 16, Duration.ofMillis(50), Duration.ofMillis(200),

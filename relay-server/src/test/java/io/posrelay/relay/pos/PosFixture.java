@@ -8,23 +8,24 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.posrelay.pos.v1.Ack;
 import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.PosFrame;
+import io.posrelay.pos.v1.auth.TerminalTokens;
 import io.posrelay.relay.auth.AuthFailureLimiter;
 import io.posrelay.relay.auth.TerminalAuthenticator;
-import io.posrelay.pos.v1.auth.TerminalTokens;
-import io.posrelay.relay.delivery.AckedResults;
 import io.posrelay.relay.delivery.DeliveryTracker;
+import io.posrelay.relay.delivery.RecentResultIds;
 import io.posrelay.relay.delivery.RecordingClaims;
 import io.posrelay.relay.delivery.RecordingSessions;
+import io.posrelay.relay.delivery.ReversedResults;
 import io.posrelay.relay.delivery.SessionRecovery;
-import io.posrelay.relay.delivery.UndeliveredResults;
 import io.posrelay.relay.delivery.TerminalRegistry;
+import io.posrelay.relay.delivery.UndeliveredResults;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.v1.PaymentResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
@@ -47,9 +48,12 @@ final class PosFixture {
   final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
   final TerminalRegistry registry = new TerminalRegistry();
   final RecordingClaims claims = new RecordingClaims();
+  /** The results the ledger decided REVERSAL_REQUIRED, as delivery events would tell. */
+  final ReversedResults reversed = new ReversedResults(
+      new RecentResultIds(1000, Duration.ofHours(24), System::nanoTime));
   final DeliveryTracker tracker =
-      new DeliveryTracker(NODE_ID, registry, new AckedResults(1000, Duration.ofMinutes(10),
-          System::nanoTime), claims, meters, ACK_TIMEOUT, CLAIM_DELAY, clock,
+      new DeliveryTracker(NODE_ID, registry, new RecentResultIds(1000, Duration.ofMinutes(10),
+          System::nanoTime), reversed, claims, meters, ACK_TIMEOUT, CLAIM_DELAY, clock,
           System::nanoTime);
 
   final RecordingSessions sessions = new RecordingSessions();

@@ -15,7 +15,7 @@ import io.posrelay.pos.v1.RecentRequest;
 import io.posrelay.pos.v1.ResultStatus;
 import io.posrelay.pos.v1.StatusRequest;
 import io.posrelay.pos.v1.StatusResponse;
-import io.posrelay.relay.delivery.AckedResults;
+import io.posrelay.relay.delivery.RecentResultIds;
 import io.posrelay.relay.inquiry.Inquiries;
 import io.posrelay.relay.inquiry.InquiryAcks;
 import io.posrelay.relay.inquiry.InquiryLimits;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 /** StatusRequest and RecentRequest on one session, against a ledger held in a map. */
 class StatusInquiryTest {
   private final PosFixture fx = new PosFixture();
-  private final AckedResults acked = new AckedResults(1000, Duration.ofMinutes(10),
+  private final RecentResultIds acked = new RecentResultIds(1000, Duration.ofMinutes(10),
       System::nanoTime);
   private final FakeLedger ledger = new FakeLedger();
 

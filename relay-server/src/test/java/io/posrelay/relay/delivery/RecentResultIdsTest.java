@@ -8,12 +8,12 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class AckedResultsTest {
+class RecentResultIdsTest {
   private final AtomicLong now = new AtomicLong(1_000);
 
   @Test
   void ackedId_isRememberedUntilTtl() {
-    AckedResults acked = new AckedResults(100, Duration.ofNanos(500), now::get);
+    RecentResultIds acked = new RecentResultIds(100, Duration.ofNanos(500), now::get);
     String id = UUID.randomUUID().toString();
     acked.add(id);
     now.addAndGet(499);
@@ -24,7 +24,7 @@ class AckedResultsTest {
 
   @Test
   void nonUuidIds_areRememberedToo() {
-    AckedResults acked = new AckedResults(100, Duration.ofMinutes(1), now::get);
+    RecentResultIds acked = new RecentResultIds(100, Duration.ofMinutes(1), now::get);
     acked.add("r-1");
     acked.add("1-1-1-1-1");
     assertThat(acked.contains("r-1")).isTrue();
@@ -34,7 +34,7 @@ class AckedResultsTest {
 
   @Test
   void oldestIds_areEvictedBeyondMaxEntries() {
-    AckedResults acked = new AckedResults(160, Duration.ofMinutes(1), now::get);
+    RecentResultIds acked = new RecentResultIds(160, Duration.ofMinutes(1), now::get);
     for (int i = 0; i < 10_000; i++) {
       acked.add("r-" + i);
     }
@@ -45,16 +45,16 @@ class AckedResultsTest {
 
   @Test
   void zeroMaxEntries_disablesDedup() {
-    AckedResults acked = new AckedResults(0, Duration.ofMinutes(1), now::get);
+    RecentResultIds acked = new RecentResultIds(0, Duration.ofMinutes(1), now::get);
     acked.add("r-1");
     assertThat(acked.contains("r-1")).isFalse();
   }
 
   @Test
   void badArguments_areRejected() {
-    assertThatThrownBy(() -> new AckedResults(-1, Duration.ofMinutes(1), now::get))
+    assertThatThrownBy(() -> new RecentResultIds(-1, Duration.ofMinutes(1), now::get))
         .hasMessage("maxEntries: -1 (expected: >= 0)");
-    assertThatThrownBy(() -> new AckedResults(1, Duration.ZERO, now::get))
+    assertThatThrownBy(() -> new RecentResultIds(1, Duration.ZERO, now::get))
         .hasMessageContaining("ttl");
   }
 }

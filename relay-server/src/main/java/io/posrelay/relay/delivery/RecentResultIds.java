@@ -8,15 +8,17 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * The result ids that terminals acked on this node recently, so that a result re-published by
- * an ILK retry is not delivered again. Bounded in both size and age: an entry is forgotten after
- * {@code ttl}, or earlier (oldest first) when more than {@code maxEntries} are held.
+ * A bounded, time-limited set of result ids, kept in both size and age: an entry is forgotten
+ * after {@code ttl}, or earlier (oldest first) when more than {@code maxEntries} are held. The node
+ * keeps two: the ids terminals acked here recently, so that a result re-published by an ILK retry
+ * is not delivered again, and the ids the ledger decided REVERSAL_REQUIRED ({@link
+ * ReversedResults}), so that such a result is never delivered as an approval again.
  *
  * <p>Thread-safe: split into lock-striped segments so that event loops rarely contend. Result
  * ids in canonical UUID form (as ilk-ingest makes them) are stored as {@link UUID}s, about half
  * the memory of the string; roughly 100 bytes per entry.
  */
-public final class AckedResults {
+public final class RecentResultIds {
   private static final int SEGMENTS = 16;
 
   private final Segment[] segments = new Segment[SEGMENTS];
@@ -24,13 +26,13 @@ public final class AckedResults {
   private final LongSupplier nanoTime;
 
   /**
-   * @param maxEntries upper bound on remembered ids, >= 0; 0 disables the dedup (nothing is
-   *     remembered)
-   * @param ttl how long an ack is remembered, > 0
+   * @param maxEntries upper bound on remembered ids, >= 0; 0 remembers nothing ({@link
+   *     #contains} is always false)
+   * @param ttl how long an id is remembered, > 0
    * @param nanoTime a monotonic clock in nanoseconds, {@code System::nanoTime} outside tests
    * @throws IllegalArgumentException if {@code maxEntries} < 0 or {@code ttl} <= 0
    */
-  public AckedResults(long maxEntries, Duration ttl, LongSupplier nanoTime) {
+  public RecentResultIds(long maxEntries, Duration ttl, LongSupplier nanoTime) {
     if (maxEntries < 0) {
       throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: >= 0)");
     }
@@ -46,9 +48,9 @@ public final class AckedResults {
   }
 
   /**
-   * Remembers that {@code resultId} was acked, now.
+   * Remembers {@code resultId} from now for the ttl (again, if it was held already).
    *
-   * @param resultId the acked result's id
+   * @param resultId a result id
    */
   public void add(String resultId) {
     Object key = keyOf(resultId);
@@ -57,7 +59,7 @@ public final class AckedResults {
 
   /**
    * @param resultId a result id
-   * @return {@code true} if a terminal acked it on this node within the ttl
+   * @return {@code true} if it was {@link #add added} within the ttl and not evicted since
    */
   public boolean contains(String resultId) {
     Object key = keyOf(resultId);
