@@ -3,10 +3,12 @@ package io.posrelay.it;
 import static io.posrelay.admin.v1.DeliveryStatus.DELIVERY_STATUS_FAILED;
 import static io.posrelay.admin.v1.DeliveryStatus.DELIVERY_STATUS_PENDING;
 import static io.posrelay.admin.v1.DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.net.HostAndPort;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -18,6 +20,7 @@ import io.posrelay.admin.metrics.AdminMeters;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryAdminGrpc;
 import io.posrelay.admin.v1.DeliveryEvent;
+import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.admin.v1.GetDeliveryRequest;
 import io.posrelay.admin.v1.GetStatsRequest;
 import io.posrelay.admin.v1.GetStatsResponse;
@@ -25,10 +28,16 @@ import io.posrelay.admin.v1.ListDeliveriesRequest;
 import io.posrelay.admin.v1.RetryDeliveryRequest;
 import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.ingest.IlkIngestServer;
+import io.posrelay.pos.v1.RecentResponse;
+import io.posrelay.pos.v1.ResultStatus;
+import io.posrelay.pos.v1.StatusRequest;
+import io.posrelay.pos.v1.StatusResponse;
 import io.posrelay.relay.RelayKeys;
 import io.posrelay.relay.RelayServer;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.runtime.kafka.KafkaKeys;
+import io.posrelay.testkit.pos.PosSimulator;
+import io.posrelay.testkit.pos.ReceivedResult;
 import io.posrelay.v1.PaymentResult;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -36,6 +45,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +54,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The reversal decision end to end (issue 13, drill d and the "never delivered again" rule):
+ * The reversal decision end to end (issue 13, drills c and d, and the "never delivered again"
+ * rule, an ILK retry of the callback after the decision included):
  * ilk-ingest, one relay node with recovery on reconnect, and admin-api whose reversal deadline is
  * a few seconds, against the real KRaft cluster. The relay's and the ledger's ack timeout is
  * longer than the reversal deadline, so a result written to a terminal that has not acked yet is
@@ -149,7 +160,8 @@ class ReversalDrillTest {
   }
 
   @Test
-  void reversalRequired_isNotRecoveredOnHello_andRetryIsFailedPrecondition() throws Exception {
+  void drillC_reconnectAfterTheDecision_isNotDelivered_andStatusSaysReversalRequiredWithThePayment()
+      throws Exception {
     String tid = "NOREDELIVER-" + Long.toString(System.nanoTime(), 36);
     String approvalTx = Webhook.newTransactionId();
     String approvalId = IlkResultIds.resultIdOf(approvalTx);
@@ -164,6 +176,7 @@ class ReversalDrillTest {
         .ignoreExceptions()
         .until(() -> get(approvalId).getStatus() == DELIVERY_STATUS_REVERSAL_REQUIRED
             && get(declineId).getStatus() == DELIVERY_STATUS_FAILED);
+    Delivery decided = get(approvalId);
     // What a relay's recovery asks: the decline only.
     assertThat(stub().listDeliveries(ListDeliveriesRequest.newBuilder().setTerminalId(tid)
             .addStatuses(DELIVERY_STATUS_FAILED).addStatuses(DELIVERY_STATUS_PENDING).build())
@@ -178,19 +191,96 @@ class ReversalDrillTest {
         });
 
     double fetches = recoveryFetches();
-    try (TestTerminal terminal = TestTerminal.connect(relay.port(), tid)) {
+    double triggers = recoveryTriggers();
+    List<ReceivedResult> received = new CopyOnWriteArrayList<>();
+    // A protocol version 2 terminal that acks whatever it is written: a delivered approval would
+    // show as a conflict in the ledger.
+    try (PosSimulator terminal = PosSimulator.start(
+        List.of(HostAndPort.fromParts("127.0.0.1", relay.port())), List.of(tid), received::add)) {
+      assertThat(terminal.awaitAllConnected(Duration.ofSeconds(20))).isTrue();
+      long asked = System.nanoTime();
+      StatusResponse status = terminal.statusRequest(tid,
+          StatusRequest.newBuilder().setTransactionId(approvalTx).build()).get(10, SECONDS);
+      long statusMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+      assertThat(status.getFound()).isTrue();
+      assertThat(status.getStatus()).isEqualTo(ResultStatus.RESULT_STATUS_REVERSAL_REQUIRED);
+      PaymentResult payment = status.getPaymentResult();
+      assertThat(payment.getResultId()).isEqualTo(approvalId);
+      assertThat(payment.getTransactionId()).isEqualTo(approvalTx);
+      assertThat(payment.getAmount()).isEqualTo(5_000);
+      assertThat(payment.getApprovalNumber()).isEqualTo("30012345");
+      assertThat(payment.getResultCode()).isEqualTo("0000");
+      RecentResponse recent = terminal.recentRequest(tid, 5).get(10, SECONDS);
+      assertThat(recent.getResultsList())
+          .filteredOn(r -> r.getPaymentResult().getResultId().equals(approvalId))
+          .singleElement().satisfies(r -> {
+            assertThat(r.getStatus()).isEqualTo(ResultStatus.RESULT_STATUS_REVERSAL_REQUIRED);
+            assertThat(r.getPaymentResult().getAmount()).isEqualTo(5_000);
+          });
+
       // The recovery on Hello and its follow-up (claim deadline + ack timeout + 1 s later).
       await().atMost(ACK_TIMEOUT.plusSeconds(30)).until(() -> recoveryFetches() >= fetches + 2);
-      await().atMost(Duration.ofSeconds(10)).until(() -> !terminal.results().isEmpty());
-
-      assertThat(terminal.results()).extracting(PaymentResult::getResultId)
-          .containsOnly(declineId);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+      assertThat(received).extracting(r -> r.result().getResultId()).containsOnly(declineId);
       assertThat(get(approvalId).getStatus()).isEqualTo(DELIVERY_STATUS_REVERSAL_REQUIRED);
       assertThat(get(approvalId).hasConflict()).isFalse();
-      System.out.printf("DRILL no-redelivery-after-reversal: %d recovery fetches for %s,"
-              + " delivered %s, the REVERSAL_REQUIRED approval not among them%n",
-          (long) (recoveryFetches() - fetches), tid, terminal.results().stream()
-              .map(r -> r.getResultCode()).toList());
+      System.out.printf("DRILL reversal-inquiry: reversal deadline %d ms; decided %d ms after"
+              + " received_at; terminal back after the decision: %d recovery fetches and %d"
+              + " delivery-event triggers, delivered %s, the REVERSAL_REQUIRED approval not among"
+              + " them; StatusRequest by transaction_id answered in %d ms: %s, amount %d,"
+              + " approval number %s; RecentRequest listed it among %d; ledger: no conflict%n",
+          REVERSAL_DEADLINE.toMillis(),
+          millis(decided.getReversalRequiredAt()) - millis(decided.getReceivedAt()),
+          (long) (recoveryFetches() - fetches), (long) (recoveryTriggers() - triggers),
+          received.stream().map(r -> r.result().getResultCode()).toList(), statusMillis,
+          status.getStatus(), payment.getAmount(), payment.getApprovalNumber(),
+          recent.getResultsCount());
+    }
+  }
+
+  @Test
+  void ilkRetryAfterTheDecision_isNotDeliveredToTheConnectedTerminal_andLeavesNoConflict()
+      throws Exception {
+    String tid = "ILKRETRY-" + Long.toString(System.nanoTime(), 36);
+    String tx = Webhook.newTransactionId();
+    String resultId = IlkResultIds.resultIdOf(tx);
+    String callback = Webhook.approval(tx, tid, 9_900);
+    double remembered = relayMeter(RelayMeters.REVERSALS_REMEMBERED);
+    assertThat(webhook.post(callback).statusCode()).isEqualTo(202);
+    await().atMost(REVERSAL_DEADLINE.plusSeconds(20)).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> get(resultId).getStatus() == DELIVERY_STATUS_REVERSAL_REQUIRED);
+    // The relay node has read the decision from posrelay.delivery-events.
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> relayMeter(RelayMeters.REVERSALS_REMEMBERED) >= remembered + 1);
+
+    List<ReceivedResult> received = new CopyOnWriteArrayList<>();
+    try (PosSimulator terminal = PosSimulator.start(
+        List.of(HostAndPort.fromParts("127.0.0.1", relay.port())), List.of(tid), received::add)) {
+      assertThat(terminal.awaitAllConnected(Duration.ofSeconds(20))).isTrue();
+      double skipped = relayMeter(RelayMeters.RESULTS_REVERSED_SKIPPED);
+      assertThat(webhook.post(callback).statusCode()).as("ILK retries the same callback")
+          .isEqualTo(202);
+      // A later payment of the same terminal: same partition, so it is read after the retry.
+      String laterTx = Webhook.newTransactionId();
+      String laterId = IlkResultIds.resultIdOf(laterTx);
+      assertThat(webhook.post(Webhook.approval(laterTx, tid, 1_100)).statusCode()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(20)).until(() -> received.stream()
+          .anyMatch(r -> r.result().getResultId().equals(laterId)));
+      await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+          .until(() -> get(laterId).getStatus() == DeliveryStatus.DELIVERY_STATUS_DELIVERED);
+
+      assertThat(received).extracting(r -> r.result().getResultId()).containsExactly(laterId);
+      assertThat(relayMeter(RelayMeters.RESULTS_REVERSED_SKIPPED)).isEqualTo(skipped + 1);
+      Delivery reversal = get(resultId);
+      assertThat(reversal.getStatus()).isEqualTo(DELIVERY_STATUS_REVERSAL_REQUIRED);
+      assertThat(reversal.hasConflict()).isFalse();
+      assertThat(reversal.hasDeliveredAt()).isFalse();
+      System.out.printf("DRILL ilk-retry-after-reversal: the same callback again %d ms after the"
+              + " decision, to a connected terminal: not written (%s +1), a later payment"
+              + " delivered; ledger REVERSAL_REQUIRED, no conflict%n",
+          System.currentTimeMillis() - millis(reversal.getReversalRequiredAt()),
+          "posrelay_relay_results_reversed_skipped_total");
     }
   }
 
@@ -209,6 +299,15 @@ class ReversalDrillTest {
   private static double recoveryFetches() {
     return relay.meterRegistry()
         .counter(RelayMeters.RECOVERY_FETCHES, "outcome", "success").count();
+  }
+
+  private static double recoveryTriggers() {
+    return relay.meterRegistry()
+        .counter(RelayMeters.RECOVERY_TRIGGERS, "action", "fetch").count();
+  }
+
+  private static double relayMeter(String name) {
+    return relay.meterRegistry().get(name).meter().measure().iterator().next().getValue();
   }
 
   private static long millis(Timestamp t) {

@@ -173,6 +173,8 @@ public final class RelayServer implements ServiceLauncher.RunningService {
         new RecentResultIds(config.get(DEDUP_MAX_ENTRIES), config.get(DEDUP_TTL), System::nanoTime);
     ReversedResults reversed = new ReversedResults(new RecentResultIds(
         config.get(REVERSALS_MAX_ENTRIES), config.get(REVERSALS_TTL), System::nanoTime));
+    meters.gauge(RelayMeters.REVERSALS_REMEMBERED, "Result ids the ledger decided"
+        + " REVERSAL_REQUIRED that this node remembers, never to deliver them.", reversed::size);
     DeliveryTracker deliveries =
         new DeliveryTracker(nodeId, registry, acked, reversed, publisher, meters,
             config.get(ACK_TIMEOUT), DeliveryTracker.claimDelayFor(config.get(CLAIM_DEADLINE)),

@@ -56,4 +56,9 @@ public final class ReversedResults {
   public boolean contains(String resultId) {
     return ids.contains(resultId);
   }
+
+  /** The number of ids held, expired ones not purged yet included; for a gauge. */
+  public int size() {
+    return ids.size();
+  }
 }

@@ -52,6 +52,9 @@ import java.util.function.Supplier;
  *       <td>results not written because the ledger decided them REVERSAL_REQUIRED, as this node
  *       read it from {@code posrelay.delivery-events}: an ILK retry of the callback after the
  *       decision. Each is logged at INFO</td></tr>
+ *   <tr><td>{@value #REVERSALS_REMEMBERED}</td><td>gauge</td><td></td>
+ *       <td>result ids the ledger decided REVERSAL_REQUIRED that this node remembers (bounded
+ *       by reversals.max-entries; expired ones count until purged)</td></tr>
  *   <tr><td>{@value #RESULTS_ERRORS}</td><td>counter</td><td>kind</td>
  *       <td>results consumer errors: bad_record (skipped: undeserializable, a tombstone, or
  *       refused by its handler as malformed), retriable, fatal (a Kafka error) and
@@ -165,6 +168,8 @@ public final class RelayMeters {
   public static final String RESULTS_DUPLICATE = "posrelay.relay.results.duplicate";
   /** Counter name; see the class table. */
   public static final String RESULTS_REVERSED_SKIPPED = "posrelay.relay.results.reversed.skipped";
+  /** Gauge name; see the class table. */
+  public static final String REVERSALS_REMEMBERED = "posrelay.relay.reversals.remembered";
   /** Counter name; see the class table. */
   public static final String RESULTS_ERRORS = "posrelay.relay.results.errors";
   /** Timer name; see the class table. */
