@@ -42,6 +42,8 @@ public final class DemoRun {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration SETTLE_MARGIN = Duration.ofSeconds(4);
+  /** The approval result code: admin-api's default {@code reversal.approved-result-codes}. */
+  private static final String APPROVED = "0000";
   /** Longest wait after sending for chaos to finish (a relay node's restart). */
   private static final Duration CHAOS_TIMEOUT = Duration.ofSeconds(120);
 
@@ -52,7 +54,7 @@ public final class DemoRun {
   private @Nullable DemoChaos chaos;
   private @Nullable SecureMaterial secure;
   private @Nullable IlkReceiptReceiver receipts;
-  private ReceiptTally receiptTally = new ReceiptTally(0, 0, 0, 0, 0, 0);
+  private ReceiptTally receiptTally = new ReceiptTally(0, 0, 0, 0, 0, 0, 0);
   private @Nullable Duration reversalDeadline;
 
   /**
@@ -230,7 +232,9 @@ public final class DemoRun {
 
   /**
    * Waits (up to 15 s) until every result the ledger has DELIVERED or REVERSAL_REQUIRED has its
-   * final receipt at ILK, then tallies them.
+   * final receipt at ILK, then tallies them. Approvals still PENDING, DELIVERING or FAILED (their
+   * reversal deadline, 60 s by default, has not passed) are counted as awaiting their decision:
+   * no final receipt is due for them yet.
    */
   private void awaitReceipts(Map<String, Delivery> ledger, BooleanSupplier stopRequested)
       throws InterruptedException {
@@ -243,12 +247,18 @@ public final class DemoRun {
             || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)
         .map(Delivery::getResultId)
         .collect(java.util.stream.Collectors.toSet());
+    long awaiting = ledger.values().stream()
+        .filter(d -> d.getStatus() == DeliveryStatus.DELIVERY_STATUS_PENDING
+            || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_DELIVERING
+            || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_FAILED)
+        .filter(d -> d.getPaymentResult().getResultCode().equals(APPROVED))
+        .count();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    receiptTally = receiver.tally(finals);
+    receiptTally = receiver.tally(finals).withAwaitingDecision(awaiting);
     while (receiptTally.missing() > 0 && System.nanoTime() < deadline
         && !stopRequested.getAsBoolean()) {
       TimeUnit.MILLISECONDS.sleep(500);
-      receiptTally = receiver.tally(finals);
+      receiptTally = receiver.tally(finals).withAwaitingDecision(awaiting);
     }
     log.info("demo: {}", receiptTally.line());
   }
@@ -271,7 +281,7 @@ public final class DemoRun {
       return false; // failed by the chaos; its terminal is connected again, so it will be redelivered
     }
     if (reversalDeadline != null && status == DeliveryStatus.DELIVERY_STATUS_FAILED
-        && delivery.getPaymentResult().getResultCode().equals("0000")) {
+        && delivery.getPaymentResult().getResultCode().equals(APPROVED)) {
       return false; // an approval: its reversal decision is coming (admin-api's default codes)
     }
     return status == DeliveryStatus.DELIVERY_STATUS_DELIVERED

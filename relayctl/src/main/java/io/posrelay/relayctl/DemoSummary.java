@@ -18,9 +18,11 @@ import org.HdrHistogram.Histogram;
  * @param delivered ledger DELIVERED: acked by a simulated terminal
  * @param failedUnclaimed ledger FAILED with FAILURE_REASON_UNCLAIMED: no node held the terminal
  * @param failedOther ledger FAILED for another reason, EXPIRED, or REVERSAL_REQUIRED for
- *     another reason than UNCLAIMED (a terminal the demo held, not delivered in time)
+ *     another reason than UNCLAIMED (a terminal the demo held, not delivered in time) or with a
+ *     conflict (a terminal acked it after the decision: it was delivered after all)
  * @param reversalRequired ledger REVERSAL_REQUIRED of approvals that were FAILED UNCLAIMED (no node
- *     held the terminal) when their reversal deadline passed: never delivered, to be reversed
+ *     held the terminal) when their reversal deadline passed, with no conflict: never delivered,
+ *     to be reversed
  * @param duplicateReceptions result frames a terminal received for a result_id it already had
  * @param duplicateClaims sum of the ledger's duplicate_claims over the published results
  * @param lost published − delivered − failed (any) − reversal required: results the ledger does
@@ -74,7 +76,8 @@ public record DemoSummary(
           && delivery.getFailureReason() == FailureReason.FAILURE_REASON_UNCLAIMED) {
         failedUnclaimed++;
       } else if (status == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED
-          && delivery.getFailureReason() == FailureReason.FAILURE_REASON_UNCLAIMED) {
+          && delivery.getFailureReason() == FailureReason.FAILURE_REASON_UNCLAIMED
+          && !delivery.hasConflict()) {
         reversalRequired++;
       } else if (status == DeliveryStatus.DELIVERY_STATUS_FAILED
           || status == DeliveryStatus.DELIVERY_STATUS_EXPIRED

@@ -2,6 +2,7 @@ package io.posrelay.relayctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.posrelay.admin.v1.Conflict;
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.v1.FailureReason;
@@ -99,6 +100,19 @@ class DemoSummaryTest {
         FailureReason.FAILURE_REASON_UNSPECIFIED)), 0, latencies(1));
     assertThat(held.failedOther()).isEqualTo(1);
     assertThat(held.passed()).isFalse();
+  }
+
+  @Test
+  void reversalAckedAfterTheDecision_isNotNeverDelivered_andFails() {
+    Delivery conflicted = delivery("a", DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED,
+        FailureReason.FAILURE_REASON_UNCLAIMED).toBuilder()
+        .setConflict(Conflict.newBuilder().setNodeId("relay-1")).build();
+
+    DemoSummary summary = DemoSummary.of(List.of("a"), Map.of("a", conflicted), 0, latencies(1));
+
+    assertThat(summary.reversalRequired()).isZero();
+    assertThat(summary.failedOther()).isEqualTo(1);
+    assertThat(summary.passed()).isFalse();
   }
 
   @Test

@@ -10,7 +10,10 @@ import java.util.Set;
 /**
  * What ILK's receipt endpoint received, counted: distinct receipts by kind, duplicates (a receipt
  * id received again), and missing: results that must have exactly one final receipt (DELIVERED or
- * REVERSAL_REQUIRED) and have none, or two different ones.
+ * REVERSAL_REQUIRED, because the ledger shows them so) and have none, or two different ones. An
+ * approval the ledger has not delivered and not decided yet (its reversal deadline has not
+ * passed) cannot have a final receipt yet: it is not missing but awaiting its decision, counted
+ * apart.
  *
  * @param delivered distinct DELIVERED receipts
  * @param reversal distinct REVERSAL_REQUIRED receipts
@@ -18,9 +21,11 @@ import java.util.Set;
  * @param duplicates receipts received again under a receipt id already received
  * @param missing results of {@code mustHaveFinalReceipt} without exactly one final receipt
  * @param badSignatures receipts refused for their signature
+ * @param awaitingDecision approvals not DELIVERED nor REVERSAL_REQUIRED yet (PENDING, DELIVERING
+ *     or FAILED before their reversal deadline): no final receipt is due for them yet
  */
 public record ReceiptTally(long delivered, long reversal, long conflict, long duplicates,
-    long missing, long badSignatures) {
+    long missing, long badSignatures, long awaitingDecision) {
 
   /**
    * Counts.
@@ -54,13 +59,28 @@ public record ReceiptTally(long delivered, long reversal, long conflict, long du
     long missing = mustHaveFinalReceipt.stream()
         .filter(id -> finalByResult.getOrDefault(id, Set.of()).size() != 1)
         .count();
-    return new ReceiptTally(delivered, reversal, conflict, duplicates, missing, badSignatures);
+    return new ReceiptTally(delivered, reversal, conflict, duplicates, missing, badSignatures,
+        0);
   }
 
-  /** The demo's summary line. */
+  /**
+   * This tally with {@code count} approvals awaiting their decision.
+   *
+   * @param count approvals neither DELIVERED nor REVERSAL_REQUIRED in the ledger yet, >= 0
+   * @return a copy
+   */
+  public ReceiptTally withAwaitingDecision(long count) {
+    return new ReceiptTally(delivered, reversal, conflict, duplicates, missing, badSignatures,
+        count);
+  }
+
+  /**
+   * The demo's summary line: {@code receipts: delivered N, reversal M, conflict K, duplicates D,
+   * missing X, bad signatures B, awaiting decision U}.
+   */
   public String line() {
     return "receipts: delivered " + delivered + ", reversal " + reversal + ", conflict "
         + conflict + ", duplicates " + duplicates + ", missing " + missing + ", bad signatures "
-        + badSignatures;
+        + badSignatures + ", awaiting decision " + awaitingDecision;
   }
 }
