@@ -17,7 +17,9 @@ import io.posrelay.testkit.pos.SimTerminals;
 import io.posrelay.testkit.secure.SecureMaterial;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -179,7 +181,7 @@ public final class DemoRun {
           SimTerminals.terminalIds(config.terminalPrefix(), config.terminals()));
       Map<String, Delivery> ledger = settle(sentNanos.keySet(), held, stopRequested);
       log.info("demo: pos-sim {}", terminals.summary());
-      awaitReceipts(ledger, stopRequested);
+      awaitReceipts(sentNanos.keySet(), ledger, stopRequested);
       Histogram latencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
       sentNanos.forEach(
           (resultId, sentAt) -> {
@@ -231,23 +233,25 @@ public final class DemoRun {
   }
 
   /**
-   * Waits (up to 15 s) until every result the ledger has DELIVERED or REVERSAL_REQUIRED has its
-   * final receipt at ILK, then tallies them. Approvals still PENDING, DELIVERING or FAILED (their
+   * Waits (up to 15 s) until every published result the ledger has DELIVERED or
+   * REVERSAL_REQUIRED has its final receipt at ILK, then tallies them. Only this run's results
+   * count: the ledger may hold others (a cluster started with {@code --keep-data}). Approvals still PENDING, DELIVERING or FAILED (their
    * reversal deadline, 60 s by default, has not passed) are counted as awaiting their decision:
    * no final receipt is due for them yet.
    */
-  private void awaitReceipts(Map<String, Delivery> ledger, BooleanSupplier stopRequested)
-      throws InterruptedException {
+  private void awaitReceipts(Set<String> published, Map<String, Delivery> ledger,
+      BooleanSupplier stopRequested) throws InterruptedException {
     IlkReceiptReceiver receiver = receipts;
     if (receiver == null) {
       return;
     }
-    Set<String> finals = ledger.values().stream()
+    List<Delivery> ours = published.stream().map(ledger::get).filter(Objects::nonNull).toList();
+    Set<String> finals = ours.stream()
         .filter(d -> d.getStatus() == DeliveryStatus.DELIVERY_STATUS_DELIVERED
             || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_REVERSAL_REQUIRED)
         .map(Delivery::getResultId)
         .collect(java.util.stream.Collectors.toSet());
-    long awaiting = ledger.values().stream()
+    long awaiting = ours.stream()
         .filter(d -> d.getStatus() == DeliveryStatus.DELIVERY_STATUS_PENDING
             || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_DELIVERING
             || d.getStatus() == DeliveryStatus.DELIVERY_STATUS_FAILED)

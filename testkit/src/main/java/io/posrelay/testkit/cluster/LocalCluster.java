@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * A whole POS Relay cluster on this machine, as child processes: an embedded Kafka broker (unless
  * an external one is configured), ilk-ingest, the relay nodes and admin-api (unless {@link
  * LocalClusterConfig#adminApi()} is off), each listening on 127.0.0.1 and logging to {@code
- * <workDir>/logs/<name>.log}. Each child runs one command of the configuration's {@link
+ * <workDir>/logs/<name>.log}; admin-api keeps its ledger state in {@code <workDir>/admin-state},
+ * emptied with the broker's data. Each child runs one command of the configuration's {@link
  * ChildLauncher}; {@code relayctl local}, {@code demo} and {@code bench} start their cluster here.
  *
  * <p>{@link #start} returns when the topics exist, every listener accepts connections and every
@@ -122,6 +123,8 @@ public final class LocalCluster implements AutoCloseable {
       Path kafkaDir = config.workDir().resolve("kafka");
       if (!config.keepData()) {
         deleteRecursively(kafkaDir);
+        // The ledger's local state was built from that data: a fresh broker needs a fresh ledger.
+        deleteRecursively(config.workDir().resolve("admin-state"));
       }
       List<String> kafkaArgs = new ArrayList<>(List.of(
           "kafka",
@@ -186,7 +189,8 @@ public final class LocalCluster implements AutoCloseable {
     if (admin) {
       List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort,
           secure != null && embedded ? secure : null));
-      adminArgs.addAll(List.of("--management-port", Integer.toString(adminMetricsPort)));
+      adminArgs.addAll(List.of("--management-port", Integer.toString(adminMetricsPort),
+          "--state-dir", path(config.workDir().resolve("admin-state"))));
       if (secure != null) {
         adminArgs.addAll(List.of(
             "--operator-token-file", path(secure.operatorTokenFile()),
