@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef.Validator;
-import org.apache.kafka.common.config.ConfigException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * admin-api's reversal keys, defined once (part of {@link AdminKeys#SPEC}), and the {@link
@@ -92,12 +90,12 @@ public final class ReversalKeys {
   }
 
   private static Validator merchantDeadlines() {
-    return validator(MERCHANTS_EXPECTED, value -> parseMerchantDeadlines((String) value));
+    return Checks.parsedBy(MERCHANTS_EXPECTED, value -> parseMerchantDeadlines((String) value));
   }
 
   private static Validator resultCodes() {
     Pattern code = Pattern.compile("[A-Za-z0-9_-]{1,16}");
-    return validator("at least one code, each [A-Za-z0-9_-]{1,16}", value -> {
+    return Checks.parsedBy("at least one code, each [A-Za-z0-9_-]{1,16}", value -> {
       List<?> codes = (List<?>) value;
       if (codes.isEmpty()) {
         throw new IllegalArgumentException("none given");
@@ -108,30 +106,5 @@ public final class ReversalKeys {
         }
       }
     });
-  }
-
-  private interface Check {
-    void check(Object value);
-  }
-
-  private static Validator validator(String expected, Check check) {
-    return new Validator() {
-      @Override
-      public void ensureValid(String name, @Nullable Object value) {
-        if (value == null) {
-          return;
-        }
-        try {
-          check.check(value);
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(name, value, "expected: " + expected + "; " + e.getMessage());
-        }
-      }
-
-      @Override
-      public String toString() {
-        return expected;
-      }
-    };
   }
 }

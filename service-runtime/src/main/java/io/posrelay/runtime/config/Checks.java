@@ -3,6 +3,7 @@ package io.posrelay.runtime.config;
 import com.google.common.net.HostAndPort;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef.Validator;
 import org.apache.kafka.common.config.ConfigException;
@@ -54,6 +55,33 @@ public final class Checks {
       return !text.isBlank()
           && List.of(text.split(",", -1)).stream().allMatch(Checks::isHostAndPort);
     });
+  }
+
+  /**
+   * A value that {@code parse} accepts: it throws {@link IllegalArgumentException} (its message
+   * naming what is wrong) for one it refuses, which start-up reports as {@code expected:
+   * <expected>; <message>} under the key's name. For values with more structure than a pattern,
+   * e.g. a list of {@code MID=MS} pairs.
+   */
+  public static Validator parsedBy(String expected, Consumer<Object> parse) {
+    return new Validator() {
+      @Override
+      public void ensureValid(String name, @Nullable Object value) {
+        if (value == null) {
+          return;
+        }
+        try {
+          parse.accept(value);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(name, value, "expected: " + expected + "; " + e.getMessage());
+        }
+      }
+
+      @Override
+      public String toString() {
+        return expected;
+      }
+    };
   }
 
   /** One {@code host:port}, or empty (the feature it addresses is off). */
