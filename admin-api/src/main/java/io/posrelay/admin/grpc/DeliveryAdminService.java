@@ -220,7 +220,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
                   Math.max(1, delivery.getAttempt()) + 1, wait)
               .handle((ok, error) -> {
                 if (error != null) {
-                  throw retryFailed(error, wait);
+                  throw retryFailed(error);
                 }
                 return delivery;
               });
@@ -228,7 +228,7 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
   }
 
   /** The status of a retry that Kafka did not take. */
-  private static StatusRuntimeException retryFailed(Throwable error, Duration waited) {
+  private static StatusRuntimeException retryFailed(Throwable error) {
     Throwable cause = UnaryCalls.unwrap(error);
     if (cause instanceof KafkaHandOff.Rejected rejected) {
       return switch (rejected.rejection()) {
@@ -244,9 +244,9 @@ public final class DeliveryAdminService extends DeliveryAdminGrpc.DeliveryAdminI
         || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
       // Ours (the wait) or the producer's (delivery.timeout.ms): either way the record may have
       // reached a broker that did not answer in time, so the outcome is unknown, not a failure.
-      return Status.UNAVAILABLE.withDescription("Kafka did not acknowledge the retry within "
-          + waited.toMillis() + " ms: it may still be published (a repeat is harmless,"
-          + " terminals deduplicate by result_id); retry later").withCause(cause)
+      return Status.UNAVAILABLE.withDescription("Kafka did not acknowledge the retry in time:"
+          + " it may still be published (a repeat is harmless, terminals deduplicate by"
+          + " result_id); check GetDelivery before retrying again").withCause(cause)
           .asRuntimeException();
     }
     return Status.UNAVAILABLE.withDescription("could not publish the retry to Kafka: " + cause)
