@@ -97,9 +97,9 @@ public record BenchCluster(
         .grpcPort(0)
         .adminMetricsPort(0)
         .adminApi(adminApi)
-        // Its own ledger: never the state or the Streams group of another admin-api.
-        .adminOptions(List.of("--state-dir", adminStateDir().toString(),
-            "--application-id", "posrelay-bench-admin"))
+        // Its own ledger: never the Streams group of another admin-api; its state is under the
+        // work dir (adminStateDir(), where LocalCluster puts it).
+        .adminOptions(List.of("--application-id", "posrelay-bench-admin"))
         .relayOptions(List.of(
             "--max-connections", Integer.toString(maxConnections),
             "--heartbeat-interval-ms", Long.toString(heartbeatInterval.toMillis())))

@@ -46,7 +46,7 @@ class BenchSmokeTest {
     int exit = relayctl("bench", "--kafka", kafka.bootstrapServers(),
         "--work-dir", dir.resolve("work").toString(), "--nodes", "1", "--terminals", "4",
         "--rate", "50", "--warmup-s", "1", "--duration-s", "2", "--progress-s", "1",
-        "--no-admin-api", "--json", json.toString());
+        "--json", json.toString()); // admin-api on, as the default run has it
 
     assertThat(exit).as("stderr:%n%s", err).isZero();
     assertThat(out.toString()).contains("p50 ms", "p99.9 ms", "throughput/s", "lost", "relay",

@@ -189,8 +189,10 @@ public final class LocalCluster implements AutoCloseable {
     if (admin) {
       List<String> adminArgs = new ArrayList<>(serviceArgs("admin-api", bootstrap, grpcPort,
           secure != null && embedded ? secure : null));
-      adminArgs.addAll(List.of("--management-port", Integer.toString(adminMetricsPort),
-          "--state-dir", path(config.workDir().resolve("admin-state"))));
+      adminArgs.addAll(List.of("--management-port", Integer.toString(adminMetricsPort)));
+      if (!config.adminOptions().contains("--state-dir")) { // a flag may be given only once
+        adminArgs.addAll(List.of("--state-dir", path(config.workDir().resolve("admin-state"))));
+      }
       if (secure != null) {
         adminArgs.addAll(List.of(
             "--operator-token-file", path(secure.operatorTokenFile()),
