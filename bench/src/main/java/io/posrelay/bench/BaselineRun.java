@@ -1,5 +1,6 @@
 package io.posrelay.bench;
 
+import io.posrelay.testkit.ilk.SendSchedule;
 import com.google.protobuf.Timestamp;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.EventSerdes;
@@ -35,6 +36,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the caller's thread.
  */
 final class BaselineRun {
+  /** The baseline topic's name without its run id. */
+  static final String TOPIC_PREFIX = "posrelay.bench-baseline-";
   /** As {@code IlkIngestServer.producerProperties}: the same durability and batching. */
   static final int LINGER_MS = 1;
 
@@ -51,7 +54,7 @@ final class BaselineRun {
   private final LongAdder delivered = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final BitSet arrived = new BitSet(); // poll thread only
-  private volatile FixedRate schedule = FixedRate.of(0, 1);
+  private volatile SendSchedule schedule = SendSchedule.of(0, 1, Duration.ZERO);
   private volatile LatencyRecorder latencies = new LatencyRecorder(0, 1);
 
   /**
@@ -80,7 +83,7 @@ final class BaselineRun {
     String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     CpuUsage usage;
     try (BaselineTopic topic = BaselineTopic.createLike(bootstrap, Topics.RESULTS,
-            "posrelay.bench-baseline-" + runId, ADMIN_TIMEOUT);
+            TOPIC_PREFIX + runId, ADMIN_TIMEOUT);
         Producer<String, PaymentResult> producer = createProducer()) {
       BaselineConsumer consumer =
           new BaselineConsumer(bootstrap, topic.name(), this::onRecord, errors::increment);
@@ -103,7 +106,7 @@ final class BaselineRun {
 
   private void send(Producer<String, PaymentResult> producer, String topic, String runId) {
     long start = System.nanoTime() + 10_000_000L;
-    FixedRate rate = FixedRate.of(start, config.ratePerSecond());
+    SendSchedule rate = config.schedule(start);
     long windowStart = start + config.warmup().toNanos();
     long end = windowStart + config.duration().toNanos();
     latencies = new LatencyRecorder(windowStart, end);
@@ -137,7 +140,7 @@ final class BaselineRun {
   /** On the consumer's poll thread. */
   private void onRecord(PaymentResult value) {
     long arrivedNanos = System.nanoTime();
-    long sequence = FixedRate.sequenceOf(value.getTransactionId());
+    long sequence = SequenceIds.sequenceOf(value.getTransactionId());
     if (sequence < 1 || sequence > Integer.MAX_VALUE) {
       return; // not the baseline's
     }

@@ -81,9 +81,10 @@ public record BenchCluster(
 
   /**
    * The local cluster of one run: free ports, {@code nodes} relay nodes, each allowed {@code
-   * maxConnections} terminals.
+   * maxConnections} terminals, ilk-ingest posting receipts to {@code receiptUrl} (null: off).
    */
-  LocalClusterConfig toConfig(int nodes, boolean adminApi, int maxConnections) {
+  LocalClusterConfig toConfig(int nodes, boolean adminApi, int maxConnections,
+      @Nullable String receiptUrl) {
     List<Integer> freePorts = Collections.nCopies(nodes, 0);
     return LocalClusterConfig.builder(launcher)
         .workDir(workDir)
@@ -106,6 +107,7 @@ public record BenchCluster(
         .javaOptions(name -> withProfile(name,
             name.startsWith("relay-") ? relayJavaOptions : javaOptions))
         .startTimeout(startTimeout)
+        .ilkReceiptUrl(receiptUrl)
         .build();
   }
 

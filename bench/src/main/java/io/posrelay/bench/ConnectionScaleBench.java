@@ -51,7 +51,7 @@ public final class ConnectionScaleBench {
         SourceAddresses.forTerminals(config.terminals(), config.sourceAddresses());
     try (JfrSelfProfile profile = JfrSelfProfile.startIn(cluster.profileDir());
         LocalCluster local = LocalCluster.start(
-            cluster.toConfig(1, false, config.terminals() + OpenFileLimit.HEADROOM))) {
+            cluster.toConfig(1, false, config.terminals() + OpenFileLimit.HEADROOM, null))) {
       LocalEndpoints endpoints = local.endpoints();
       long pid = local.relayPid(0);
       ProcessMemory.Sample idle = ProcessMemory.afterFullGc(pid, JCMD_TIMEOUT);

@@ -29,6 +29,14 @@ public record CpuUsage(Map<String, Double> millisPerMessage, double machineBusy,
   }
 
   /**
+   * CPU milliseconds per message of the system under test: every process but {@link
+   * CpuMeter#BENCH} (the simulators, or the baseline's own producer and consumer).
+   */
+  public double systemMillisPerMessage() {
+    return totalMillisPerMessage() - millisPerMessage.getOrDefault(CpuMeter.BENCH, 0.0);
+  }
+
+  /**
    * Share 0..1 of the machine's CPU used by others than the benchmark: above a few percent the
    * latencies were disturbed.
    */
@@ -49,11 +57,15 @@ public record CpuUsage(Map<String, Double> millisPerMessage, double machineBusy,
         total * messagesPerSecond / 1000)).toString();
   }
 
-  /** Adds {@code cpu_ms_per_message: {…}, cpu_ms_per_message_total, machine_cpu_busy, own_cpu_share}. */
+  /**
+   * Adds {@code cpu_ms_per_message: {…}, cpu_ms_per_message_total, cpu_ms_per_message_system
+   * (all but the bench), machine_cpu_busy, own_cpu_share}.
+   */
   void writeTo(ObjectNode json) {
     ObjectNode perProcess = json.putObject("cpu_ms_per_message");
     millisPerMessage.forEach((name, ms) -> perProcess.put(name, Math.round(ms * 1000) / 1000.0));
     json.put("cpu_ms_per_message_total", Math.round(totalMillisPerMessage() * 1000) / 1000.0);
+    json.put("cpu_ms_per_message_system", Math.round(systemMillisPerMessage() * 1000) / 1000.0);
     if (Double.isNaN(machineBusy)) {
       json.putNull("machine_cpu_busy");
     } else {

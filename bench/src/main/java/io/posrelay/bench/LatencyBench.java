@@ -2,6 +2,8 @@ package io.posrelay.bench;
 
 import io.posrelay.testkit.cluster.LocalCluster;
 import io.posrelay.testkit.cluster.LocalEndpoints;
+import io.posrelay.testkit.cluster.LocalReceiptSecret;
+import io.posrelay.testkit.ilk.IlkReceiptReceiver;
 import io.posrelay.v1.kafka.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,7 +55,7 @@ public final class LatencyBench {
   public static LatencyReport run(LatencyBenchConfig config, BenchCluster cluster,
       PrintWriter progress, BooleanSupplier stopRequested) throws Exception {
     OpenFileLimit.check(config.terminals());
-    int perNode = (config.terminals() + config.nodes() - 1) / config.nodes();
+    int perNode = (config.terminals() + config.holdingNodes() - 1) / config.holdingNodes();
     Instant startedAt = Instant.now();
     progress.printf(Locale.ROOT, "[bench] starting %d relay node(s), ilk-ingest%s and %s Kafka"
             + "; logs in %s%n", config.nodes(), config.adminApi() ? ", admin-api" : "",
@@ -61,8 +63,11 @@ public final class LatencyBench {
     progress.flush();
     deleteRecursively(cluster.adminStateDir());
     try (JfrSelfProfile profile = JfrSelfProfile.startIn(cluster.profileDir());
+        @Nullable IlkReceiptReceiver receipts = config.receipts()
+            ? IlkReceiptReceiver.start(0, LocalReceiptSecret.load(cluster.workDir())) : null;
         LocalCluster local = LocalCluster.start(cluster.toConfig(config.nodes(),
-            config.adminApi(), perNode + OpenFileLimit.HEADROOM))) {
+            config.adminApi(), perNode + OpenFileLimit.HEADROOM,
+            receipts == null ? null : receipts.url()))) {
       LocalEndpoints endpoints = local.endpoints();
       @Nullable PhaseResult baseline = null;
       if (config.baseline()) {
@@ -73,12 +78,14 @@ public final class LatencyBench {
         baseline = new BaselineRun(endpoints.kafkaBootstrap(), config, progress, stopRequested,
             new CpuMeter(local.pids())).run();
       }
-      PhaseResult relay = new RelayRun(endpoints, config, progress, stopRequested,
-          new CpuMeter(local.pids())).run();
+      RelayRun relayRun = new RelayRun(endpoints, config, progress, stopRequested,
+          new CpuMeter(local.pids()),
+          new TopicWrites(endpoints.kafkaBootstrap(), BaselineRun.TOPIC_PREFIX), receipts);
+      PhaseResult relay = relayRun.run();
       int partitions = BaselineTopic.partitionsOf(endpoints.kafkaBootstrap(), Topics.RESULTS,
           Duration.ofSeconds(30));
       return new LatencyReport(config, partitions, cluster.kafkaName(), Machine.current(),
-          startedAt, relay, baseline);
+          startedAt, relay, baseline, relayRun.figures());
     }
   }
 }

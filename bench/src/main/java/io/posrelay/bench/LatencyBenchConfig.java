@@ -1,5 +1,6 @@
 package io.posrelay.bench;
 
+import io.posrelay.testkit.ilk.SendSchedule;
 import java.time.Duration;
 
 /**
@@ -28,6 +29,13 @@ import java.time.Duration;
  * @param sourceAddresses local source addresses (127.0.0.2 …) the terminals' connections are
  *     spread over, 0..{@link SourceAddresses#MAX}; 0 = as many as needed (none up to {@link
  *     SourceAddresses#PER_ADDRESS} terminals)
+ * @param ramp at the start of the warm-up, how long the rate takes to rise evenly from 0 to
+ *     {@code ratePerSecond} ({@link SendSchedule}), 0..warm-up: the JIT compilers of every
+ *     process then warm up on a load that grows with them instead of leaving a backlog
+ * @param idleNodes relay nodes, the last ones, that hold no terminal, 0..nodes − 1: their CPU
+ *     is what a node pays for results it does not hold (the broadcast's cost)
+ * @param receipts whether ilk-ingest sends a receipt to a simulated ILK for every delivered
+ *     result, as in production
  */
 public record LatencyBenchConfig(
     int nodes,
@@ -41,7 +49,10 @@ public record LatencyBenchConfig(
     Duration drainTimeout,
     Duration progressInterval,
     int maxInFlight,
-    int sourceAddresses) {
+    int sourceAddresses,
+    Duration ramp,
+    int idleNodes,
+    boolean receipts) {
 
   /** Most terminals the simulated ILK addresses ({@code IlkSimulatorConfig} allows 1..9999). */
   static final int MAX_ADDRESSED_TERMINALS = 9_999;
@@ -61,17 +72,30 @@ public record LatencyBenchConfig(
     check(!drainTimeout.isNegative(), "drain-timeout-s", drainTimeout.toSeconds(), ">= 0");
     check(progressInterval.toSeconds() >= 1, "progress-s", progressInterval.toSeconds(), ">= 1");
     check(maxInFlight >= 1, "max-in-flight", maxInFlight, ">= 1");
+    check(!ramp.isNegative() && ramp.compareTo(warmup) <= 0, "ramp-s", ramp.toSeconds(),
+        "0..warmup-s (" + warmup.toSeconds() + ")");
+    check(idleNodes >= 0 && idleNodes < nodes, "idle-nodes", idleNodes,
+        "0.." + (nodes - 1) + ", fewer than --nodes");
     check(sourceAddresses >= 0 && sourceAddresses <= SourceAddresses.MAX, "source-addresses",
         sourceAddresses, "0.." + SourceAddresses.MAX);
   }
 
   /**
-   * Messages due in a phase: one every {@link FixedRate} period over warm-up plus duration, as
-   * the senders count them. A sender that waited for answers sends fewer.
+   * Messages due in a phase: those of its {@link #schedule} over warm-up plus duration, as the
+   * senders count them. A sender that waited for answers sends fewer.
    */
   public long scheduledMessages() {
-    return (long) Math.ceil((warmup.toNanos() + duration.toNanos())
-        / (double) FixedRate.of(0, ratePerSecond).periodNanos());
+    return schedule(0).dueWithin(warmup.toNanos() + duration.toNanos());
+  }
+
+  /** A phase's send schedule: the rate, ramped over {@link #ramp()}, from {@code startNanos}. */
+  public SendSchedule schedule(long startNanos) {
+    return SendSchedule.of(startNanos, ratePerSecond, ramp);
+  }
+
+  /** Relay nodes that hold terminals: all but the {@link #idleNodes()}. */
+  public int holdingNodes() {
+    return nodes - idleNodes;
   }
 
   /**

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when the run started
  * @param relay the full path's figures
  * @param baseline the raw Kafka hop's figures; null if the baseline was not run
+ * @param figures the relay phase's writes per result, receipts and idle nodes
  */
 public record LatencyReport(
     LatencyBenchConfig config,
@@ -29,7 +30,8 @@ public record LatencyReport(
     Machine machine,
     Instant startedAt,
     PhaseResult relay,
-    @Nullable PhaseResult baseline) {
+    @Nullable PhaseResult baseline,
+    RelayFigures figures) {
 
   /** Others' share of the machine's CPU above which a phase's figures are flagged. */
   static final double SHARED_MACHINE = 0.05;
@@ -50,6 +52,11 @@ public record LatencyReport(
         "POS Relay bench: %d relay node(s), %d terminals, %s results/s, %d s measured after %d s"
             + " warm-up%n", config.nodes(), config.terminals(), number(config.ratePerSecond()),
         config.duration().toSeconds(), config.warmup().toSeconds()));
+    if (!config.ramp().isZero()) {
+      text.append(String.format(Locale.ROOT, "warm-up ramped: the rate rose evenly from 0 to"
+          + " %s/s over its first %d s (--ramp-s), then stayed there%n",
+          number(config.ratePerSecond()), config.ramp().toSeconds()));
+    }
     text.append(String.format(Locale.ROOT, "kafka %s, %d partitions; admin-api %s; %s%n",
         kafka, partitions, config.adminApi() ? "on" : "off", machine.describe()));
     text.append(String.format(Locale.ROOT, ROW, "", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
@@ -73,6 +80,12 @@ public record LatencyReport(
     if (base != null) {
       cpuLines(text, "baseline", base.cpu(), base.throughputPerSecond());
     }
+    text.append(String.format(Locale.ROOT, "CPU ms per result, POS Relay and its Kafka"
+        + " (simulators excluded): %.3f%s%n", relay.cpu().systemMillisPerMessage(),
+        base == null ? "" : String.format(Locale.ROOT, "; baseline, Kafka and its producer and"
+            + " consumer, per record: %.3f", base.cpu().millisPerMessage().getOrDefault(
+            "kafka", 0.0) + base.cpu().millisPerMessage().getOrDefault(CpuMeter.BENCH, 0.0))));
+    figures.describe(text, relay.cpu(), relay.delivered());
     text.append("relay: ILK callback due -> payment_result at the terminal; baseline: record due"
         + " -> consumer (one Kafka hop).\nLatencies from each message's intended send time at the"
         + " fixed rate (corrected for coordinated omission), measured window only; counts include"
@@ -153,7 +166,8 @@ public record LatencyReport(
    */
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode json = mapper.createObjectNode();
-    phase(json.putObject("relay"), relay).put("kept_up", keptUp(relay));
+    ObjectNode relayJson = phase(json.putObject("relay"), relay).put("kept_up", keptUp(relay));
+    figures.writeTo(relayJson);
     PhaseResult base = baseline;
     if (base == null) {
       json.putNull("baseline");
@@ -172,6 +186,9 @@ public record LatencyReport(
     json.put("rate_per_s", config.ratePerSecond());
     json.put("duration_s", config.duration().toSeconds());
     json.put("warmup_s", config.warmup().toSeconds());
+    json.put("ramp_s", config.ramp().toSeconds());
+    json.put("idle_nodes", config.idleNodes());
+    json.put("receipts", config.receipts());
     json.put("partitions", partitions);
     json.put("kafka", kafka);
     json.put("admin_api", config.adminApi());

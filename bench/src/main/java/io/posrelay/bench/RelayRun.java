@@ -1,10 +1,13 @@
 package io.posrelay.bench;
 
+import com.google.common.net.HostAndPort;
 import io.posrelay.testkit.cluster.LocalEndpoints;
 import io.posrelay.testkit.ilk.AcceptedResult;
+import io.posrelay.testkit.ilk.IlkReceiptReceiver;
 import io.posrelay.testkit.ilk.IlkSimStats;
 import io.posrelay.testkit.ilk.IlkSimulator;
 import io.posrelay.testkit.ilk.IlkSimulatorConfig;
+import io.posrelay.testkit.ilk.SendSchedule;
 import io.posrelay.testkit.pos.PosSimSecurity;
 import io.posrelay.testkit.pos.PosSimulator;
 import io.posrelay.testkit.pos.ReceivedResult;
@@ -15,11 +18,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * node claims it as it would in production).
  *
  * <p>The intended send time of callback {@code n} is derived from its transaction id ({@code
- * sim-<runId>-<n>}) and the simulator's schedule ({@link FixedRate}); a 202 whose actual send
+ * sim-<runId>-<n>}) and the simulator's schedule ({@link SendSchedule}); a 202 whose actual send
  * time is earlier than that is counted as a schedule mismatch and warned about, since it would
  * mean the two schedules disagree.
  */
@@ -44,16 +49,19 @@ final class RelayRun {
   private final PrintWriter progress;
   private final BooleanSupplier stopRequested;
   private final CpuMeter cpu;
+  private final TopicWrites writes;
+  private final @Nullable IlkReceiptReceiver receipts;
   private final LongAdder scheduleMismatches = new LongAdder();
   private final LongAdder foreign = new LongAdder();
   /** Webhook round trips (POST to 202, broker ack included), for the progress lines. */
   private final Recorder webhookMicros = new Recorder(LatencyRecorder.HIGHEST_MICROS, 3);
   /** How late the simulated ILK sent each callback after its due time, for the progress lines. */
   private final Recorder sendLagMicros = new Recorder(LatencyRecorder.HIGHEST_MICROS, 3);
-  private volatile FixedRate schedule = FixedRate.of(0, 1);
+  private volatile SendSchedule schedule = SendSchedule.of(0, 1, Duration.ZERO);
   private volatile LatencyRecorder latencies = new LatencyRecorder(0, 1);
   private volatile String runPrefix = "";
   private volatile long scheduled;
+  private volatile RelayFigures figures = new RelayFigures(Map.of(), 0, -1, List.of());
 
   /**
    * @param endpoints the running cluster
@@ -61,10 +69,16 @@ final class RelayRun {
    * @param progress where progress lines go
    * @param stopRequested polled; true ends the phase early
    * @param cpu measures the CPU of the phase's measured window
+   * @param writes counts the records written to each topic in the measured window
+   * @param receipts the simulated ILK's receipt endpoint ilk-ingest posts to; null = receipts
+   *     off
    */
   RelayRun(LocalEndpoints endpoints, LatencyBenchConfig config, PrintWriter progress,
-      BooleanSupplier stopRequested, CpuMeter cpu) {
+      BooleanSupplier stopRequested, CpuMeter cpu, TopicWrites writes,
+      @Nullable IlkReceiptReceiver receipts) {
     this.cpu = cpu;
+    this.writes = writes;
+    this.receipts = receipts;
     this.endpoints = endpoints;
     this.config = config;
     this.progress = progress;
@@ -83,7 +97,8 @@ final class RelayRun {
         SourceAddresses.forTerminals(config.terminals(), config.sourceAddresses());
     String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     runPrefix = "sim-" + runId + "-";
-    try (PosSimulator terminals = PosSimulator.start(endpoints.posAddresses(),
+    List<HostAndPort> holding = endpoints.posAddresses().subList(0, config.holdingNodes());
+    try (PosSimulator terminals = PosSimulator.start(holding,
         BenchTerminals.ids(config.terminals()), this::onResult, PosSimSecurity.NONE, sources,
         config.connectRate())) {
       connect(terminals, sources);
@@ -91,6 +106,7 @@ final class RelayRun {
           .url(URI.create(endpoints.webhookUrl()))
           .ratePerSecond(config.ratePerSecond())
           .duration(config.warmup().plus(config.duration()))
+          .ramp(config.ramp())
           .terminals(Math.min(config.terminals(), LatencyBenchConfig.MAX_ADDRESSED_TERMINALS))
           .terminalPrefix(BenchTerminals.PREFIX)
           .maxInFlight(config.maxInFlight())
@@ -109,14 +125,20 @@ final class RelayRun {
         long windowStart = start + config.warmup().toNanos();
         latencies = new LatencyRecorder(windowStart, windowStart + config.duration().toNanos());
         scheduled = config.scheduledMessages();
-        schedule = FixedRate.of(start, config.ratePerSecond());
+        schedule = config.schedule(start);
         long windowEnd = windowStart + config.duration().toNanos();
         cpu.measure(windowStart, windowEnd);
+        writes.measure(windowStart, windowEnd);
         stopAt(simulator, windowEnd);
         sent = simulator.run(start);
         usage = cpu.usage(latencies.arrivalsInWindow());
+        long drainEnd = System.nanoTime() + config.drainTimeout().toNanos();
         Drain.await(() -> terminals.resultsReceived() >= simulator.stats().accepted(),
             config.drainTimeout(), stopRequested);
+        if (receipts != null) {
+          Drain.await(() -> finalReceipts() >= terminals.resultsReceived(),
+              Duration.ofNanos(Math.max(0, drainEnd - System.nanoTime())), stopRequested);
+        }
       } finally {
         stopper.interrupt();
       }
@@ -138,10 +160,27 @@ final class RelayRun {
             + " (at most {} awaiting an answer)", sent.sent(), scheduled, config.maxInFlight());
       }
       long errors = sent.rejected() + sent.errors();
+      List<String> idle = new java.util.ArrayList<>();
+      for (int node = config.holdingNodes() + 1; node <= config.nodes(); node++) {
+        idle.add("relay-" + node);
+      }
+      figures = new RelayFigures(writes.counts(), recorder.arrivalsInWindow(),
+          receipts == null ? -1 : finalReceipts(), idle);
       return PhaseResult.of(recorder.measured(), recorder.arrivalsInWindow(),
           recorder.windowSeconds(), sent.sent(), sent.accepted(), terminals.resultsReceived(),
           errors, terminals.duplicates(), usage);
     }
+  }
+
+  /** The writes per result, receipts and idle nodes of the last {@link #run}. */
+  RelayFigures figures() {
+    return figures;
+  }
+
+  /** Distinct results with a final receipt at the simulated ILK. */
+  private long finalReceipts() {
+    IlkReceiptReceiver receiver = receipts;
+    return receiver == null ? 0 : receiver.finalReceipts();
   }
 
   private void connect(PosSimulator terminals, List<InetAddress> sources)
@@ -197,7 +236,7 @@ final class RelayRun {
   }
 
   private long sequenceOf(String transactionId) {
-    return transactionId.startsWith(runPrefix) ? FixedRate.sequenceOf(transactionId) : -1;
+    return transactionId.startsWith(runPrefix) ? SequenceIds.sequenceOf(transactionId) : -1;
   }
 
   private String progressLine(IlkSimulator simulator, PosSimulator terminals) {

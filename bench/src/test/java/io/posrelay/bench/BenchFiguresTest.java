@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.posrelay.testkit.ilk.SendSchedule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -18,25 +20,48 @@ class BenchFiguresTest {
   /** The target scenario: relayctl bench's defaults. */
   private static final LatencyBenchConfig TARGET = new LatencyBenchConfig(3, 10_000, 2_000,
       Duration.ofSeconds(60), Duration.ofSeconds(60), 2_000, true, true, Duration.ofSeconds(30),
-      Duration.ofSeconds(5), 512, 0);
+      Duration.ofSeconds(5), 512, 0, Duration.ZERO, 0, true);
+  private static final RelayFigures NO_FIGURES = new RelayFigures(Map.of(), 0, -1, List.of());
 
 
   @Test
-  void fixedRate_dueTimes_areStartPlusWholePeriods() {
-    FixedRate rate = FixedRate.of(1_000, 2_000); // 2,000/s: every 500 µs
+  void sendSchedule_withoutRamp_dueTimesAreStartPlusWholePeriods() {
+    SendSchedule rate = SendSchedule.of(1_000, 2_000, Duration.ZERO); // every 500 µs
 
     assertThat(rate.periodNanos()).isEqualTo(500_000);
     assertThat(rate.intendedNanos(1)).isEqualTo(1_000);
     assertThat(rate.intendedNanos(3)).isEqualTo(1_001_000);
+    assertThat(rate.dueWithin(1_000_000)).isEqualTo(2);
+    assertThat(rate.dueWithin(1_000_001)).isEqualTo(3);
+  }
+
+  @Test
+  void sendSchedule_ramp_risesEvenly_thenRunsAtTheFullRateHalfTheRampLater() {
+    // 1,000/s (1 ms) ramped over 10 s: 5,000 messages in the ramp, then one per ms
+    SendSchedule ramped = SendSchedule.of(0, 1_000, Duration.ofSeconds(10));
+
+    assertThat(ramped.intendedNanos(1)).isZero();
+    // k = 1,250 sent before: sqrt(2 × 10 s × 1,250 × 1 ms) = 5 s, at half the full rate
+    assertThat(ramped.intendedNanos(1_251)).isEqualTo(5_000_000_000L);
+    assertThat(ramped.intendedNanos(5_001)).isEqualTo(10_000_000_000L);
+    assertThat(ramped.intendedNanos(5_002) - ramped.intendedNanos(5_001)).isEqualTo(1_000_000);
+    assertThat(ramped.dueWithin(5_000_000_000L)).isEqualTo(1_250);
+    assertThat(ramped.dueWithin(5_000_000_001L)).isEqualTo(1_251);
+    assertThat(ramped.dueWithin(10_000_000_000L)).isEqualTo(5_000);
+    assertThat(ramped.dueWithin(20_000_000_000L)).isEqualTo(15_000);
+    for (long n = 1; n < 6_000; n++) {
+      assertThat(ramped.intendedNanos(n + 1)).isGreaterThan(ramped.intendedNanos(n));
+      assertThat(ramped.dueWithin(ramped.intendedNanos(n) - ramped.startNanos())).isEqualTo(n - 1);
+    }
   }
 
   @Test
   void sequenceOf_readsTheTrailingNumber_andRejectsOthers() {
-    assertThat(FixedRate.sequenceOf("sim-1a2b3c4d-42")).isEqualTo(42);
-    assertThat(FixedRate.sequenceOf("base-00ff-7")).isEqualTo(7);
-    assertThat(FixedRate.sequenceOf("tx-0001-x")).isEqualTo(-1);
-    assertThat(FixedRate.sequenceOf("no-number-")).isEqualTo(-1);
-    assertThat(FixedRate.sequenceOf("plain")).isEqualTo(-1);
+    assertThat(SequenceIds.sequenceOf("sim-1a2b3c4d-42")).isEqualTo(42);
+    assertThat(SequenceIds.sequenceOf("base-00ff-7")).isEqualTo(7);
+    assertThat(SequenceIds.sequenceOf("tx-0001-x")).isEqualTo(-1);
+    assertThat(SequenceIds.sequenceOf("no-number-")).isEqualTo(-1);
+    assertThat(SequenceIds.sequenceOf("plain")).isEqualTo(-1);
   }
 
   @Test
@@ -87,7 +112,7 @@ class BenchFiguresTest {
     PhaseResult baseline =
         new PhaseResult(2, 3, 4, 5, 6, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
     LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
-        Machine.current(), Instant.EPOCH, relay, baseline);
+        Machine.current(), Instant.EPOCH, relay, baseline, NO_FIGURES);
 
     ObjectNode json = report.toJson(new ObjectMapper());
 
@@ -111,7 +136,7 @@ class BenchFiguresTest {
     PhaseResult relay = new PhaseResult(3309, 9000, 15073, 16000, 17000, 120_000, 2685.9,
         240_000, 240_000, 240_000, 0, 0, 0, cpu);
     LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
-        Machine.current(), Instant.EPOCH, relay, null);
+        Machine.current(), Instant.EPOCH, relay, null, NO_FIGURES);
 
     assertThat(report.table()).contains("relay: BACKLOG IN THE MEASURED WINDOW: 2685.9/s arrived"
         + " against 2000/s offered").doesNotContain("DID NOT KEEP UP");
@@ -127,7 +152,7 @@ class BenchFiguresTest {
     PhaseResult baseline =
         new PhaseResult(2, 3, 4, 5, 6, 100, 2000, 240_000, 240_000, 240_000, 0, 0, 0, cpu);
     LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
-        Machine.current(), Instant.EPOCH, relay, baseline);
+        Machine.current(), Instant.EPOCH, relay, baseline, NO_FIGURES);
 
     assertThat(report.table()).contains(
         "relay: DID NOT KEEP UP: 54132 of 240000 messages due were sent",
@@ -144,7 +169,7 @@ class BenchFiguresTest {
     CpuUsage cpu = new CpuUsage(Map.of("relay-1", 0.2), 0.5, 0.4, 60);
     PhaseResult relay = new PhaseResult(4, 5, 8, 10, 12, 100, 200, 300, 300, 200, 100, 0, 0, cpu);
     LatencyReport report = new LatencyReport(TARGET, 6, "embedded",
-        Machine.current(), Instant.EPOCH, relay, null);
+        Machine.current(), Instant.EPOCH, relay, null, NO_FIGURES);
 
     assertThat(report.table()).contains("lost: accepted but not at the terminal",
         "--drain-timeout-s");
@@ -164,7 +189,57 @@ class BenchFiguresTest {
   void config_outOfRange_namesTheOption() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new LatencyBenchConfig(3, 10_000, 2_000, Duration.ofSeconds(60), Duration.ZERO,
-                2_000, true, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 512, 0))
+                2_000, true, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 512, 0,
+                Duration.ZERO, 0, true))
         .hasMessage("duration-s: 0 (expected: >= 1)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new LatencyBenchConfig(3, 10_000, 2_000, Duration.ofSeconds(60),
+                Duration.ofSeconds(60), 2_000, true, true, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), 512, 0, Duration.ZERO, 3, true))
+        .hasMessage("idle-nodes: 3 (expected: 0..2, fewer than --nodes)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new LatencyBenchConfig(3, 10_000, 2_000, Duration.ofSeconds(60),
+                Duration.ofSeconds(60), 2_000, true, true, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), 512, 0, Duration.ofSeconds(61), 0, true))
+        .hasMessage("ramp-s: 61 (expected: 0..warmup-s (60))");
+  }
+
+  @Test
+  void rampedConfig_countsWhatTheRampedScheduleSends() {
+    LatencyBenchConfig ramped = new LatencyBenchConfig(3, 10_000, 2_000, Duration.ofSeconds(60),
+        Duration.ofSeconds(60), 2_000, true, true, Duration.ofSeconds(30), Duration.ofSeconds(5),
+        512, 0, Duration.ofSeconds(30), 0, true);
+
+    // 120 s at 2,000/s, less half the 30 s ramp's worth (15 s at 2,000/s)
+    assertThat(TARGET.scheduledMessages()).isEqualTo(240_000);
+    assertThat(ramped.scheduledMessages()).isEqualTo(210_000);
+  }
+
+  @Test
+  void relayFigures_dividesEachTopicsRecordsByTheDeliveredResults_andSumsTheChangelogs() {
+    RelayFigures figures = new RelayFigures(Map.of(
+        "posrelay.results", 1_000L,
+        "posrelay.claims", 1_000L,
+        "posrelay-bench-admin-ledger-records-changelog", 1_000L,
+        "posrelay-bench-admin-ledger-by-status-changelog", 2_000L),
+        1_000, 990, List.of("relay-3"));
+    CpuUsage cpu = new CpuUsage(Map.of("kafka", 0.1, "relay-3", 0.015, "bench", 0.2), 0.5, 0.5,
+        60);
+
+    StringBuilder text = new StringBuilder();
+    figures.describe(text, cpu, 1_000);
+    ObjectNode json = new ObjectMapper().createObjectNode();
+    figures.writeTo(json);
+
+    assertThat(figures.changelogPerResult()).isEqualTo(3.0);
+    assertThat(cpu.systemMillisPerMessage()).isCloseTo(0.115, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(text.toString())
+        .contains("relay-3 held no terminal: 0.0150 ms of CPU per result")
+        .contains("records written per delivered result: posrelay.claims 1.00  posrelay.results 1.00")
+        .contains("ledger changelog records per delivered result: 3.00 (ledger-by-status 2.00  ledger-records 1.00)")
+        .contains("receipts: 990 final receipts at the simulated ILK for 1000 delivered results");
+    assertThat(json.path("changelog_records_per_result").asDouble()).isEqualTo(3.0);
+    assertThat(json.path("records_per_result").path("posrelay.claims").asDouble()).isEqualTo(1.0);
+    assertThat(json.path("final_receipts").asLong()).isEqualTo(990);
   }
 }

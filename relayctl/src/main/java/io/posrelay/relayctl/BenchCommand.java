@@ -98,6 +98,23 @@ final class BenchCommand implements Callable<Integer> {
           + " terminals beyond the first 20,000 (default: ${DEFAULT-VALUE}).")
   int sourceAddresses;
 
+  @Option(names = "--ramp-s", defaultValue = "30",
+      description = "Seconds over which the rate rises evenly from 0 to --rate at the start of"
+          + " the warm-up, so that the JIT compilers warm up without leaving a backlog; 0 = the"
+          + " full rate at once (default: ${DEFAULT-VALUE}).")
+  int rampSeconds;
+
+  @Option(names = "--idle-nodes", defaultValue = "0",
+      description = "Relay nodes (the last ones) that hold no terminal: their CPU per result is"
+          + " what the broadcast costs a node for results it does not hold"
+          + " (default: ${DEFAULT-VALUE}).")
+  int idleNodes;
+
+  @Option(names = "--receipts", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "ilk-ingest sends a signed receipt for every delivered result to a"
+          + " simulated ILK, as in production (default: on).")
+  boolean receipts;
+
   @Option(names = "--relay-java-opts", paramLabel = "OPTIONS",
       defaultValue = BenchCluster.DEFAULT_JAVA_OPTS,
       description = "JVM options of the relay nodes (default: ${DEFAULT-VALUE}).")
@@ -110,7 +127,8 @@ final class BenchCommand implements Callable<Integer> {
       config = new LatencyBenchConfig(nodes, terminals, rate,
           Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), connectRate,
           adminApi, baseline, Duration.ofSeconds(drainTimeoutSeconds),
-          Duration.ofSeconds(progressSeconds), maxInFlight, sourceAddresses);
+          Duration.ofSeconds(progressSeconds), maxInFlight, sourceAddresses,
+          Duration.ofSeconds(rampSeconds), idleNodes, receipts);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }

@@ -13,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +51,7 @@ public final class IlkReceiptReceiver implements AutoCloseable {
   private final List<ReceivedReceipt> received = new ArrayList<>();
   private final AtomicLong badSignatures = new AtomicLong();
   private final AtomicLong unavailableAnswers = new AtomicLong();
+  private final Set<String> finalResultIds = new HashSet<>();
   private volatile boolean unavailable;
 
   private IlkReceiptReceiver(RotatingSecrets secrets, HttpServer server) {
@@ -92,6 +95,11 @@ public final class IlkReceiptReceiver implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  /** Distinct results with a final receipt (DELIVERED or REVERSAL_REQUIRED) received. */
+  public synchronized long finalReceipts() {
+    return finalResultIds.size();
+  }
+
   /** Receipts whose signature was missing or wrong. */
   public long badSignatures() {
     return badSignatures.get();
@@ -131,6 +139,9 @@ public final class IlkReceiptReceiver implements AutoCloseable {
           String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
       synchronized (this) {
         received.add(receipt);
+        if (receipt.isFinal()) {
+          finalResultIds.add(receipt.resultId());
+        }
       }
       answer(exchange, 200);
     } catch (IOException | RuntimeException e) {

@@ -95,7 +95,8 @@ public final class IlkSimulator {
   }
 
   /**
-   * Like {@link #run()}, with callback {@code n} due at {@code startNanos + (n − 1) / rate}: a
+   * Like {@link #run()}, with callback {@code n} due at {@code startNanos + (n − 1) / rate}
+   * (later by half the ramp, and on the ramp's curve during it: {@link SendSchedule}): a
    * caller that times each callback against its own schedule ({@code relayctl bench}) passes that
    * schedule's start, so that both agree to the nanosecond. Setting up the client delays the first
    * callbacks, not the schedule.
@@ -105,8 +106,7 @@ public final class IlkSimulator {
    * @throws InterruptedException if the calling thread is interrupted
    */
   public IlkSimStats run(long startNanos) throws InterruptedException {
-    long start = startNanos;
-    long periodNanos = Math.max(1, (long) (1e9 / config.ratePerSecond()));
+    SendSchedule schedule = SendSchedule.of(startNanos, config.ratePerSecond(), config.ramp());
     long durationNanos = config.duration().isZero() ? Long.MAX_VALUE : config.duration().toNanos();
     Random random = new Random(config.seed());
     try (IlkSimClient client = new IlkSimClient(config)) {
@@ -114,8 +114,8 @@ public final class IlkSimulator {
         if (config.count() > 0 && sequence > config.count()) {
           break;
         }
-        long offset = (sequence - 1) * periodNanos;
-        if (offset >= durationNanos || !parkUntil(start + offset)) {
+        long due = schedule.intendedNanos(sequence);
+        if (due - startNanos >= durationNanos || !parkUntil(due)) {
           break;
         }
         while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {

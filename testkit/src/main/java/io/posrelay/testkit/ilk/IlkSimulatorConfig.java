@@ -26,6 +26,7 @@ public final class IlkSimulatorConfig {
   private final double ratePerSecond;
   private final long count;
   private final Duration duration;
+  private final Duration ramp;
   private final int terminals;
   private final String terminalPrefix;
   private final double unconnectedRatio;
@@ -43,6 +44,7 @@ public final class IlkSimulatorConfig {
     ratePerSecond = b.ratePerSecond;
     count = b.count;
     duration = b.duration;
+    ramp = b.ramp;
     terminals = b.terminals;
     terminalPrefix = b.terminalPrefix;
     unconnectedRatio = b.unconnectedRatio;
@@ -79,6 +81,14 @@ public final class IlkSimulatorConfig {
   /** How long to send; {@link Duration#ZERO} = no limit. */
   public Duration duration() {
     return duration;
+  }
+
+  /**
+   * How long the rate takes to rise evenly from 0 to {@link #ratePerSecond()} at the start
+   * ({@link SendSchedule}); {@link Duration#ZERO} = the full rate at once.
+   */
+  public Duration ramp() {
+    return ramp;
   }
 
   /** Connected terminals addressed, {@code <terminalPrefix>0001…}, >= 1. */
@@ -138,7 +148,7 @@ public final class IlkSimulatorConfig {
 
   /** A builder holding this configuration, to change some of it. */
   public Builder toBuilder() {
-    return builder().url(url).ratePerSecond(ratePerSecond).count(count).duration(duration)
+    return builder().url(url).ratePerSecond(ratePerSecond).count(count).duration(duration).ramp(ramp)
         .terminals(terminals).terminalPrefix(terminalPrefix).unconnectedRatio(unconnectedRatio)
         .unconnectedPrefix(unconnectedPrefix).maxInFlight(maxInFlight)
         .requestTimeout(requestTimeout).runId(runId).seed(seed).signingSecrets(signingSecrets)
@@ -151,6 +161,7 @@ public final class IlkSimulatorConfig {
     private double ratePerSecond = 10;
     private long count;
     private Duration duration = Duration.ZERO;
+    private Duration ramp = Duration.ZERO;
     private int terminals = 10;
     private String terminalPrefix = "T";
     private double unconnectedRatio;
@@ -185,6 +196,12 @@ public final class IlkSimulatorConfig {
     /** See {@link IlkSimulatorConfig#duration()}; default zero (no limit). */
     public Builder duration(Duration value) {
       duration = value;
+      return this;
+    }
+
+    /** See {@link IlkSimulatorConfig#ramp()}; default zero (no ramp). */
+    public Builder ramp(Duration value) {
+      ramp = value;
       return this;
     }
 
@@ -271,6 +288,9 @@ public final class IlkSimulatorConfig {
       }
       if (duration.isNegative()) {
         throw new IllegalArgumentException("duration-s: " + duration.toSeconds() + " (expected: >= 0)");
+      }
+      if (ramp.isNegative()) {
+        throw new IllegalArgumentException("ramp-s: " + ramp.toSeconds() + " (expected: >= 0)");
       }
       if (terminals < 1 || terminals > 9999) {
         throw new IllegalArgumentException("terminals: " + terminals + " (expected: 1..9999)");
