@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,11 +99,11 @@ final class BenchCommand implements Callable<Integer> {
           + " terminals beyond the first 20,000 (default: ${DEFAULT-VALUE}).")
   int sourceAddresses;
 
-  @Option(names = "--ramp-s", defaultValue = "30",
+  @Option(names = "--ramp-s",
       description = "Seconds over which the rate rises evenly from 0 to --rate at the start of"
           + " the warm-up, so that the JIT compilers warm up without leaving a backlog; 0 = the"
-          + " full rate at once (default: ${DEFAULT-VALUE}).")
-  int rampSeconds;
+          + " full rate at once (default: half the warm-up, 30 s by default).")
+  @Nullable Integer rampSeconds;
 
   @Option(names = "--idle-nodes", defaultValue = "0",
       description = "Relay nodes (the last ones) that hold no terminal: their CPU per result is"
@@ -128,7 +129,8 @@ final class BenchCommand implements Callable<Integer> {
           Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), connectRate,
           adminApi, baseline, Duration.ofSeconds(drainTimeoutSeconds),
           Duration.ofSeconds(progressSeconds), maxInFlight, sourceAddresses,
-          Duration.ofSeconds(rampSeconds), idleNodes, receipts);
+          rampSeconds == null ? Duration.ofSeconds(warmupSeconds).dividedBy(2)
+              : Duration.ofSeconds(rampSeconds), idleNodes, receipts);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }

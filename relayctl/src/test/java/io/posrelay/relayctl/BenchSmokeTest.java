@@ -44,9 +44,9 @@ class BenchSmokeTest {
     Path json = dir.resolve("bench.json");
 
     int exit = relayctl("bench", "--kafka", kafka.bootstrapServers(),
-        "--work-dir", dir.resolve("work").toString(), "--nodes", "1", "--terminals", "4",
-        "--rate", "50", "--warmup-s", "1", "--duration-s", "2", "--progress-s", "1",
-        "--json", json.toString()); // admin-api on, as the default run has it
+        "--work-dir", dir.resolve("work").toString(), "--nodes", "2", "--idle-nodes", "1",
+        "--terminals", "4", "--rate", "50", "--warmup-s", "2", "--duration-s", "3",
+        "--progress-s", "1", "--json", json.toString()); // admin-api and receipts on, as default
 
     assertThat(exit).as("stderr:%n%s", err).isZero();
     assertThat(out.toString()).contains("p50 ms", "p99.9 ms", "throughput/s", "lost", "relay",
@@ -61,10 +61,18 @@ class BenchSmokeTest {
     assertThat(report.path("relay").path("lost").asLong()).isZero();
     assertThat(report.path("baseline").path("delivered").asLong()).isPositive();
     assertThat(report.path("ratios").path("p50").isNumber()).isTrue();
-    assertThat(report.path("nodes").asInt()).isEqualTo(1);
+    assertThat(report.path("nodes").asInt()).isEqualTo(2);
+    assertThat(report.path("ramp_s").asInt()).isEqualTo(1); // half the warm-up by default
+    assertThat(report.path("relay").path("idle_nodes").get(0).asText()).isEqualTo("relay-2");
+    assertThat(out.toString()).contains("relay-2 held no terminal:",
+        "ledger changelog records per delivered result:", "warm-up ramped");
+    assertThat(report.path("relay").path("records_per_result").path("posrelay.results")
+        .asDouble()).isPositive();
+    assertThat(report.path("relay").path("final_receipts").asLong())
+        .isEqualTo(report.path("relay").path("delivered").asLong());
     assertThat(report.path("terminals").asInt()).isEqualTo(4);
     assertThat(report.path("rate_per_s").asDouble()).isEqualTo(50.0);
-    assertThat(report.path("duration_s").asInt()).isEqualTo(2);
+    assertThat(report.path("duration_s").asInt()).isEqualTo(3);
   }
 
   @Test
