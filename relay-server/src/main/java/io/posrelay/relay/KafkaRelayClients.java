@@ -5,10 +5,14 @@ import static io.posrelay.runtime.kafka.KafkaKeys.BOOTSTRAP_SERVERS;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.DeliveryEventInterest;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
 import io.posrelay.relay.kafka.KafkaEventPublisher;
+import io.posrelay.relay.kafka.ProtobufValues;
+import io.posrelay.relay.kafka.ReaderRestarts;
+import io.posrelay.relay.kafka.RecordFilter;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.runtime.config.KafkaClientRole;
@@ -25,8 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -97,10 +103,12 @@ final class KafkaRelayClients implements RelayKafka {
   }
 
   @Override
-  public BroadcastConsumer<PaymentResult> results(ServiceConfig c, ResultDispatcher dispatcher,
-      RelayMeters meters, MeterRegistry registry) {
-    return reader(c, RelayKeys.RESULTS_READER, "results", KafkaKeys.topics(c).results(),
-        EventSerdes.paymentResult().deserializer(), dispatcher::dispatch,
+  public BroadcastConsumer<?> results(ServiceConfig c, Predicate<String> wanted,
+      ResultDispatcher dispatcher, RelayMeters meters, MeterRegistry registry) {
+    String topic = KafkaKeys.topics(c).results();
+    return reader(c, RelayKeys.RESULTS_READER, "results", topic, new ByteBufferDeserializer(),
+        RecordFilter.byKey(wanted),
+        ProtobufValues.parsing(PaymentResult.parser(), topic, dispatcher::dispatch),
         meters.deliveries()::consumerError, registry, "posrelay-results-");
   }
 
@@ -161,24 +169,33 @@ final class KafkaRelayClients implements RelayKafka {
   }
 
   @Override
-  public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig c,
+  public BroadcastConsumer<?> deliveryEvents(ServiceConfig c, DeliveryEventInterest interest,
       Consumer<DeliveryEvent> handler, RelayMeters meters, MeterRegistry registry) {
-    return reader(c, RelayKeys.DELIVERY_EVENTS_READER, "delivery-events",
-        KafkaKeys.topics(c).deliveryEvents(), EventSerdes.deliveryEvent().deserializer(),
-        handler, meters.sessions()::deliveryEventsError, registry,
-        "posrelay-delivery-events-");
+    String topic = KafkaKeys.topics(c).deliveryEvents();
+    return reader(c, RelayKeys.DELIVERY_EVENTS_READER, "delivery-events", topic,
+        new ByteBufferDeserializer(), interest::wants,
+        ProtobufValues.parsing(DeliveryEvent.parser(), topic, handler),
+        meters.sessions()::deliveryEventsError, registry, "posrelay-delivery-events-");
   }
 
   private static <V> BroadcastConsumer<V> reader(ServiceConfig c, KafkaClientRole role,
       String clientSuffix, String topic, Deserializer<V> values, Consumer<V> handler,
       Consumer<RelayMeters.ConsumerErrorKind> errors, MeterRegistry registry,
       String threadPrefix) {
+    return reader(c, role, clientSuffix, topic, values, RecordFilter.all(), handler, errors,
+        registry, threadPrefix);
+  }
+
+  private static <V> BroadcastConsumer<V> reader(ServiceConfig c, KafkaClientRole role,
+      String clientSuffix, String topic, Deserializer<V> values, RecordFilter<V> filter,
+      Consumer<V> handler, Consumer<RelayMeters.ConsumerErrorKind> errors,
+      MeterRegistry registry, String threadPrefix) {
     Duration refresh = c.get(RelayKeys.PARTITION_REFRESH);
     Map<String, Object> props = properties(c, role, clientSuffix);
     props.put(CommonClientConfigs.METADATA_MAX_AGE_CONFIG, (int) refresh.toMillis());
     BroadcastConsumer<V> consumer = new BroadcastConsumer<>(
-        BroadcastConsumer.createKafkaConsumer(props, values), topic, handler, errors, refresh,
-        threadPrefix + RelayKeys.nodeId(c));
+        BroadcastConsumer.createKafkaConsumer(props, values), topic, filter, handler, errors,
+        refresh, threadPrefix + RelayKeys.nodeId(c), ReaderRestarts.DEFAULT);
     consumer.bindClientMetrics(registry);
     return consumer;
   }

@@ -25,8 +25,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.DeliveryEventInterest;
 import io.posrelay.relay.delivery.DeliveryTracker;
 import io.posrelay.relay.delivery.FailedDeliveryWatcher;
 import io.posrelay.relay.delivery.RecentResultIds;
@@ -94,9 +94,9 @@ public final class RelayServer implements ServiceLauncher.RunningService {
   private final RelayHealth relayHealth = new RelayHealth();
   private @Nullable ClaimPublisher claims;
   private @Nullable SessionPublisher sessionPublisher;
-  private @Nullable BroadcastConsumer<PaymentResult> results;
+  private @Nullable BroadcastConsumer<?> results;
   private @Nullable BroadcastConsumer<TerminalSession> sessions;
-  private @Nullable BroadcastConsumer<DeliveryEvent> deliveryEvents;
+  private @Nullable BroadcastConsumer<?> deliveryEvents;
   private @Nullable AutoCloseable undelivered;
   private @Nullable DeliveryTracker tracker;
   private @Nullable ManagementServer management;
@@ -124,14 +124,15 @@ public final class RelayServer implements ServiceLauncher.RunningService {
    * @throws InterruptedException if interrupted while checking the topics
    */
   public static RelayServer start(ServiceConfig config) throws Exception {
-    return start(config, new KafkaRelayClients(), result -> { });
+    return start(config, new KafkaRelayClients(), null);
   }
 
   /**
    * {@link #start(ServiceConfig)}, with every result the results reader reads shown to {@code
    * resultsTap} on the reader's thread before it is dispatched. For fault drills: a tap that
-   * throws kills the results reader as a handler bug would. Production starts with {@link
-   * #start(ServiceConfig)}.
+   * throws kills the results reader as a handler bug would. So that the tap sees every result,
+   * this reader decodes the results for terminals not held here too, which {@link
+   * #start(ServiceConfig)} (production) skips undecoded.
    *
    * @param resultsTap sees each result first; must not block
    * @throws Exception as {@link #start(ServiceConfig)}
@@ -143,11 +144,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
 
   /** {@link #start(ServiceConfig)} with the given Kafka clients. */
   static RelayServer start(ServiceConfig config, RelayKafka clients) throws Exception {
-    return start(config, clients, result -> { });
+    return start(config, clients, null);
   }
 
   private static RelayServer start(ServiceConfig config, RelayKafka clients,
-      Consumer<PaymentResult> resultsTap) throws Exception {
+      @Nullable Consumer<PaymentResult> resultsTap) throws Exception {
     RelayServer server = new RelayServer(config);
     try {
       server.doStart(clients, resultsTap);
@@ -158,7 +159,8 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     }
   }
 
-  private void doStart(RelayKafka clients, Consumer<PaymentResult> resultsTap) throws Exception {
+  private void doStart(RelayKafka clients, @Nullable Consumer<PaymentResult> resultsTap)
+      throws Exception {
     clients.checkTopics(config);
     RelayMeters meters = new RelayMeters(meterRegistry,
         DeliveryTracker.claimDelayFor(config.get(CLAIM_DEADLINE)), config.get(CLAIM_DEADLINE),
@@ -182,10 +184,12 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     tracker = deliveries;
     SessionPublisher announcer = clients.sessionPublisher(config, meters, meterRegistry);
     sessionPublisher = announcer;
-    BroadcastConsumer<PaymentResult> consumer = clients.results(config, result -> {
-      resultsTap.accept(result);
-      deliveries.dispatch(result);
-    }, meters, meterRegistry);
+    BroadcastConsumer<?> consumer = resultsTap == null
+        ? clients.results(config, deliveries::takesResultsFor, deliveries, meters, meterRegistry)
+        : clients.results(config, terminalId -> true, result -> {
+          resultsTap.accept(result);
+          deliveries.dispatch(result);
+        }, meters, meterRegistry);
     results = consumer;
     relayHealth.reader(consumer, "results-reader", config.get(READY_MAX_RESULTS_LAG));
     BroadcastConsumer<TerminalSession> sessionsConsumer = clients.sessions(config,
@@ -201,10 +205,11 @@ public final class RelayServer implements ServiceLauncher.RunningService {
     if (source != null) {
       FailedDeliveryWatcher watcher =
           new FailedDeliveryWatcher(registry, recovery, meters.sessions());
-      BroadcastConsumer<DeliveryEvent> failures = clients.deliveryEvents(config, event -> {
-        reversed.onDeliveryEvent(event);
-        watcher.onDeliveryEvent(event);
-      }, meters, meterRegistry);
+      BroadcastConsumer<?> failures = clients.deliveryEvents(config,
+          new DeliveryEventInterest(registry), event -> {
+            reversed.onDeliveryEvent(event);
+            watcher.onDeliveryEvent(event);
+          }, meters, meterRegistry);
       deliveryEvents = failures;
       relayHealth.reader(failures, "delivery-events-reader", ReaderReadiness.NO_LAG_BOUND);
       failures.start(KAFKA_START_TIMEOUT);

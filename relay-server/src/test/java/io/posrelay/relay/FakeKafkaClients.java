@@ -3,20 +3,25 @@ package io.posrelay.relay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.DeliveryEventInterest;
 import io.posrelay.relay.delivery.RecordingClaims;
 import io.posrelay.relay.delivery.RecordingSessions;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
+import io.posrelay.relay.kafka.ReaderRestarts;
+import io.posrelay.relay.kafka.RecordFilter;
 import io.posrelay.relay.metrics.RelayMeters;
 import io.posrelay.relay.pos.SessionTakeover;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.TerminalSession;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
@@ -57,10 +62,11 @@ final class FakeKafkaClients implements RelayKafka {
   }
 
   @Override
-  public BroadcastConsumer<PaymentResult> results(ServiceConfig c, ResultDispatcher dispatcher,
-      RelayMeters meters, MeterRegistry registry) {
-    return new BroadcastConsumer<>(results, RESULTS, dispatcher::dispatch,
-        meters.deliveries()::consumerError, Duration.ofHours(1), "test-results");
+  public BroadcastConsumer<PaymentResult> results(ServiceConfig c, Predicate<String> wanted,
+      ResultDispatcher dispatcher, RelayMeters meters, MeterRegistry registry) {
+    return new BroadcastConsumer<>(results, RESULTS, RecordFilter.byKey(wanted),
+        dispatcher::dispatch, meters.deliveries()::consumerError, Duration.ofHours(1),
+        "test-results", ReaderRestarts.DEFAULT);
   }
 
   @Override
@@ -78,8 +84,11 @@ final class FakeKafkaClients implements RelayKafka {
 
   @Override
   public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig c,
-      Consumer<DeliveryEvent> handler, RelayMeters meters, MeterRegistry registry) {
-    return new BroadcastConsumer<>(deliveryEvents, DELIVERY_EVENTS, handler,
-        meters.sessions()::deliveryEventsError, Duration.ofHours(1), "test-delivery-events");
+      DeliveryEventInterest interest, Consumer<DeliveryEvent> handler, RelayMeters meters,
+      MeterRegistry registry) {
+    return new BroadcastConsumer<>(deliveryEvents, DELIVERY_EVENTS, (key, event) ->
+        interest.wants(key, event == null ? null : ByteBuffer.wrap(event.toByteArray())),
+        handler, meters.sessions()::deliveryEventsError, Duration.ofHours(1),
+        "test-delivery-events", ReaderRestarts.DEFAULT);
   }
 }

@@ -12,6 +12,7 @@ import io.posrelay.pos.v1.Hello;
 import io.posrelay.pos.v1.Ping;
 import io.posrelay.pos.v1.PosFrame;
 import io.posrelay.relay.delivery.ClaimPublisher;
+import io.posrelay.relay.delivery.DeliveryEventInterest;
 import io.posrelay.relay.delivery.ResultDispatcher;
 import io.posrelay.relay.delivery.SessionPublisher;
 import io.posrelay.relay.kafka.BroadcastConsumer;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -248,8 +250,9 @@ class KafkaStalledRelayTest {
 
     @Override
     public BroadcastConsumer<PaymentResult> results(ServiceConfig config,
-        ResultDispatcher dispatcher, RelayMeters meters, MeterRegistry registry) {
-      return fakes.results(config, dispatcher, meters, registry);
+        Predicate<String> wanted, ResultDispatcher dispatcher, RelayMeters meters,
+        MeterRegistry registry) {
+      return fakes.results(config, wanted, dispatcher, meters, registry);
     }
 
     @Override
@@ -268,8 +271,9 @@ class KafkaStalledRelayTest {
 
     @Override
     public BroadcastConsumer<DeliveryEvent> deliveryEvents(ServiceConfig config,
-        Consumer<DeliveryEvent> handler, RelayMeters meters, MeterRegistry registry) {
-      return fakes.deliveryEvents(config, handler, meters, registry);
+        DeliveryEventInterest interest, Consumer<DeliveryEvent> handler, RelayMeters meters,
+        MeterRegistry registry) {
+      return fakes.deliveryEvents(config, interest, handler, meters, registry);
     }
   }
 }

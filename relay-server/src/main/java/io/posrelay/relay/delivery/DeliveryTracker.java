@@ -131,6 +131,25 @@ public final class DeliveryTracker implements ResultDispatcher {
     dispatchTo(registry.get(result.getTerminalId()), result, true);
   }
 
+  /**
+   * Whether the results reader should decode and {@link #dispatch} a result keyed {@code
+   * terminalId}: whether that terminal has a session on this node now. A result it should not is
+   * counted received and ignored here, as {@link #dispatch} would count it, and is skipped
+   * undecoded: a malformed one is then the holder's and the ledger's to report. A terminal that
+   * connects just after this answer misses the result as it would have after a dispatch; its
+   * recovery on Hello finds it. Thread-safe; never blocks.
+   *
+   * @param terminalId the record's key
+   */
+  public boolean takesResultsFor(String terminalId) {
+    if (registry.get(terminalId) != null) {
+      return true;
+    }
+    meters.resultReceived();
+    meters.resultIgnored();
+    return false;
+  }
+
   private void dispatchTo(@Nullable PosSession session, PaymentResult result, boolean mayRetry) {
     if (session == null) {
       meters.resultIgnored();

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every record of one topic — all partitions, by manual assignment, with no consumer group
- * — and hands each value to a handler. Every relay node runs one for {@code posrelay.results},
+ * — and hands each value to a handler, unless its {@link RecordFilter} passes it over first (a
+ * record for a terminal this node does not hold: skipped before any work, not even a log or
+ * metric here). Every relay node runs one for {@code posrelay.results},
  * one for {@code posrelay.sessions} and, with recovery on, one for {@code
  * posrelay.delivery-events}, so every node sees every record (broadcast). A node starts at the
  * end of each partition: results published while it was down are for terminals that were not
@@ -67,6 +69,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
 
   private final Consumer<String, V> consumer;
   private final String topic;
+  private final RecordFilter<V> filter;
   private final java.util.function.Consumer<V> handler;
   private final java.util.function.Consumer<ConsumerErrorKind> errors;
   private final BroadcastPartitions partitions;
@@ -112,8 +115,31 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
       Duration refreshInterval,
       String threadName,
       ReaderRestarts restarts) {
+    this(consumer, topic, RecordFilter.all(), handler, errors, refreshInterval, threadName,
+        restarts);
+  }
+
+  /**
+   * As {@link #BroadcastConsumer(Consumer, String, java.util.function.Consumer,
+   * java.util.function.Consumer, Duration, String, ReaderRestarts)}, handing {@code handler} only
+   * the records {@code filter} wants. A record it passes over is neither handled nor checked
+   * (a tombstone it passes over is no bad record).
+   *
+   * @param filter looks at each record's key and value first, on the poll thread; must not
+   *     block; an exception from it kills the reader as one from {@code handler} does
+   */
+  public BroadcastConsumer(
+      Consumer<String, V> consumer,
+      String topic,
+      RecordFilter<V> filter,
+      java.util.function.Consumer<V> handler,
+      java.util.function.Consumer<ConsumerErrorKind> errors,
+      Duration refreshInterval,
+      String threadName,
+      ReaderRestarts restarts) {
     this.consumer = consumer;
     this.topic = topic;
+    this.filter = filter;
     this.handler = handler;
     this.errors = errors;
     this.partitions = new BroadcastPartitions(consumer, topic, refreshInterval);
@@ -255,20 +281,27 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
   }
 
   private void dispatch(ConsumerRecords<String, V> records) {
+    if (records.isEmpty()) {
+      return;
+    }
     List<TopicPartition> order = new ArrayList<>(records.partitions());
     for (int p = 0; p < order.size(); p++) {
       TopicPartition tp = order.get(p);
       for (ConsumerRecord<String, V> record : records.records(tp)) {
-        String coordinates = tp + "@" + record.offset();
+        // Per record, nothing is allocated or logged unless it is handled (most are not: a node
+        // holds a share of the terminals); the coordinates are made only for a bad record.
         V value = record.value();
-        if (value == null) {
-          badRecord(coordinates, "null value");
-          continue;
-        }
         try {
+          if (!filter.wants(record.key(), value)) {
+            continue;
+          }
+          if (value == null) {
+            badRecord(tp + "@" + record.offset(), "null value");
+            continue;
+          }
           handler.accept(value);
         } catch (MalformedRecordException e) {
-          badRecord(coordinates, e.getMessage());
+          badRecord(tp + "@" + record.offset(), e.getMessage());
         } catch (RuntimeException | Error e) {
           // Handle this record again on restart, and every record of this poll after it.
           Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
@@ -276,7 +309,7 @@ public final class BroadcastConsumer<V> implements AutoCloseable {
           for (TopicPartition later : order.subList(p + 1, order.size())) {
             rewind.put(later, records.records(later).get(0).offset());
           }
-          throw death(ConsumerErrorKind.HANDLER_FAILURE, coordinates, e, rewind);
+          throw death(ConsumerErrorKind.HANDLER_FAILURE, tp + "@" + record.offset(), e, rewind);
         }
       }
     }

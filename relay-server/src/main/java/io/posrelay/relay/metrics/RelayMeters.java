@@ -57,7 +57,8 @@ import java.util.function.Supplier;
  *       by reversals.max-entries; expired ones count until purged)</td></tr>
  *   <tr><td>{@value #RESULTS_ERRORS}</td><td>counter</td><td>kind</td>
  *       <td>results consumer errors: bad_record (skipped: undeserializable, a tombstone, or
- *       refused by its handler as malformed), retriable, fatal (a Kafka error) and
+ *       refused by its handler as malformed; only for terminals held here, whose records are
+ *       decoded), retriable, fatal (a Kafka error) and
  *       handler_failure (the handler threw): after either of the last two the reader died and
  *       restarts, or the process exits</td></tr>
  *   <tr><td>{@value #DELIVERY_LATENCY}</td><td>timer</td><td></td>
