@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Posts receipts with the JDK's {@link HttpClient} (HTTP/1.1, keep-alive), each with the deadline
@@ -39,6 +40,8 @@ public final class JdkReceiptPoster implements ReceiptPoster {
   private final Clock clock;
   private final ExecutorService executor;
   private final HttpClient client;
+  /** Keyed with the last key {@code signingKey} gave; replaced when the secret changes. */
+  private volatile IlkSignatures.@Nullable Signer signer;
 
   /**
    * @param url ILK's receipt endpoint, http or https (the JDK's trust store checks https)
@@ -70,8 +73,7 @@ public final class JdkReceiptPoster implements ReceiptPoster {
           .header("Content-Type", "application/json")
           .header(IDEMPOTENCY_KEY, receipt.receiptId())
           .header(IlkSignatures.TIMESTAMP_HEADER, timestamp)
-          .header(IlkSignatures.SIGNATURE_HEADER,
-              IlkSignatures.sign(signingKey.get(), timestamp, body))
+          .header(IlkSignatures.SIGNATURE_HEADER, signer().sign(timestamp, body))
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
           .build();
     } catch (RuntimeException e) {
@@ -85,6 +87,17 @@ public final class JdkReceiptPoster implements ReceiptPoster {
     } catch (RuntimeException e) { // the executor was shut down
       return CompletableFuture.completedFuture(SendOutcome.ofFailure(e));
     }
+  }
+
+  /** The signer of the current key: made once per secret, not once per receipt. */
+  private IlkSignatures.Signer signer() {
+    byte[] key = signingKey.get();
+    IlkSignatures.Signer current = signer;
+    if (current == null || !current.hasKey(key)) {
+      current = new IlkSignatures.Signer(key);
+      signer = current;
+    }
+    return current;
   }
 
   private static Throwable unwrap(Throwable failure) {
