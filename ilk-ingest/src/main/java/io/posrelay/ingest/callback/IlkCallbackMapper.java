@@ -9,7 +9,6 @@ import io.posrelay.v1.PaymentResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,9 +52,6 @@ public final class IlkCallbackMapper {
   static final int MAX_NUMBER_CHARS = 64;
   static final long MAX_TOKENS = 100_000;
 
-  private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7E]+");
-  private static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   /** google.protobuf.Timestamp range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z. */
   private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
   private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
@@ -83,12 +79,12 @@ public final class IlkCallbackMapper {
   public PaymentResult map(ByteBuf body) throws InvalidCallbackException {
     Fields fields = reader.read(body);
     String transactionId = required(fields, "transactionId", MAX_ID_CHARS);
-    checkPattern("transactionId", transactionId, VISIBLE_ASCII,
+    check("transactionId", isVisibleAscii(transactionId),
         "must be 1-" + MAX_ID_CHARS + " visible ASCII characters (no spaces)");
     String terminalId = required(fields, "terminalId", MAX_ID_CHARS);
-    checkPattern("terminalId", terminalId, TERMINAL_ID, "must match [A-Za-z0-9_-]{1,64}");
+    check("terminalId", isTerminalId(terminalId), "must match [A-Za-z0-9_-]{1,64}");
     String resultCode = required(fields, "resultCode", MAX_RESULT_CODE_CHARS);
-    checkPattern("resultCode", resultCode, VISIBLE_ASCII,
+    check("resultCode", isVisibleAscii(resultCode),
         "must be 1-" + MAX_RESULT_CODE_CHARS + " visible ASCII characters (no spaces)");
     long amount = amount(fields);
 
@@ -155,11 +151,51 @@ public final class IlkCallbackMapper {
     return value;
   }
 
-  private static void checkPattern(String field, String value, Pattern pattern, String problem)
+  private static void check(String field, boolean valid, String problem)
       throws InvalidCallbackException {
-    if (!pattern.matcher(value).matches()) {
+    if (!valid) {
       throw InvalidCallbackException.invalidField(field, problem);
     }
+  }
+
+  /** {@code [\x21-\x7E]+}, without a regex matcher per callback. */
+  static boolean isVisibleAscii(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x21 || c > 0x7E) {
+        return false;
+      }
+    }
+    return !value.isEmpty();
+  }
+
+  /** {@code [A-Za-z0-9_-]{1,64}}. */
+  static boolean isTerminalId(String value) {
+    if (value.isEmpty() || value.length() > MAX_ID_CHARS) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [A-Z]{3}}. */
+  static boolean isCurrency(String value) {
+    if (value.length() != 3) {
+      return false;
+    }
+    for (int i = 0; i < 3; i++) {
+      char c = value.charAt(i);
+      if (c < 'A' || c > 'Z') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long amount(Fields fields) throws InvalidCallbackException {
@@ -183,7 +219,7 @@ public final class IlkCallbackMapper {
     if (value == null) {
       return DEFAULT_CURRENCY;
     }
-    checkPattern("currency", value, CURRENCY,
+    check("currency", isCurrency(value),
         "must be an ISO 4217 code of 3 uppercase letters, e.g. KRW");
     return value;
   }
