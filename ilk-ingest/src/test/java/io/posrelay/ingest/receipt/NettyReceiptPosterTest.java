@@ -84,6 +84,7 @@ class NettyReceiptPosterTest {
       CompletableFuture<SendOutcome> outcome = poster.post(receipt("t-1"),
           ReceiptJson.toJson(receipt("t-1")));
       try (Socket accepted = silent.accept()) { // connected, never answered
+        assertThat(accepted.isConnected()).isTrue();
         assertThat(outcome.get(10, TimeUnit.SECONDS))
             .isEqualTo(new SendOutcome.Retry("timeout", null));
       }
