@@ -161,7 +161,9 @@ public final class IngestKeys {
    * The receipt sender's consumer of delivery events: a consumer group ({@link
    * #ILK_RECEIPT_GROUP_ID}), {@code read_committed} (the ledger writes transactionally; an aborted
    * transition must get no receipt), offsets committed by the sender only, from the earliest
-   * retained event for a new group, and a 10 s session timeout.
+   * retained event for a new group, and a 10 s session timeout. Off the latency path, it fetches
+   * up to 64 KiB or 250 ms at a time rather than once per ledger write, as the relay nodes'
+   * delivery-events reader does (docs/benchmarks.md): most events it reads need no receipt.
    */
   public static final KafkaClientRole RECEIPTS_CONSUMER =
       KafkaClientRole.of(CONSUMER, "receipts consumer")
@@ -170,6 +172,8 @@ public final class IngestKeys {
           .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, RECEIPT_ONCE)
           .byDefault(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
           .byDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100)
+          .byDefault(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024)
+          .byDefault(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 250)
           // An instance killed with SIGKILL holds its partitions, and so their receipts, until
           // the group coordinator misses its heartbeats for session.timeout.ms: 45 s by default.
           // 10 s (heartbeats every 3 s), as for admin-api's ledger, bounds that gap; a longer

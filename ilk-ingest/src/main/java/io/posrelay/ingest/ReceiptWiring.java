@@ -15,7 +15,7 @@ import static io.posrelay.runtime.kafka.KafkaKeys.RECEIPTS_DLQ_TOPIC;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.ingest.metrics.ReceiptMeters;
-import io.posrelay.ingest.receipt.JdkReceiptPoster;
+import io.posrelay.ingest.receipt.NettyReceiptPoster;
 import io.posrelay.ingest.receipt.ReceiptSender;
 import io.posrelay.ingest.receipt.RetryPolicy;
 import io.posrelay.runtime.config.ListenerKeys;
@@ -72,7 +72,7 @@ final class ReceiptWiring {
             new StringDeserializer(), EventSerdes.deliveryEvent().deserializer()),
         new KafkaProducer<>(IngestKeys.receiptsDlqProducerProperties(config),
             new StringSerializer(), new ByteArraySerializer()),
-        new JdkReceiptPoster(URI.create(config.get(ILK_RECEIPT_URL)),
+        new NettyReceiptPoster(URI.create(config.get(ILK_RECEIPT_URL)),
             config.get(ILK_RECEIPT_TIMEOUT), secrets::current, Clock.systemUTC()),
         new ReceiptSender.Settings(events, deadLetters,
             new RetryPolicy(config.get(ILK_RECEIPT_BACKOFF_INITIAL),

@@ -203,7 +203,9 @@ class IngestKeysTest {
         .containsEntry("isolation.level", "read_committed")
         .containsEntry("max.poll.records", 100)
         .containsEntry("session.timeout.ms", 10_000)
-        .containsEntry("heartbeat.interval.ms", 3_333);
+        .containsEntry("heartbeat.interval.ms", 3_333)
+        .containsEntry("fetch.min.bytes", 64 * 1024)
+        .containsEntry("fetch.max.wait.ms", 250);
     assertThat(IngestKeys.receiptsConsumerProperties(config()
         .set("kafka.consumer.session.timeout.ms", "45000").build()))
         .containsEntry("session.timeout.ms", "45000");

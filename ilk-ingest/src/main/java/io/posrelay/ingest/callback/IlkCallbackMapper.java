@@ -1,28 +1,14 @@
 package io.posrelay.ingest.callback;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.Timestamp;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.posrelay.ilk.v1.IlkResultIds;
+import io.posrelay.ingest.callback.CallbackJsonReader.Fields;
 import io.posrelay.v1.PaymentResult;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,14 +52,11 @@ public final class IlkCallbackMapper {
   static final int MAX_NUMBER_CHARS = 64;
   static final long MAX_TOKENS = 100_000;
 
-  private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7E]+");
-  private static final Pattern TERMINAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   /** google.protobuf.Timestamp range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z. */
   private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
   private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
 
-  private final ObjectMapper json;
+  private final CallbackJsonReader reader = new CallbackJsonReader();
   private final Clock clock;
 
   /**
@@ -82,21 +65,6 @@ public final class IlkCallbackMapper {
    */
   public IlkCallbackMapper(Clock clock) {
     this.clock = clock;
-    JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_NESTING_DEPTH)
-            // Each known field has its own, tighter length check with an error naming it; these
-            // bound what unknown fields may hold when max-body-bytes is raised.
-            .maxStringLength(MAX_STRING_CHARS)
-            .maxNameLength(MAX_NAME_CHARS)
-            .maxNumberLength(MAX_NUMBER_CHARS)
-            .maxTokenCount(MAX_TOKENS)
-            .build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
-    this.json = JsonMapper.builder(factory)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
   }
 
   /**
@@ -109,16 +77,16 @@ public final class IlkCallbackMapper {
    *     (field null) or {@code invalid_field} naming the first invalid field
    */
   public PaymentResult map(ByteBuf body) throws InvalidCallbackException {
-    JsonNode root = parse(body);
-    String transactionId = required(root, "transactionId", MAX_ID_CHARS);
-    checkPattern("transactionId", transactionId, VISIBLE_ASCII,
+    Fields fields = reader.read(body);
+    String transactionId = required(fields, "transactionId", MAX_ID_CHARS);
+    check("transactionId", isVisibleAscii(transactionId),
         "must be 1-" + MAX_ID_CHARS + " visible ASCII characters (no spaces)");
-    String terminalId = required(root, "terminalId", MAX_ID_CHARS);
-    checkPattern("terminalId", terminalId, TERMINAL_ID, "must match [A-Za-z0-9_-]{1,64}");
-    String resultCode = required(root, "resultCode", MAX_RESULT_CODE_CHARS);
-    checkPattern("resultCode", resultCode, VISIBLE_ASCII,
+    String terminalId = required(fields, "terminalId", MAX_ID_CHARS);
+    check("terminalId", isTerminalId(terminalId), "must match [A-Za-z0-9_-]{1,64}");
+    String resultCode = required(fields, "resultCode", MAX_RESULT_CODE_CHARS);
+    check("resultCode", isVisibleAscii(resultCode),
         "must be 1-" + MAX_RESULT_CODE_CHARS + " visible ASCII characters (no spaces)");
-    long amount = amount(root);
+    long amount = amount(fields);
 
     PaymentResult.Builder result = PaymentResult.newBuilder()
         .setResultId(IlkResultIds.resultIdOf(transactionId))
@@ -126,67 +94,25 @@ public final class IlkCallbackMapper {
         .setTerminalId(terminalId)
         .setResultCode(resultCode)
         .setAmount(amount)
-        .setMerchantId(orEmpty(optional(root, "merchantId", MAX_ID_CHARS)))
-        .setOrderId(orEmpty(optional(root, "orderId", MAX_ID_CHARS)))
-        .setResultMessage(orEmpty(optional(root, "resultMessage", MAX_RESULT_MESSAGE_CHARS)))
-        .setCurrency(currency(root))
-        .setApprovalNumber(orEmpty(optional(root, "approvalNumber", MAX_ID_CHARS)))
-        .setCardNumberMasked(cardNumberMasked(root))
-        .setInstallmentMonths(installmentMonths(root))
+        .setMerchantId(orEmpty(optional(fields, "merchantId", MAX_ID_CHARS)))
+        .setOrderId(orEmpty(optional(fields, "orderId", MAX_ID_CHARS)))
+        .setResultMessage(orEmpty(optional(fields, "resultMessage", MAX_RESULT_MESSAGE_CHARS)))
+        .setCurrency(currency(fields))
+        .setApprovalNumber(orEmpty(optional(fields, "approvalNumber", MAX_ID_CHARS)))
+        .setCardNumberMasked(cardNumberMasked(fields))
+        .setInstallmentMonths(installmentMonths(fields))
         .setReceivedAt(timestamp(clock.instant()))
         .setAttempt(1);
-    Instant approvedAt = approvedAt(root);
+    Instant approvedAt = approvedAt(fields);
     if (approvedAt != null) {
       result.setApprovedAt(timestamp(approvedAt));
     }
     return result.build();
   }
 
-  private JsonNode parse(ByteBuf body) throws InvalidCallbackException {
-    JsonNode root;
-    try (InputStream in = new ByteBufInputStream(body.duplicate())) {
-      root = json.readTree(in);
-    } catch (StreamConstraintsException e) {
-      throw InvalidCallbackException.jsonLimit(limitBroken(e));
-    } catch (JsonProcessingException e) {
-      // The parser's own message may quote the input (possibly a card number): never echo it.
-      JsonLocation at = e.getLocation();
-      throw InvalidCallbackException.malformedJson(at == null
-          ? "request body is not valid JSON"
-          : "request body is not valid JSON (line " + at.getLineNr() + ", column "
-              + at.getColumnNr() + ")");
-    } catch (IOException e) {
-      throw InvalidCallbackException.malformedJson("request body is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw InvalidCallbackException.malformedJson("request body must be one JSON object");
-    }
-    return root;
-  }
-
-  /** Names the limit; Jackson's own message is not echoed (it is not ours to keep value-free). */
-  private static String limitBroken(StreamConstraintsException e) {
-    String jackson = String.valueOf(e.getOriginalMessage());
-    if (jackson.startsWith("Document nesting depth")) {
-      return "request body is nested deeper than " + MAX_NESTING_DEPTH + " levels";
-    } else if (jackson.startsWith("String value length")) {
-      return "a JSON string in the request body is longer than " + MAX_STRING_CHARS
-          + " characters";
-    } else if (jackson.startsWith("Name length")) {
-      return "a JSON field name in the request body is longer than " + MAX_NAME_CHARS
-          + " characters";
-    } else if (jackson.startsWith("Number value length")) {
-      return "a JSON number in the request body is longer than " + MAX_NUMBER_CHARS
-          + " characters";
-    } else if (jackson.startsWith("Token count")) {
-      return "request body has more than " + MAX_TOKENS + " JSON tokens";
-    }
-    return "request body breaks a JSON parser limit";
-  }
-
-  private static String required(JsonNode root, String field, int maxChars)
+  private static String required(Fields fields, String field, int maxChars)
       throws InvalidCallbackException {
-    String value = optional(root, field, maxChars);
+    String value = optional(fields, field, maxChars);
     if (value == null) {
       throw InvalidCallbackException.invalidField(field, "is required");
     }
@@ -196,9 +122,9 @@ public final class IlkCallbackMapper {
     return value;
   }
 
-  private static @Nullable String optional(JsonNode root, String field, int maxChars)
+  private static @Nullable String optional(Fields fields, String field, int maxChars)
       throws InvalidCallbackException {
-    JsonNode node = root.get(field);
+    JsonNode node = fields.get(field);
     if (node == null || node.isNull()) {
       return null;
     }
@@ -225,15 +151,55 @@ public final class IlkCallbackMapper {
     return value;
   }
 
-  private static void checkPattern(String field, String value, Pattern pattern, String problem)
+  private static void check(String field, boolean valid, String problem)
       throws InvalidCallbackException {
-    if (!pattern.matcher(value).matches()) {
+    if (!valid) {
       throw InvalidCallbackException.invalidField(field, problem);
     }
   }
 
-  private static long amount(JsonNode root) throws InvalidCallbackException {
-    JsonNode node = root.get("amount");
+  /** {@code [\x21-\x7E]+}, without a regex matcher per callback. */
+  static boolean isVisibleAscii(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x21 || c > 0x7E) {
+        return false;
+      }
+    }
+    return !value.isEmpty();
+  }
+
+  /** {@code [A-Za-z0-9_-]{1,64}}. */
+  static boolean isTerminalId(String value) {
+    if (value.isEmpty() || value.length() > MAX_ID_CHARS) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [A-Z]{3}}. */
+  static boolean isCurrency(String value) {
+    if (value.length() != 3) {
+      return false;
+    }
+    for (int i = 0; i < 3; i++) {
+      char c = value.charAt(i);
+      if (c < 'A' || c > 'Z') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long amount(Fields fields) throws InvalidCallbackException {
+    JsonNode node = fields.get("amount");
     if (node == null || node.isNull()) {
       throw InvalidCallbackException.invalidField("amount", "is required");
     }
@@ -248,18 +214,18 @@ public final class IlkCallbackMapper {
     return node.longValue();
   }
 
-  private static String currency(JsonNode root) throws InvalidCallbackException {
-    String value = optional(root, "currency", 3);
+  private static String currency(Fields fields) throws InvalidCallbackException {
+    String value = optional(fields, "currency", 3);
     if (value == null) {
       return DEFAULT_CURRENCY;
     }
-    checkPattern("currency", value, CURRENCY,
+    check("currency", isCurrency(value),
         "must be an ISO 4217 code of 3 uppercase letters, e.g. KRW");
     return value;
   }
 
-  private static String cardNumberMasked(JsonNode root) throws InvalidCallbackException {
-    String value = optional(root, "cardNumberMasked", MaskedCardNumbers.MAX_CHARS);
+  private static String cardNumberMasked(Fields fields) throws InvalidCallbackException {
+    String value = optional(fields, "cardNumberMasked", MaskedCardNumbers.MAX_CHARS);
     if (value == null || value.isEmpty()) {
       return "";
     }
@@ -270,8 +236,8 @@ public final class IlkCallbackMapper {
     return value;
   }
 
-  private static int installmentMonths(JsonNode root) throws InvalidCallbackException {
-    JsonNode node = root.get("installmentMonths");
+  private static int installmentMonths(Fields fields) throws InvalidCallbackException {
+    JsonNode node = fields.get("installmentMonths");
     if (node == null || node.isNull()) {
       return 0;
     }
@@ -283,15 +249,15 @@ public final class IlkCallbackMapper {
     return node.intValue();
   }
 
-  private static @Nullable Instant approvedAt(JsonNode root) throws InvalidCallbackException {
-    String value = optional(root, "approvedAt", MAX_ID_CHARS);
+  private static @Nullable Instant approvedAt(Fields fields) throws InvalidCallbackException {
+    String value = optional(fields, "approvedAt", MAX_ID_CHARS);
     if (value == null) {
       return null;
     }
     String problem = "must be an ISO-8601 date-time with an offset, e.g. 2026-11-29T12:00:00+09:00";
     Instant instant;
     try {
-      instant = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      instant = ApprovedAtParser.parse(value);
     } catch (DateTimeParseException e) {
       throw InvalidCallbackException.invalidField("approvedAt", problem);
     }

@@ -1,5 +1,7 @@
 package io.posrelay.ingest.http;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,12 +29,36 @@ final class IngestResponses {
   static final String WWW_AUTHENTICATE = "ILK-HMAC-SHA256";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] ACCEPTED_PREFIX = "{\"resultId\":\"".getBytes(US_ASCII);
+  private static final byte[] ACCEPTED_SUFFIX = "\"}".getBytes(US_ASCII);
 
   private IngestResponses() {}
 
   static FullHttpResponse accepted(HttpVersion version, String resultId) {
-    ObjectNode body = JSON.createObjectNode().put("resultId", resultId);
-    return json(version, HttpResponseStatus.ACCEPTED, body);
+    if (!isPlainAscii(resultId)) { // never for a result id (a UUID); Jackson escapes the rest
+      return json(version, HttpResponseStatus.ACCEPTED,
+          JSON.createObjectNode().put("resultId", resultId));
+    }
+    // The bytes Jackson writes for {"resultId": id}, without a tree and a generator per answer.
+    byte[] bytes = new byte[ACCEPTED_PREFIX.length + resultId.length() + ACCEPTED_SUFFIX.length];
+    System.arraycopy(ACCEPTED_PREFIX, 0, bytes, 0, ACCEPTED_PREFIX.length);
+    for (int i = 0; i < resultId.length(); i++) {
+      bytes[ACCEPTED_PREFIX.length + i] = (byte) resultId.charAt(i); // ASCII: one byte each
+    }
+    System.arraycopy(ACCEPTED_SUFFIX, 0, bytes, bytes.length - ACCEPTED_SUFFIX.length,
+        ACCEPTED_SUFFIX.length);
+    return json(version, HttpResponseStatus.ACCEPTED, bytes);
+  }
+
+  /** True if {@code s} is printable ASCII without {@code "} or {@code \}: JSON as it stands. */
+  private static boolean isPlainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** 401 (with {@code WWW-Authenticate}) for {@code unauthenticated}, else 400. */
@@ -93,6 +119,11 @@ final class IngestResponses {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a JSON object node", e);
     }
+    return json(version, status, bytes);
+  }
+
+  private static FullHttpResponse json(HttpVersion version, HttpResponseStatus status,
+      byte[] bytes) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(bytes));
     response.headers()

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -107,6 +108,11 @@ final class IngestRouteHandler extends ChannelInboundHandlerAdapter {
 
   /** True for {@code application/json}, optionally with a UTF-8 charset parameter. */
   static boolean isJson(FullHttpRequest request) {
+    String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    if (contentType != null
+        && HttpHeaderValues.APPLICATION_JSON.contentEqualsIgnoreCase(contentType)) {
+      return true; // what ILK sends: no parameters, so no charset to check
+    }
     CharSequence mime = HttpUtil.getMimeType(request);
     if (mime == null
         || !HttpHeaderValues.APPLICATION_JSON.contentEqualsIgnoreCase(mime.toString().strip())) {

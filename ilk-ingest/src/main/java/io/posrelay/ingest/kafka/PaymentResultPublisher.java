@@ -124,8 +124,9 @@ public final class PaymentResultPublisher {
       inFlight++;
     }
     long startNanos = System.nanoTime();
-    boolean isProbe = probe;
-    acked.whenComplete((ok, error) -> endProbe(isProbe));
+    if (probe) { // only a probe has state to end; the others skip a stage and a lock
+      acked.whenComplete((ok, error) -> endProbe());
+    }
     try {
       sendExecutor.execute(() -> send(result, acked, startNanos));
     } catch (RejectedExecutionException e) {
@@ -186,10 +187,8 @@ public final class PaymentResultPublisher {
   }
 
   /** The probe's answer is in (stored, failed or timed out): the next publish may probe. */
-  private synchronized void endProbe(boolean wasProbe) {
-    if (wasProbe) {
-      probeInFlight = false;
-    }
+  private synchronized void endProbe() {
+    probeInFlight = false;
   }
 
   /** True while publishes are rejected at once because Kafka did not answer (see class doc). */

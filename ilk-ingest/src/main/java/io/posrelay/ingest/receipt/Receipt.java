@@ -1,14 +1,12 @@
 package io.posrelay.ingest.receipt;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import com.google.protobuf.Timestamp;
 import io.posrelay.admin.v1.DeliveryEvent;
 import io.posrelay.admin.v1.DeliveryStatus;
+import io.posrelay.ilk.v1.IlkResultIds;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
 import java.time.Instant;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,7 +83,7 @@ public record Receipt(String receiptId, ReceiptKind kind, String resultId,
 
   /** The receipt id of one transition: the name-based UUID of {@code resultId + "/" + kind}. */
   public static String receiptId(String resultId, ReceiptKind kind) {
-    return UUID.nameUUIDFromBytes((resultId + "/" + kind.name()).getBytes(UTF_8)).toString();
+    return IlkResultIds.nameUuid(resultId + "/" + kind.name());
   }
 
   /** Whether the receipt is final (DELIVERED or REVERSAL_REQUIRED): one per accepted result. */

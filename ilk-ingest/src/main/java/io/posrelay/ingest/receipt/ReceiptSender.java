@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -81,6 +82,7 @@ public final class ReceiptSender implements AutoCloseable {
   private final ReceiptCommits commits;
   private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final CompletableFuture<String> failure = new CompletableFuture<>();
+  private final AtomicBoolean wakeUpPending = new AtomicBoolean(); // see wakeUp()
   private final Thread thread;
   private int inFlight;
   private long lastCommitNanos;
@@ -183,6 +185,7 @@ public final class ReceiptSender implements AutoCloseable {
       }
       consumer.pause(List.of(tp));
     }
+    wakeUpPending.set(false); // before draining: a later answer wakes the next poll
     List<Completion> done = new ArrayList<>();
     completions.drainTo(done);
     for (Completion completion : done) {
@@ -273,12 +276,14 @@ public final class ReceiptSender implements AutoCloseable {
     }
   }
 
-  /** Cuts the loop's poll short: an answer is waiting. Any thread. */
+  /** Cuts the loop's poll short: an answer is waiting. Once per poll, not per answer. */
   private void wakeUp() {
+    if (!wakeUpPending.compareAndSet(false, true)) {
+      return; // one is on its way, and the loop drains every answer after it
+    }
     try {
       consumer.wakeup();
-    } catch (RuntimeException e) {
-      // closed: nobody is polling
+    } catch (RuntimeException e) { // closed: nobody is polling
     }
   }
 

@@ -10,7 +10,7 @@
  * SendOutcome            what one POST came to: sent, retry (why, Retry-After), refused
  * RetryPolicy            backoff with jitter, the maximum age; pure
  * PartitionLane          one partition's receipts in memory, in order, and its head's state; pure
- * ReceiptPoster          the HTTP side: JdkReceiptPoster signs and POSTs with a deadline
+ * ReceiptPoster          the HTTP side: NettyReceiptPoster signs and POSTs with a deadline
  * ReceiptSender          the Kafka side: the consumer group loop, pauses, commits, dead letters
  * </pre>
  *

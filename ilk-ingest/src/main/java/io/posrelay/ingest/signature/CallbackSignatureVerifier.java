@@ -31,8 +31,8 @@ public final class CallbackSignatureVerifier {
 
   private static final int MAX_TIMESTAMP_DIGITS = 12;
 
-  /** Every accepted secret's key bytes, current first; copied once, never handed out. */
-  private final List<byte[]> keys;
+  /** A signer per accepted secret, current first: each keys its HMAC once, not per callback. */
+  private final List<IlkSignatures.Signer> signers;
   private final long maxSkewMillis;
   private final Clock clock;
 
@@ -45,7 +45,7 @@ public final class CallbackSignatureVerifier {
    * @param clock the server's clock; {@code Clock.systemUTC()} but in tests
    */
   public CallbackSignatureVerifier(RotatingSecrets secrets, Duration maxSkew, Clock clock) {
-    this.keys = secrets.all(); // copies, once: not one per callback
+    this.signers = secrets.all().stream().map(IlkSignatures.Signer::new).toList();
     this.maxSkewMillis = maxSkew.toMillis();
     this.clock = clock;
   }
@@ -67,9 +67,8 @@ public final class CallbackSignatureVerifier {
           + maxSkewMillis / 1000 + " s away from the server's clock (a replay, or a clock to fix)");
     }
     boolean matches = false;
-    for (byte[] key : keys) { // no early exit: the time does not tell which key matched
-      matches |= MessageDigest.isEqual(
-          IlkSignatures.hmac(key, timestamp, body.nioBuffers()), given);
+    for (IlkSignatures.Signer signer : signers) { // no early exit: the time hides which matched
+      matches |= MessageDigest.isEqual(signer.hmac(timestamp, body.nioBuffers()), given);
     }
     if (!matches) {
       throw InvalidCallbackException.unauthenticated(SIGNATURE_HEADER,

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import java.nio.ByteBuffer;
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
@@ -21,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  *
  * The body is signed as bytes, before any JSON parsing or charset decoding. Stateless and
- * thread-safe.
+ * thread-safe; a {@link Signer} keys its HMAC once.
  */
 public final class IlkSignatures {
 
@@ -52,13 +53,58 @@ public final class IlkSignatures {
 
   /** HMAC-SHA256 over {@code timestamp + "." + body}; reads {@code body} without moving it. */
   public static byte[] hmac(byte[] key, String timestamp, ByteBuffer... body) {
-    Mac mac = newMac(key);
+    return hmac(newMac(key), timestamp, body);
+  }
+
+  private static byte[] hmac(Mac mac, String timestamp, ByteBuffer... body) {
     mac.update(timestamp.getBytes(US_ASCII));
     mac.update((byte) '.');
     for (ByteBuffer part : body) {
       mac.update(part.duplicate());
     }
-    return mac.doFinal();
+    return mac.doFinal(); // and resets it for the next message
+  }
+
+  /**
+   * Signs or checks with one key, as {@link #sign} and {@link #hmac} do, but keyed once: each
+   * thread gets its own copy of one keyed {@link Mac} instead of a {@code Mac.getInstance} and
+   * {@code init} per message. For a key used many times (a server's secrets). Thread-safe.
+   */
+  public static final class Signer {
+    private final byte[] key;
+    private final Mac keyed; // the prototype: only cloned, never used
+    private final ThreadLocal<Mac> perThread = ThreadLocal.withInitial(this::copy);
+
+    /** @param key the secret's UTF-8 bytes; copied */
+    public Signer(byte[] key) {
+      this.key = key.clone();
+      this.keyed = newMac(this.key);
+    }
+
+    /** Whether this signer's key is {@code key} (to see if a rotated secret needs a new one). */
+    public boolean hasKey(byte[] key) {
+      return MessageDigest.isEqual(this.key, key);
+    }
+
+    /** As {@link IlkSignatures#hmac}, with this signer's key. */
+    public byte[] hmac(String timestamp, ByteBuffer... body) {
+      Mac mac = perThread.get();
+      mac.reset(); // in case a previous use ended half-way
+      return IlkSignatures.hmac(mac, timestamp, body);
+    }
+
+    /** As {@link IlkSignatures#sign}, with this signer's key. */
+    public String sign(String timestamp, byte[] body) {
+      return V1_PREFIX + HexFormat.of().formatHex(hmac(timestamp, ByteBuffer.wrap(body)));
+    }
+
+    private Mac copy() {
+      try {
+        return (Mac) keyed.clone();
+      } catch (CloneNotSupportedException e) {
+        return newMac(key); // a provider whose Mac cannot be cloned: key a new one
+      }
+    }
   }
 
   private static Mac newMac(byte[] key) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IlkResultIdsTest {
 
@@ -39,5 +41,14 @@ class IlkResultIdsTest {
     // docs/ilk-webhook.md shows this resultId for transactionId ILK20261129000001.
     assertThat(IlkResultIds.resultIdOf("ILK20261129000001"))
         .isEqualTo("ed3aafd1-194e-38e5-a442-17f18af97c72");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "ilk:tx-42", "ilk:ILK20261129000001", "ed3aafd1/DELIVERED",
+      "ilk:카드-1", "ilk:😀", "a long name ........................................................"})
+  void nameUuid_isUuidNameUuidFromBytes(String name) {
+    assertThat(IlkResultIds.nameUuid(name))
+        .isEqualTo(UUID.nameUUIDFromBytes(name.getBytes(UTF_8)).toString());
+    assertThat(IlkResultIds.nameUuid(name)).isEqualTo(IlkResultIds.nameUuid(name)); // reused MD5
   }
 }

@@ -3,8 +3,13 @@ package io.posrelay.ilk.v1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The signature scheme, and the worked example of docs/ilk-webhook.md kept exact. */
@@ -52,6 +57,37 @@ class IlkSignaturesTest {
         .isNotEqualTo(signature);
     assertThat(IlkSignatures.sign((DOC_SECRET + "x").getBytes(UTF_8), DOC_TIMESTAMP, body))
         .isNotEqualTo(signature);
+  }
+
+  @Test
+  void signer_signsAsSign_messageAfterMessage_onEveryThread() throws Exception {
+    byte[] key = DOC_SECRET.getBytes(UTF_8);
+    IlkSignatures.Signer signer = new IlkSignatures.Signer(key);
+
+    assertThat(signer.sign(DOC_TIMESTAMP, DOC_BODY.getBytes(UTF_8))).isEqualTo(DOC_SIGNATURE);
+    Runnable messages = () -> {
+      for (int i = 0; i < 200; i++) {
+        byte[] body = (DOC_BODY + i).getBytes(UTF_8);
+        assertThat(signer.sign(DOC_TIMESTAMP, body))
+            .isEqualTo(IlkSignatures.sign(key, DOC_TIMESTAMP, body));
+        assertThat(signer.hmac(DOC_TIMESTAMP, ByteBuffer.wrap(body, 0, 10),
+            ByteBuffer.wrap(body, 10, body.length - 10)))
+            .isEqualTo(IlkSignatures.hmac(key, DOC_TIMESTAMP, ByteBuffer.wrap(body)));
+      }
+    };
+    List<CompletableFuture<Void>> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      threads.add(CompletableFuture.runAsync(messages));
+    }
+    CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void signer_hasKey_onlyForItsOwnKey() {
+    IlkSignatures.Signer signer = new IlkSignatures.Signer(DOC_SECRET.getBytes(UTF_8));
+
+    assertThat(signer.hasKey(DOC_SECRET.getBytes(UTF_8))).isTrue();
+    assertThat(signer.hasKey((DOC_SECRET + "x").getBytes(UTF_8))).isFalse();
   }
 
   /** The repository's docs/ folder, found from the module's or the root's working directory. */
