@@ -219,10 +219,13 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
   }
 
   private List<DeliveryClaim> takeEarlyClaims(String id) {
-    byte[] bytes = store.earlyClaims.delete(id);
+    // Looked up first: a delete of an absent key would still write a changelog tombstone, once
+    // for every new result.
+    byte[] bytes = store.earlyClaims.get(id);
     if (bytes == null) {
       return List.of();
     }
+    store.earlyClaims.delete(id);
     EarlyClaims waiting = parseEarlyClaims(bytes);
     store.due.delete(LedgerKeys.due(waiting.getDueAtMs(), id));
     store.add(LedgerStoreNames.WAITING_EARLY_CLAIMS, -1);
