@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *            ├──▶ ledger (LedgerProcessor) ──▶ delivery-events (key terminal_id)
  * claims ────┘      │ persistent (RocksDB) stores, each with a changelog topic:
  *                   │ ledger-records, ledger-due, ledger-by-status, ledger-by-terminal,
- *                   │ ledger-counts, ledger-early-claims
+ *                   │ ledger-counts, ledger-early-claims; in memory: ledger-pending-index
  *                   └ wall-clock punctuator every 200 ms over ledger-due
  * </pre>
  *
@@ -95,6 +95,14 @@ public final class LedgerTopology {
         Stores.keyValueStoreBuilder(
                 persistent(LedgerStoreNames.BY_TERMINAL), Serdes.String(), Serdes.String())
             .withCachingDisabled(), // read by range scans, as the listing index
+        PROCESSOR);
+    // PENDING records' index entries: in memory, no changelog (PendingIndex rebuilds them).
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(LedgerStoreNames.PENDING_INDEX), Serdes.String(),
+                Serdes.String())
+            .withCachingDisabled()
+            .withLoggingDisabled(),
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
