@@ -7,6 +7,7 @@ import io.posrelay.ledger.v1.LedgerRecord;
 import io.posrelay.v1.FailureReason;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,11 +32,28 @@ final class LedgerStore {
   LedgerStore(ProcessorContext<?, ?> context) {
     this.records = context.getStateStore(LedgerStoreNames.RECORDS);
     this.due = context.getStateStore(LedgerStoreNames.DUE);
+    dropKeysPutAndDeletedInOneCommit(due);
     this.byStatus = context.getStateStore(LedgerStoreNames.BY_STATUS);
     this.byTerminal = context.getStateStore(LedgerStoreNames.BY_TERMINAL);
     this.counts = context.getStateStore(LedgerStoreNames.COUNTS);
     this.earlyClaims = context.getStateStore(LedgerStoreNames.EARLY_CLAIMS);
     this.pending = new PendingIndex(context.getStateStore(LedgerStoreNames.PENDING_INDEX));
+  }
+
+  /**
+   * Lets {@code store}'s record cache drop, at a commit, a key that was put and deleted since the
+   * last one and is not in RocksDB — a PENDING record's due key when its result was acked within
+   * the same commit interval — instead of writing a tombstone for it. Kafka Streams' caching
+   * store does so only when it has a flush listener (a KTable's does); a Processor-API store has
+   * none, so this sets one that does nothing else. The listener is Kafka Streams' internal API:
+   * should a store not offer it, every change is written as before (LedgerChangelogCountTest
+   * would show the extra record).
+   */
+  @SuppressWarnings("unchecked")
+  private static void dropKeysPutAndDeletedInOneCommit(KeyValueStore<String, String> store) {
+    if (store instanceof CachedStateStore<?, ?> cached) {
+      ((CachedStateStore<String, String>) cached).setFlushListener(record -> { }, false);
+    }
   }
 
   @Nullable LedgerRecord get(String resultId) {
