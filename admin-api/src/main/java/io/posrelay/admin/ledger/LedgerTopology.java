@@ -96,10 +96,11 @@ public final class LedgerTopology {
                 persistent(LedgerStoreNames.BY_TERMINAL), Serdes.String(), Serdes.String())
             .withCachingDisabled(), // read by range scans, as the listing index
         PROCESSOR);
-    // PENDING records' index entries: in memory, no changelog (PendingIndex rebuilds them).
+    // PENDING records' index entries: in memory, no changelog (PendingIndex rebuilds them);
+    // read by queries while the stream thread writes, hence a concurrent map.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LedgerStoreNames.PENDING_INDEX), Serdes.String(),
+                ConcurrentMemoryStore.supplier(LedgerStoreNames.PENDING_INDEX), Serdes.String(),
                 Serdes.String())
             .withCachingDisabled()
             .withLoggingDisabled(),

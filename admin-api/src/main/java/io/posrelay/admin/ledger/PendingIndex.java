@@ -10,10 +10,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The status-index and terminal-index entries of PENDING records, held in memory ({@link
- * LedgerStoreNames#PENDING_INDEX}: an in-memory store without changelog or cache, which
- * interactive queries read like the durable indexes) instead of in {@code ledger-by-status} and
- * {@code ledger-by-terminal}. A result acked within its claim deadline — the normal case — so
- * writes no PENDING index entry to a changelog, nor its deletion.
+ * LedgerStoreNames#PENDING_INDEX}: a {@link ConcurrentMemoryStore} without changelog or cache,
+ * which interactive queries read like the durable indexes) instead of in {@code
+ * ledger-by-status} and {@code ledger-by-terminal}. A result acked within its claim deadline —
+ * the normal case — so writes no PENDING index entry to a changelog, nor its deletion.
  *
  * <p>Nothing is lost on a restart or rebalance: a PENDING record's due key ({@link
  * LedgerKeys#pendingDue}, in the changelogged due index) is the durable mark, and {@link
