@@ -8,6 +8,7 @@ import io.posrelay.admin.v1.DeliveryStatus;
  *
  * <pre>
  * due index:    "%019d" due epoch millis + "/" + result_id         e.g. 0001767225603000/6f1c…
+ *               a PENDING record's: "P/" + that      e.g. P/0001767225603000/6f1c…
  * status index: status number + "/" + "%019d" (Long.MAX_VALUE − received_at epoch millis)
  *               + "/" + result_id                                   e.g. 4/9223370269629172807/6f1c…
  * terminal index: terminal_id + "/" + a status-index key            e.g. T-1/4/9223370269629172807/6f1c…
@@ -32,12 +33,30 @@ final class LedgerKeys {
     return pad(Math.max(0, nowMs)) + "/" + HIGH;
   }
 
+  /**
+   * Starts the due keys of PENDING records: they sort after every other due key (digits), so
+   * that init can find every PENDING record by one range scan ({@link PendingIndex#rebuild}).
+   */
+  static final String PENDING_DUE = "P/";
+
+  /** The due key of a PENDING record. */
+  static String pendingDue(long dueAtMs, String resultId) {
+    return PENDING_DUE + due(dueAtMs, resultId);
+  }
+
+  /** The end of the PENDING due range: every PENDING key due at or before {@code nowMs}. */
+  static String pendingDueUpTo(long nowMs) {
+    return PENDING_DUE + dueUpTo(nowMs);
+  }
+
   static long dueAtOf(String dueKey) {
-    return Long.parseLong(dueKey.substring(0, 19));
+    int from = dueKey.startsWith(PENDING_DUE) ? PENDING_DUE.length() : 0;
+    return Long.parseLong(dueKey.substring(from, from + 19));
   }
 
   static String resultIdOfDue(String dueKey) {
-    return dueKey.substring(20);
+    int from = dueKey.startsWith(PENDING_DUE) ? PENDING_DUE.length() : 0;
+    return dueKey.substring(from + 20);
   }
 
   static String byStatus(DeliveryStatus status, long receivedAtMs, String resultId) {

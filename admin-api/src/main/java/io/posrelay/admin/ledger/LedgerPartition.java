@@ -10,6 +10,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param byStatus {@link LedgerStoreNames#BY_STATUS}
  * @param counts {@link LedgerStoreNames#COUNTS}
  * @param byTerminal {@link LedgerStoreNames#BY_TERMINAL}
+ * @param pendingIndex {@link LedgerStoreNames#PENDING_INDEX}: the status-index and
+ *     terminal-index entries of PENDING records, which the two durable indexes do not hold
  * @param partition the partition of the results and claims topics ({@code topic.results}, {@code
  *     topic.claims}) these stores hold (the Kafka Streams task's partition)
  */
@@ -18,4 +20,5 @@ public record LedgerPartition(
     ReadOnlyKeyValueStore<String, String> byStatus,
     ReadOnlyKeyValueStore<String, Long> counts,
     ReadOnlyKeyValueStore<String, String> byTerminal,
+    ReadOnlyKeyValueStore<String, String> pendingIndex,
     int partition) {}

@@ -67,6 +67,7 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
   public void init(ProcessorContext<String, DeliveryEvent> context) {
     this.context = context;
     this.store = new LedgerStore(context);
+    store.pending.rebuild(store);
     this.lastInputMs = context.currentSystemTimeMs();
     context.schedule(LedgerTopology.PUNCTUATE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
         this::punctuate);
@@ -165,11 +166,9 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
       return;
     }
     List<KeyValue<String, String>> dueEntries = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = store.due.range("", LedgerKeys.dueUpTo(upTo))) {
-      while (it.hasNext() && dueEntries.size() < MAX_DUE_PER_PUNCTUATION) {
-        dueEntries.add(it.next());
-      }
-    }
+    // PENDING records' claim deadlines first: they are the ones a relay's recovery waits for.
+    collectDue(LedgerKeys.PENDING_DUE, LedgerKeys.pendingDueUpTo(upTo), dueEntries);
+    collectDue("", LedgerKeys.dueUpTo(upTo), dueEntries);
     for (KeyValue<String, String> entry : dueEntries) {
       String id = LedgerKeys.resultIdOfDue(entry.key);
       long dueAt = LedgerKeys.dueAtOf(entry.key);
@@ -190,6 +189,18 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
         continue;
       }
       apply(id, current, machine.onDue(current, now));
+    }
+  }
+
+  /** Adds the due entries from {@code from} to {@code to} while fewer than the most per tick. */
+  private void collectDue(String from, String to, List<KeyValue<String, String>> dueEntries) {
+    if (dueEntries.size() >= MAX_DUE_PER_PUNCTUATION) {
+      return;
+    }
+    try (KeyValueIterator<String, String> it = store.due.range(from, to)) {
+      while (it.hasNext() && dueEntries.size() < MAX_DUE_PER_PUNCTUATION) {
+        dueEntries.add(it.next());
+      }
     }
   }
 
@@ -219,10 +230,13 @@ final class LedgerProcessor implements Processor<String, Object, String, Deliver
   }
 
   private List<DeliveryClaim> takeEarlyClaims(String id) {
-    byte[] bytes = store.earlyClaims.delete(id);
+    // Looked up first: a delete of an absent key would still write a changelog tombstone, once
+    // for every new result.
+    byte[] bytes = store.earlyClaims.get(id);
     if (bytes == null) {
       return List.of();
     }
+    store.earlyClaims.delete(id);
     EarlyClaims waiting = parseEarlyClaims(bytes);
     store.due.delete(LedgerKeys.due(waiting.getDueAtMs(), id));
     store.add(LedgerStoreNames.WAITING_EARLY_CLAIMS, -1);

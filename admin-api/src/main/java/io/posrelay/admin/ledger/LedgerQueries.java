@@ -20,6 +20,7 @@ import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * Nothing here scans the whole store: a listing reads at most {@value #SCAN_BUDGET} index entries
  * per call. A listing of one terminal reads only the partition that holds it, and of its PENDING
  * and FAILED records (a relay's recovery ask) only that terminal's entries of the terminal index.
+ * PENDING records' entries are read from the in-memory {@link LedgerStoreNames#PENDING_INDEX}
+ * as well as from the durable indexes ({@link PendingIndex}).
  *
  * <p>A listing position is the part of a status-index key after the status ({@link
  * LedgerKeys#position}): inverted received_at and result_id. It is the same whatever the
@@ -137,14 +140,9 @@ public final class LedgerQueries {
             Long c = p.counts().get(LedgerStoreNames.CONFLICTS);
             conflicts += c == null ? 0 : c;
             String prefix = LedgerKeys.statusPrefix(DeliveryStatus.DELIVERY_STATUS_PENDING);
-            try (KeyValueIterator<String, String> it =
-                p.byStatus().reverseRange(prefix, prefix + LedgerKeys.HIGH)) {
-              if (it.hasNext()) {
-                long inverted = Long.parseLong(it.next().key.substring(prefix.length(),
-                    prefix.length() + 19));
-                oldestReceivedMs = Math.min(oldestReceivedMs, Long.MAX_VALUE - inverted);
-              }
-            }
+            oldestReceivedMs = Math.min(oldestReceivedMs, oldestReceivedMs(p.byStatus(), prefix));
+            oldestReceivedMs = Math.min(oldestReceivedMs,
+                oldestReceivedMs(p.pendingIndex(), PendingIndex.STATUS + prefix));
           }
           Duration age =
               oldestReceivedMs == Long.MAX_VALUE
@@ -208,6 +206,14 @@ public final class LedgerQueries {
               .range(prefix + start, prefix + end);
           open.add(it);
           Head.next(it, p, s, prefix.length()).ifPresent(heads::add);
+          if (s == DeliveryStatus.DELIVERY_STATUS_PENDING) {
+            // Most PENDING records' entries are in memory (PendingIndex), in the same order.
+            String inMemory = (byTerminal ? PendingIndex.TERMINAL : PendingIndex.STATUS) + prefix;
+            KeyValueIterator<String, String> held =
+                p.pendingIndex().range(inMemory + start, inMemory + end);
+            open.add(held);
+            Head.next(held, p, s, inMemory.length()).ifPresent(heads::add);
+          }
         }
       }
       List<Delivery> page = new ArrayList<>(Math.min(limit, 64));
@@ -265,6 +271,20 @@ public final class LedgerQueries {
             || query.transactionId().equals(d.getPaymentResult().getTransactionId()))
         && (query.orderId().isEmpty()
             || query.orderId().equals(d.getPaymentResult().getOrderId()));
+  }
+
+  /** The received_at of the last (oldest) status-index key under {@code prefix}; MAX if none. */
+  private static long oldestReceivedMs(ReadOnlyKeyValueStore<String, String> index,
+      String prefix) {
+    try (KeyValueIterator<String, String> it =
+        index.reverseRange(prefix, prefix + LedgerKeys.HIGH)) {
+      if (!it.hasNext()) {
+        return Long.MAX_VALUE;
+      }
+      long inverted = Long.parseLong(it.next().key.substring(prefix.length(),
+          prefix.length() + 19));
+      return Long.MAX_VALUE - inverted;
+    }
   }
 
   private static <T> T guarded(Supplier<T> read) {

@@ -20,6 +20,12 @@ public final class LedgerStoreNames {
    * terminal, so that a terminal's recovery reads its own entries, not every undelivered one.
    */
   public static final String BY_TERMINAL = "ledger-by-terminal";
+  /**
+   * "S/" + a {@link LedgerKeys#byStatus} key and "T/" + a {@link LedgerKeys#byTerminal} key →
+   * "" : the index entries of PENDING records, in memory without a changelog ({@link
+   * PendingIndex}); rebuilt from {@link #DUE} when a task starts.
+   */
+  public static final String PENDING_INDEX = "ledger-pending-index";
   /** counter name → count ({@link #statusCount}, {@link #reasonCount}, {@link #DUPLICATES}). */
   public static final String COUNTS = "ledger-counts";
   /** result_id → {@code EarlyClaims} bytes: claims that arrived before their result. */

@@ -148,6 +148,7 @@ public final class LedgerStreams implements AutoCloseable {
                   store(LedgerStoreNames.BY_STATUS, p),
                   store(LedgerStoreNames.COUNTS, p),
                   store(LedgerStoreNames.BY_TERMINAL, p),
+                  store(LedgerStoreNames.PENDING_INDEX, p),
                   p));
         }
       }

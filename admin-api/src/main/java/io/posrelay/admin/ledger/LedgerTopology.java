@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *            ├──▶ ledger (LedgerProcessor) ──▶ delivery-events (key terminal_id)
  * claims ────┘      │ persistent (RocksDB) stores, each with a changelog topic:
  *                   │ ledger-records, ledger-due, ledger-by-status, ledger-by-terminal,
- *                   │ ledger-counts, ledger-early-claims
+ *                   │ ledger-counts, ledger-early-claims; in memory: ledger-pending-index
  *                   └ wall-clock punctuator every 200 ms over ledger-due
  * </pre>
  *
@@ -69,16 +69,23 @@ public final class LedgerTopology {
         Serdes.String().serializer(),
         EventSerdes.deliveryEvent().serializer(),
         PROCESSOR);
+    // A record cache (Processor-API stores have none unless asked) on the stores that are only
+    // read by key from other threads, or range-scanned by the stream thread alone: what a
+    // commit interval changes several times (a record's PENDING and DELIVERED puts, a due entry
+    // put and deleted, the counters) reaches the changelog once per commit, not once per change.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            persistent(LedgerStoreNames.RECORDS), Serdes.String(), Serdes.ByteArray()),
+            persistent(LedgerStoreNames.RECORDS), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled(), // queries read it by result_id only
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            persistent(LedgerStoreNames.DUE), Serdes.String(), Serdes.String()),
+            persistent(LedgerStoreNames.DUE), Serdes.String(), Serdes.String())
+            .withCachingEnabled(), // range-scanned by the stream thread only, never queried
         PROCESSOR);
     // No record cache on the listing index: an interactive-query range scan merges the cache
     // with RocksDB and can miss an entry that is flushed and evicted while it iterates.
+    // (Disabled is the default; said here so that nobody turns it on.)
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 persistent(LedgerStoreNames.BY_STATUS), Serdes.String(), Serdes.String())
@@ -89,9 +96,19 @@ public final class LedgerTopology {
                 persistent(LedgerStoreNames.BY_TERMINAL), Serdes.String(), Serdes.String())
             .withCachingDisabled(), // read by range scans, as the listing index
         PROCESSOR);
+    // PENDING records' index entries: in memory, no changelog (PendingIndex rebuilds them);
+    // read by queries while the stream thread writes, hence a concurrent map.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            persistent(LedgerStoreNames.COUNTS), Serdes.String(), Serdes.Long()),
+                ConcurrentMemoryStore.supplier(LedgerStoreNames.PENDING_INDEX), Serdes.String(),
+                Serdes.String())
+            .withCachingDisabled()
+            .withLoggingDisabled(),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            persistent(LedgerStoreNames.COUNTS), Serdes.String(), Serdes.Long())
+            .withCachingEnabled(), // a few counters, queried by key
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -89,7 +89,8 @@ public final class LedgerDriver implements AutoCloseable {
         driver.getKeyValueStore(LedgerStoreNames.RECORDS),
         driver.getKeyValueStore(LedgerStoreNames.BY_STATUS),
         driver.getKeyValueStore(LedgerStoreNames.COUNTS),
-        driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL), 0)), terminalId -> 0);
+        driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL),
+        driver.getKeyValueStore(LedgerStoreNames.PENDING_INDEX), 0)), terminalId -> 0);
   }
 
   public void result(PaymentResult result) {

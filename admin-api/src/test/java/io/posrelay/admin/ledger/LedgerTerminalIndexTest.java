@@ -96,7 +96,8 @@ class LedgerTerminalIndexTest {
         ledger.driver.getKeyValueStore(LedgerStoreNames.RECORDS),
         ledger.driver.getKeyValueStore(LedgerStoreNames.BY_STATUS),
         ledger.driver.getKeyValueStore(LedgerStoreNames.COUNTS),
-        ledger.driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL), 0);
+        ledger.driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL),
+        ledger.driver.getKeyValueStore(LedgerStoreNames.PENDING_INDEX), 0);
     LedgerQueries t1InPartition0 = new LedgerQueries(() -> List.of(partition0), t -> 0);
     LedgerQueries t1InPartition3 = new LedgerQueries(() -> List.of(partition0), t -> 3);
     LedgerQueries unknown = new LedgerQueries(() -> List.of(partition0), t -> -1);
@@ -115,12 +116,25 @@ class LedgerTerminalIndexTest {
     return LedgerKeys.byTerminal(terminalId, status, receivedAt.toEpochMilli(), resultId);
   }
 
+  /**
+   * The terminal index's keys: the durable store's, and those of PENDING records, which are held
+   * in memory ({@link PendingIndex}) under {@link PendingIndex#TERMINAL}.
+   */
   private List<String> terminalIndex() {
     KeyValueStore<String, String> store =
         ledger.driver.getKeyValueStore(LedgerStoreNames.BY_TERMINAL);
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, String> it = store.all()) {
       it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    KeyValueStore<String, String> pending =
+        ledger.driver.getKeyValueStore(LedgerStoreNames.PENDING_INDEX);
+    try (KeyValueIterator<String, String> it = pending.all()) {
+      it.forEachRemaining(kv -> {
+        if (kv.key.startsWith(PendingIndex.TERMINAL)) {
+          keys.add(kv.key.substring(PendingIndex.TERMINAL.length()));
+        }
+      });
     }
     return keys;
   }
