@@ -39,7 +39,7 @@ final class BaselineRun {
   /** The baseline topic's name without its run id. */
   static final String TOPIC_PREFIX = "posrelay.bench-baseline-";
   /** As {@code IlkIngestServer.producerProperties}: the same durability and batching. */
-  static final int LINGER_MS = 1;
+  static final int LINGER_MS = 5;
 
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 

@@ -83,16 +83,18 @@ public final class LocalCluster implements AutoCloseable {
 
   private void startAll() throws Exception {
     boolean embedded = config.externalKafka() == null;
-    int kafkaPort = embedded ? LocalPorts.orFree(config.kafkaPort()) : 0;
-    int controllerPort = embedded ? LocalPorts.orFree(config.controllerPort()) : 0;
-    int ingestPort = LocalPorts.orFree(config.ingestPort());
-    int ingestMetricsPort = LocalPorts.orFree(config.ingestMetricsPort());
-    List<Integer> posPorts = config.relayPosPorts().stream().map(LocalPorts::orFree).toList();
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    int kafkaPort = embedded ? LocalPorts.orFree(config.kafkaPort(), taken) : 0;
+    int controllerPort = embedded ? LocalPorts.orFree(config.controllerPort(), taken) : 0;
+    int ingestPort = LocalPorts.orFree(config.ingestPort(), taken);
+    int ingestMetricsPort = LocalPorts.orFree(config.ingestMetricsPort(), taken);
+    List<Integer> posPorts =
+        config.relayPosPorts().stream().map(p -> LocalPorts.orFree(p, taken)).toList();
     List<Integer> relayMetricsPorts =
-        config.relayMetricsPorts().stream().map(LocalPorts::orFree).toList();
+        config.relayMetricsPorts().stream().map(p -> LocalPorts.orFree(p, taken)).toList();
     boolean admin = config.adminApi();
-    int grpcPort = admin ? LocalPorts.orFree(config.grpcPort()) : 0;
-    int adminMetricsPort = admin ? LocalPorts.orFree(config.adminMetricsPort()) : 0;
+    int grpcPort = admin ? LocalPorts.orFree(config.grpcPort(), taken) : 0;
+    int adminMetricsPort = admin ? LocalPorts.orFree(config.adminMetricsPort(), taken) : 0;
 
     Map<String, Integer> ports = new LinkedHashMap<>();
     if (embedded) {

@@ -63,4 +63,23 @@ public final class LocalPorts {
   public static int orFree(int port) {
     return port == 0 ? pickFree() : port;
   }
+
+  /**
+   * {@code port}, or a free port if it is 0 that is not in {@code taken}; either way it is added
+   * to {@code taken}. Several ports picked one after another can otherwise be the same: the
+   * kernel may hand out a just-released ephemeral port again (two relay nodes of one bench got
+   * the same management port, and one failed to start).
+   */
+  public static int orFree(int port, java.util.Set<Integer> taken) {
+    int picked = port;
+    for (int attempt = 0; picked == 0 || (port == 0 && taken.contains(picked)); attempt++) {
+      if (attempt == 100) {
+        throw new UncheckedIOException(new IOException(
+            "no free port on " + LOOPBACK + " outside " + taken + " in 100 attempts"));
+      }
+      picked = pickFree();
+    }
+    taken.add(picked);
+    return picked;
+  }
 }
