@@ -21,6 +21,8 @@ final class CpuMeter {
   private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
   private final Map<String, Duration> startCpu = new LinkedHashMap<>();
   private final Map<String, Duration> endCpu = new LinkedHashMap<>();
+  private final Map<String, Duration> startJit = new LinkedHashMap<>();
+  private final Map<String, Duration> endJit = new LinkedHashMap<>();
   private long startNanos;
   private long endNanos;
   private boolean started;
@@ -59,6 +61,8 @@ final class CpuMeter {
     startMachine = machineJiffies();
     startCpu.clear();
     processes.forEach((name, p) -> startCpu.put(name, cpu(p)));
+    startJit.clear();
+    processes.forEach((name, p) -> startJit.put(name, JitThreads.cpu(p.pid())));
     endCpu.clear();
     started = true;
   }
@@ -71,6 +75,7 @@ final class CpuMeter {
     endNanos = System.nanoTime();
     endMachine = machineJiffies();
     processes.forEach((name, p) -> endCpu.put(name, cpu(p)));
+    processes.forEach((name, p) -> endJit.put(name, JitThreads.cpu(p.pid())));
   }
 
   /**
@@ -88,6 +93,7 @@ final class CpuMeter {
     freeze();
     double seconds = (endNanos - startNanos) / 1e9;
     Map<String, Double> perMessage = new LinkedHashMap<>();
+    Map<String, Double> jitPerMessage = new LinkedHashMap<>();
     double ours = 0;
     for (String name : processes.keySet()) {
       Duration spent = endCpu.getOrDefault(name, Duration.ZERO)
@@ -95,12 +101,15 @@ final class CpuMeter {
       double millis = spent.toNanos() / 1e6;
       ours += millis;
       perMessage.put(name, messages == 0 ? 0 : millis / messages);
+      double jit = endJit.getOrDefault(name, Duration.ZERO)
+          .minus(startJit.getOrDefault(name, Duration.ZERO)).toNanos() / 1e6;
+      jitPerMessage.put(name, messages == 0 ? 0 : Math.max(0, jit) / messages);
     }
     long busy = endMachine[0] - startMachine[0];
     long total = endMachine[1] - startMachine[1];
     int cores = Runtime.getRuntime().availableProcessors();
     return new CpuUsage(perMessage, total <= 0 ? Double.NaN : busy / (double) total,
-        seconds <= 0 ? 0 : ours / 1000 / seconds / cores, seconds);
+        seconds <= 0 ? 0 : ours / 1000 / seconds / cores, seconds, jitPerMessage);
   }
 
   private static Duration cpu(ProcessHandle process) {

@@ -13,14 +13,34 @@ import java.util.Map;
  *     unknown
  * @param ownShare share 0..1 of all the machine's CPU time used by the benchmark's processes
  * @param seconds length of the phase
+ * @param jitMillisPerMessage of {@code millisPerMessage}, what each process's JIT compiler
+ *     threads spent ({@link JitThreads}), by process; empty if unknown
  */
 public record CpuUsage(Map<String, Double> millisPerMessage, double machineBusy, double ownShare,
-    double seconds) {
+    double seconds, Map<String, Double> jitMillisPerMessage) {
 
-  /** Copies the map, keeping its order. */
+  /** Copies the maps, keeping their order. */
   public CpuUsage {
     millisPerMessage = java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(millisPerMessage));
+    jitMillisPerMessage = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(jitMillisPerMessage));
+  }
+
+  /** Without the JIT's share (unknown: none). */
+  public CpuUsage(Map<String, Double> millisPerMessage, double machineBusy, double ownShare,
+      double seconds) {
+    this(millisPerMessage, machineBusy, ownShare, seconds, Map.of());
+  }
+
+  /**
+   * What the system under test (every process but the bench) spent per message in its JIT
+   * compiler threads: the warm-up's share of {@link #systemMillisPerMessage()}.
+   */
+  public double systemJitMillisPerMessage() {
+    return jitMillisPerMessage.entrySet().stream()
+        .filter(e -> !e.getKey().equals(CpuMeter.BENCH))
+        .mapToDouble(Map.Entry::getValue).sum();
   }
 
   /** CPU milliseconds per message over all processes. */
@@ -66,6 +86,10 @@ public record CpuUsage(Map<String, Double> millisPerMessage, double machineBusy,
     millisPerMessage.forEach((name, ms) -> perProcess.put(name, Math.round(ms * 1000) / 1000.0));
     json.put("cpu_ms_per_message_total", Math.round(totalMillisPerMessage() * 1000) / 1000.0);
     json.put("cpu_ms_per_message_system", Math.round(systemMillisPerMessage() * 1000) / 1000.0);
+    ObjectNode jit = json.putObject("jit_cpu_ms_per_message");
+    jitMillisPerMessage.forEach((name, ms) -> jit.put(name, Math.round(ms * 1000) / 1000.0));
+    json.put("jit_cpu_ms_per_message_system",
+        Math.round(systemJitMillisPerMessage() * 1000) / 1000.0);
     if (Double.isNaN(machineBusy)) {
       json.putNull("machine_cpu_busy");
     } else {

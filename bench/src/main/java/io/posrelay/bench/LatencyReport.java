@@ -80,8 +80,17 @@ public record LatencyReport(
     if (base != null) {
       cpuLines(text, "baseline", base.cpu(), base.throughputPerSecond());
     }
+    CpuUsage cpu = relay.cpu();
+    if (!cpu.jitMillisPerMessage().isEmpty()) {
+      text.append(String.format(Locale.ROOT, "  of which JIT compiler threads: %s%n",
+          cpu.jitMillisPerMessage().entrySet().stream()
+              .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+              .collect(java.util.stream.Collectors.joining("  "))));
+    }
     text.append(String.format(Locale.ROOT, "CPU ms per result, POS Relay and its Kafka"
-        + " (simulators excluded): %.3f%s%n", relay.cpu().systemMillisPerMessage(),
+        + " (simulators excluded): %.3f, of which JIT compilers %.3f, without them %.3f%s%n",
+        cpu.systemMillisPerMessage(), cpu.systemJitMillisPerMessage(),
+        cpu.systemMillisPerMessage() - cpu.systemJitMillisPerMessage(),
         base == null ? "" : String.format(Locale.ROOT, "; baseline, Kafka and its producer and"
             + " consumer, per record: %.3f", base.cpu().millisPerMessage().getOrDefault(
             "kafka", 0.0) + base.cpu().millisPerMessage().getOrDefault(CpuMeter.BENCH, 0.0))));
