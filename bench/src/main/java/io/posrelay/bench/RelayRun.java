@@ -19,6 +19,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,6 +63,8 @@ final class RelayRun {
   private volatile LatencyRecorder latencies = new LatencyRecorder(0, 1);
   private volatile String runPrefix = "";
   private volatile long scheduled;
+  /** The result ids the webhook answered in this run, for counting their receipts. */
+  private final Set<String> acceptedIds = ConcurrentHashMap.newKeySet();
   private volatile RelayFigures figures = new RelayFigures(Map.of(), 0, -1, List.of());
 
   /**
@@ -180,7 +184,7 @@ final class RelayRun {
   /** Distinct results with a final receipt at the simulated ILK. */
   private long finalReceipts() {
     IlkReceiptReceiver receiver = receipts;
-    return receiver == null ? 0 : receiver.finalReceipts();
+    return receiver == null ? 0 : receiver.finalReceiptsAmong(acceptedIds);
   }
 
   private void connect(PosSimulator terminals, List<InetAddress> sources)
@@ -226,6 +230,9 @@ final class RelayRun {
     long sequence = sequenceOf(accepted.callback().transactionId());
     if (sequence < 1) {
       return;
+    }
+    if (receipts != null) {
+      acceptedIds.add(accepted.resultId());
     }
     long lagNanos = accepted.sentNanos() - schedule.intendedNanos(sequence);
     // 1 ms of slack: the bench's start is taken a moment before the simulator's own.

@@ -42,6 +42,7 @@ final class TopicWrites {
   private final String exclude;
   private @Nullable Map<TopicPartition, Long> start;
   private @Nullable Map<TopicPartition, Long> end;
+  private @Nullable Thread snapshots;
 
   /**
    * @param bootstrap the cluster's Kafka
@@ -69,6 +70,9 @@ final class TopicWrites {
       }
     }, "bench-topic-writes");
     thread.setDaemon(true);
+    synchronized (this) {
+      snapshots = thread;
+    }
     thread.start();
   }
 
@@ -77,6 +81,18 @@ final class TopicWrites {
    * is missing (the window never closed, or Kafka did not answer).
    */
   Map<String, Long> counts() {
+    Thread thread;
+    synchronized (this) {
+      thread = snapshots;
+    }
+    if (thread != null) {
+      try {
+        thread.join(CALL_TIMEOUT.toMillis() * 4); // the last snapshot may still be under way
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Map.of();
+      }
+    }
     Map<TopicPartition, Long> first;
     Map<TopicPartition, Long> last;
     synchronized (this) {

@@ -95,9 +95,14 @@ public final class IlkReceiptReceiver implements AutoCloseable {
     return List.copyOf(received);
   }
 
-  /** Distinct results with a final receipt (DELIVERED or REVERSAL_REQUIRED) received. */
-  public synchronized long finalReceipts() {
-    return finalResultIds.size();
+  /**
+   * How many of {@code resultIds} have had a final receipt (DELIVERED or REVERSAL_REQUIRED)
+   * here: results of other runs on the same Kafka are not counted.
+   */
+  public synchronized long finalReceiptsAmong(Set<String> resultIds) {
+    Set<String> smaller = resultIds.size() < finalResultIds.size() ? resultIds : finalResultIds;
+    Set<String> larger = smaller == resultIds ? finalResultIds : resultIds;
+    return smaller.stream().filter(larger::contains).count();
   }
 
   /** Receipts whose signature was missing or wrong. */
