@@ -126,9 +126,13 @@ class ReversalDrillTest {
       GetStatsResponse stats = stub().getStats(GetStatsRequest.getDefaultInstance());
       assertThat(stats.getConflicts()).isGreaterThanOrEqualTo(1);
       assertThat(stats.getReversalsRequired()).isGreaterThanOrEqualTo(1);
+      // The conflict's event is committed with the ledger's next transaction (within its
+      // commit interval), which may end after the query above already shows the conflict.
       List<DeliveryEvent> events;
       try (LedgerEvents ledger = new LedgerEvents(bootstrap)) {
-        events = ledger.committedEventsAbout(Set.of(resultId));
+        events = await().atMost(Duration.ofSeconds(20))
+            .until(() -> ledger.committedEventsAbout(Set.of(resultId)),
+                e -> e.stream().anyMatch(DeliveryEvent::getConflict));
       }
       List<DeliveryEvent> conflicts = events.stream().filter(DeliveryEvent::getConflict).toList();
       assertThat(conflicts).singleElement().satisfies(e -> {
