@@ -51,8 +51,10 @@ record RelayFigures(Map<String, Long> topicRecords, long windowDelivered, long f
     for (String node : idleNodes) {
       Double ms = cpu.millisPerMessage().get(node);
       if (ms != null) {
+        double jit = cpu.jitMillisPerMessage().getOrDefault(node, 0.0);
         text.append(String.format(Locale.ROOT, "%s held no terminal: %.4f ms of CPU per result"
-            + " it did not hold (the broadcast's cost to a node)%n", node, ms));
+            + " it did not hold (the broadcast's cost to a node), %.4f without its JIT compiler"
+            + " threads%n", node, ms, ms - jit));
       }
     }
     Map<String, Double> per = perResult();

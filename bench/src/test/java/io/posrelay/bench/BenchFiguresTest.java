@@ -224,7 +224,7 @@ class BenchFiguresTest {
         "posrelay-bench-admin-ledger-by-status-changelog", 2_000L),
         1_000, 990, List.of("relay-3"));
     CpuUsage cpu = new CpuUsage(Map.of("kafka", 0.1, "relay-3", 0.015, "bench", 0.2), 0.5, 0.5,
-        60);
+        60, Map.of("kafka", 0.01, "relay-3", 0.005, "bench", 0.05));
 
     StringBuilder text = new StringBuilder();
     figures.describe(text, cpu, 1_000);
@@ -233,8 +233,10 @@ class BenchFiguresTest {
 
     assertThat(figures.changelogPerResult()).isEqualTo(3.0);
     assertThat(cpu.systemMillisPerMessage()).isCloseTo(0.115, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(cpu.systemJitMillisPerMessage()).isCloseTo(0.015, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(text.toString())
         .contains("relay-3 held no terminal: 0.0150 ms of CPU per result")
+        .contains("0.0100 without its JIT compiler threads")
         .contains("records written per delivered result: posrelay.claims 1.00  posrelay.results 1.00")
         .contains("ledger changelog records per delivered result: 3.00 (ledger-by-status 2.00  ledger-records 1.00)")
         .contains("receipts: 990 final receipts at the simulated ILK for 1000 delivered results");

@@ -83,15 +83,13 @@ public final class LocalCluster implements AutoCloseable {
 
   private void startAll() throws Exception {
     boolean embedded = config.externalKafka() == null;
-    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    java.util.Set<Integer> taken = new java.util.HashSet<>(); // each free port picked once
     int kafkaPort = embedded ? LocalPorts.orFree(config.kafkaPort(), taken) : 0;
     int controllerPort = embedded ? LocalPorts.orFree(config.controllerPort(), taken) : 0;
     int ingestPort = LocalPorts.orFree(config.ingestPort(), taken);
     int ingestMetricsPort = LocalPorts.orFree(config.ingestMetricsPort(), taken);
-    List<Integer> posPorts =
-        config.relayPosPorts().stream().map(p -> LocalPorts.orFree(p, taken)).toList();
-    List<Integer> relayMetricsPorts =
-        config.relayMetricsPorts().stream().map(p -> LocalPorts.orFree(p, taken)).toList();
+    List<Integer> posPorts = LocalPorts.orFree(config.relayPosPorts(), taken);
+    List<Integer> relayMetricsPorts = LocalPorts.orFree(config.relayMetricsPorts(), taken);
     boolean admin = config.adminApi();
     int grpcPort = admin ? LocalPorts.orFree(config.grpcPort(), taken) : 0;
     int adminMetricsPort = admin ? LocalPorts.orFree(config.adminMetricsPort(), taken) : 0;

@@ -82,4 +82,10 @@ public final class LocalPorts {
     taken.add(picked);
     return picked;
   }
+
+  /** {@link #orFree(int, java.util.Set)} of each port, in order. */
+  public static java.util.List<Integer> orFree(java.util.List<Integer> ports,
+      java.util.Set<Integer> taken) {
+    return ports.stream().map(p -> orFree(p, taken)).toList();
+  }
 }
