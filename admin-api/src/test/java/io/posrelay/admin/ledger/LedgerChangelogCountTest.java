@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.testkit.kafka.EmbeddedKafka;
-import io.posrelay.testkit.kafka.KafkaTopics;
 import io.posrelay.v1.PaymentResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,9 +46,7 @@ class LedgerChangelogCountTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(brokerDir, LedgerOnBroker.freePort(), LedgerOnBroker.freePort(),
-        LedgerOnBroker.PARTITIONS);
-    KafkaTopics.awaitReady(kafka.bootstrapServers(), Duration.ofSeconds(60));
+    kafka = LedgerOnBroker.startBroker(brokerDir);
   }
 
   @AfterAll

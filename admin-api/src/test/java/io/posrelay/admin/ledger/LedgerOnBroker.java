@@ -7,13 +7,13 @@ import io.posrelay.admin.v1.DeliveryStatus;
 import io.posrelay.runtime.config.ListenerKeys;
 import io.posrelay.runtime.config.ServiceConfig;
 import io.posrelay.runtime.kafka.KafkaKeys;
+import io.posrelay.testkit.cluster.LocalPorts;
 import io.posrelay.testkit.kafka.EmbeddedKafka;
+import io.posrelay.testkit.kafka.KafkaTopics;
 import io.posrelay.v1.DeliveryClaim;
 import io.posrelay.v1.PaymentResult;
 import io.posrelay.v1.kafka.EventSerdes;
 import io.posrelay.v1.kafka.TopicNames;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +84,7 @@ final class LedgerOnBroker implements AutoCloseable {
         .set(KafkaKeys.DELIVERY_EVENTS_TOPIC, topics.deliveryEvents())
         .build();
     ledger = LedgerStreams.start(LedgerTopology.build(topics, settings, n -> { }),
-        AdminKeys.ledgerProperties(config, freePort()), running -> { });
+        AdminKeys.ledgerProperties(config, LocalPorts.pickFree()), running -> { });
     assertThat(ledger.awaitRunning(Duration.ofSeconds(60))).as("ledger RUNNING").isTrue();
     queries = new LedgerQueries(ledger::partitions, ledger::partitionOfTerminal);
   }
@@ -172,9 +172,15 @@ final class LedgerOnBroker implements AutoCloseable {
     claims.close();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /**
+   * A broker of its own for a test class, on two distinct free loopback ports, ready for topics
+   * (at most 60 s); close it after the class.
+   */
+  static EmbeddedKafka startBroker(Path dataDir) throws Exception {
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, LocalPorts.orFree(0, taken),
+        LocalPorts.orFree(0, taken), PARTITIONS);
+    KafkaTopics.awaitReady(kafka.bootstrapServers(), Duration.ofSeconds(60));
+    return kafka;
   }
 }

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.posrelay.admin.v1.Delivery;
 import io.posrelay.testkit.kafka.EmbeddedKafka;
-import io.posrelay.testkit.kafka.KafkaTopics;
 import io.posrelay.v1.FailureReason;
 import io.posrelay.v1.PaymentResult;
 import java.nio.file.Path;
@@ -43,9 +42,7 @@ class LedgerPendingIndexRestartTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(brokerDir, LedgerOnBroker.freePort(), LedgerOnBroker.freePort(),
-        LedgerOnBroker.PARTITIONS);
-    KafkaTopics.awaitReady(kafka.bootstrapServers(), Duration.ofSeconds(60));
+    kafka = LedgerOnBroker.startBroker(brokerDir);
   }
 
   @AfterAll
